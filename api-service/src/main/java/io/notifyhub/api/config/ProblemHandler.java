@@ -1,0 +1,90 @@
+package io.notifyhub.api.config;
+
+import com.mongodb.MongoException;
+import io.notifyhub.api.job.FieldProblem;
+import io.notifyhub.api.job.InvalidRequestException;
+import io.notifyhub.api.job.JobNotFoundException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error as RFC 9457 {@code application/problem+json}. A 400 lists each bad field and why under
+ * {@code errors}; a store outage is a 503 with {@code Retry-After}.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        return badRequest("The request is invalid.", e.problems());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
+        return badRequest("The request is invalid.", List.of(new FieldProblem(e.getName(), "has the wrong type")));
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ProblemDetail notFound(JobNotFoundException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Job not found");
+        return problem;
+    }
+
+    @ExceptionHandler({DataAccessResourceFailureException.class, MongoException.class})
+    ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException e) {
+        log.warn("Store unavailable: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The job store is unavailable; nothing was stored. Try again shortly.");
+        problem.setTitle("Store unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "2").body(problem);
+    }
+
+    @ExceptionHandler(DataAccessException.class)
+    ProblemDetail storeError(DataAccessException e) {
+        log.error("Store error", e);
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "The job store failed.");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String reason = e.getMessage() == null || e.getMessage().startsWith("Required request body")
+                ? "is missing or empty" : "is not valid JSON";
+        return ResponseEntity.badRequest().body(badRequest("The body is not a JSON object.",
+                List.of(new FieldProblem("body", reason))));
+    }
+
+    /** A body that is not JSON is a bad request like any other malformed body. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String given = e.getContentType() == null ? "none" : e.getContentType().toString();
+        return ResponseEntity.badRequest().body(badRequest("The body must be JSON.",
+                List.of(new FieldProblem("Content-Type", "must be application/json, was " + given))));
+    }
+
+    private static ProblemDetail badRequest(String detail, List<FieldProblem> problems) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", problems);
+        return problem;
+    }
+}

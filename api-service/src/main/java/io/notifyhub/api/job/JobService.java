@@ -1,0 +1,50 @@
+package io.notifyhub.api.job;
+
+import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.messaging.JobPublisher;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.topology.Topology;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Service;
+
+/** Accepts a job: stored first (majority), then published with a confirm. */
+@Service
+class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    private final JobStore store;
+    private final JobPublisher publisher;
+    private final Clock clock;
+
+    JobService(JobStore store, JobPublisher publisher, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores and publishes a job. A store failure propagates (no job, nothing published). A publish failure
+     * does not: the job is stored and stays unpublished ({@code publishedAt} unset) until it is published
+     * again, so the client still gets its 201.
+     */
+    Job accept(NewJob request) {
+        Job job = store.insert(Job.queued(request.type(), request.payload(), clock.instant()));
+        try {
+            publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()), JobMessage.of(job.idHex()));
+        } catch (JobPublisher.PublishException e) {
+            log.warn("Job {} is stored but not published yet: {}", job.idHex(), e.getMessage());
+            return job;
+        }
+        try {
+            store.markPublished(job.id(), clock.instant());
+        } catch (DataAccessException e) {
+            log.warn("Job {} is published but could not be marked so: {}", job.idHex(), e.getMessage());
+        }
+        return job;
+    }
+}

@@ -1,0 +1,32 @@
+package io.notifyhub.api.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.Job;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A job as the API shows it: the seed's fields, plus the delivery details once there are some. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record JobView(
+        @JsonProperty("_id") String id,
+        Channel type,
+        Map<String, Object> payload,
+        JobStatus status,
+        int attempts,
+        String error,
+        Instant createdAt,
+        Instant updatedAt,
+        String provider,
+        String providerMessageId,
+        List<Attempt> history) {
+
+    static JobView of(Job job) {
+        return new JobView(job.idHex(), job.type(), job.payload(), job.status(), job.attempts(), job.error(),
+                job.createdAt(), job.updatedAt(), job.provider(), job.providerMessageId(), job.history());
+    }
+}

@@ -1,0 +1,100 @@
+package io.notifyhub.api.support;
+
+import io.notifyhub.localstack.TestInfrastructure;
+import io.notifyhub.model.Channel;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.topology.Topology;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the API's integration tests: the real API on a random port, talking over TCP to the real RabbitMQ
+ * and a MongoDB-wire server ({@link TestInfrastructure} picks them). Queues and jobs are emptied before each test.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiIntegrationTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected MongoTemplate mongo;
+
+    @Autowired
+    protected AmqpAdmin rabbitAdmin;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.mongodb.uri", TestInfrastructure::mongoUri);
+        registry.add("spring.rabbitmq.addresses", TestInfrastructure::rabbitAddresses);
+    }
+
+    @BeforeEach
+    void emptyQueuesAndStore() {
+        for (Channel channel : Channel.values()) {
+            rabbitAdmin.purgeQueue(Topology.workQueue(channel), false);
+        }
+        mongo.remove(new org.springframework.data.mongodb.core.query.Query(), Job.class);
+    }
+
+    protected long storedJobs() {
+        return mongo.count(new org.springframework.data.mongodb.core.query.Query(), Job.class);
+    }
+
+    protected long queued(Channel channel) {
+        var info = rabbitAdmin.getQueueInfo(Topology.workQueue(channel));
+        return info == null ? 0 : info.getMessageCount();
+    }
+
+    protected long queuedInAllChannels() {
+        long total = 0;
+        for (Channel channel : Channel.values()) {
+            total += queued(channel);
+        }
+        return total;
+    }
+
+    protected HttpResponse<String> post(String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
+    }
+
+    protected HttpResponse<String> postJson(String body) {
+        return post("/api/jobs", "application/json", body);
+    }
+
+    protected HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

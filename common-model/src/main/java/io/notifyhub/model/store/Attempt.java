@@ -1,0 +1,24 @@
+package io.notifyhub.model.store;
+
+import java.time.Instant;
+
+/**
+ * One finished delivery attempt, kept in the job's history.
+ *
+ * @param number    1 for the first attempt
+ * @param outcome   {@link #SENT}, {@link #RETRY} or {@link #FAILED}
+ * @param error     why it did not succeed, or {@code null}
+ */
+public record Attempt(
+        int number,
+        Instant startedAt,
+        Instant endedAt,
+        String worker,
+        String provider,
+        String outcome,
+        String error) {
+
+    public static final String SENT = "sent";
+    public static final String RETRY = "retry";
+    public static final String FAILED = "failed";
+}

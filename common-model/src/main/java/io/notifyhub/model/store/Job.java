@@ -1,0 +1,57 @@
+package io.notifyhub.model.store;
+
+import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.bson.types.ObjectId;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/**
+ * A notification job as stored in the {@code jobs} collection. The field names of the seed's schema
+ * ({@code type, payload, status, attempts, error, createdAt, updatedAt}) are kept; the rest is ours.
+ *
+ * @param publishedAt       when the broker confirmed the job's message; {@code null} while it waits to be published
+ * @param claimedBy         the worker holding the current claim
+ * @param claimedAt         when the current attempt started
+ * @param leaseUntil        until when the claim holds; after it, the job may be claimed again
+ * @param provider          the provider that sent it
+ * @param providerMessageId the provider's id for the sent message
+ * @param history           one entry per finished attempt
+ */
+@Document(Job.COLLECTION)
+public record Job(
+        @Id ObjectId id,
+        Channel type,
+        Map<String, Object> payload,
+        JobStatus status,
+        int attempts,
+        String error,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant publishedAt,
+        String claimedBy,
+        Instant claimedAt,
+        Instant leaseUntil,
+        String provider,
+        String providerMessageId,
+        List<Attempt> history) {
+
+    public static final String COLLECTION = "jobs";
+
+    public Job {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** A new job, ready to be stored and published. */
+    public static Job queued(Channel type, Map<String, Object> payload, Instant now) {
+        return new Job(new ObjectId(), type, payload, JobStatus.QUEUED, 0, null, now, now, null,
+                null, null, null, null, null, List.of());
+    }
+
+    public String idHex() {
+        return id.toHexString();
+    }
+}

@@ -1,0 +1,129 @@
+package io.notifyhub.model.store;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import io.notifyhub.model.JobIds;
+import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.JobStatusTransitions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.MongoOperations;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+
+/**
+ * All reads and writes of jobs. Every status change is one conditional update guarded by the statuses the
+ * transition table allows as its source, so two writers can never both win the same change.
+ */
+public class JobStore {
+
+    private final MongoOperations mongo;
+
+    public JobStore(MongoOperations mongo) {
+        this.mongo = mongo;
+    }
+
+    public void createIndexes() {
+        var indexes = mongo.indexOps(Job.class);
+        indexes.createIndex(new Index().on("createdAt", Sort.Direction.DESC).on("_id", Sort.Direction.DESC));
+        indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC));
+        indexes.createIndex(new Index().on("type", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC));
+    }
+
+    /** Stores a new job; the client's write concern (majority) applies. */
+    public Job insert(Job job) {
+        return mongo.insert(job);
+    }
+
+    public Optional<Job> find(String id) {
+        if (!JobIds.isValid(id)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(mongo.findById(new ObjectId(id), Job.class));
+    }
+
+    /** The newest jobs first; ties on the creation time are broken by id. */
+    public List<Job> findNewest(int limit) {
+        Query query = new Query()
+                .with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id")))
+                .limit(limit);
+        return mongo.find(query, Job.class);
+    }
+
+    /** Records that the broker confirmed the job's message. */
+    public void markPublished(ObjectId id, Instant at) {
+        mongo.updateFirst(Query.query(where("_id").is(id)), Update.update("publishedAt", at), Job.class);
+    }
+
+    /**
+     * Claims a job for one delivery attempt: {@code queued → processing}, or a {@code processing} job whose
+     * lease has expired (its worker died). The attempt counter is the fencing token of the claim.
+     *
+     * @return the claimed job, or empty when it is not there or someone else holds or finished it
+     */
+    public Optional<Job> claim(ObjectId id, String worker, Instant now, Duration lease) {
+        Criteria claimable = new Criteria().orOperator(
+                where("status").is(JobStatus.QUEUED),
+                where("leaseUntil").lt(now));
+        Update update = new Update()
+                .set("claimedBy", worker)
+                .set("claimedAt", now)
+                .set("leaseUntil", now.plus(lease))
+                .inc("attempts", 1);
+        return change(id, Set.of(JobStatus.QUEUED, JobStatus.PROCESSING), JobStatus.PROCESSING,
+                claimable, update, now);
+    }
+
+    /** The claim holder records a sent message. */
+    public Optional<Job> recordSent(Job claimed, Attempt attempt, String providerMessageId, Instant now) {
+        Update update = finish(attempt)
+                .set("provider", attempt.provider())
+                .set("providerMessageId", providerMessageId)
+                .unset("error");
+        return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.SENT, heldBy(claimed), update, now);
+    }
+
+    /** The claim holder puts the job back for another attempt; it waits to be published to a delay queue. */
+    public Optional<Job> recordRetry(Job claimed, Attempt attempt, Instant now) {
+        Update update = finish(attempt).set("error", attempt.error()).unset("publishedAt");
+        return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.QUEUED, heldBy(claimed), update, now);
+    }
+
+    /** The claim holder gives up on the job. */
+    public Optional<Job> recordFailed(Job claimed, Attempt attempt, Instant now) {
+        Update update = finish(attempt).set("error", attempt.error());
+        return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.FAILED, heldBy(claimed), update, now);
+    }
+
+    private static Update finish(Attempt attempt) {
+        return new Update().push("history", attempt).unset("leaseUntil").unset("claimedBy").unset("claimedAt");
+    }
+
+    private static Criteria heldBy(Job claimed) {
+        return where("attempts").is(claimed.attempts()).and("claimedBy").is(claimed.claimedBy());
+    }
+
+    /**
+     * The one place a status changes: checks each expected source against the transition table and writes
+     * the change only if the job is still in one of them (and matches {@code guard}).
+     */
+    private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, Criteria guard, Update update,
+            Instant now) {
+        from.forEach(source -> JobStatusTransitions.check(source, to));
+        Query query = Query.query(new Criteria().andOperator(
+                where("_id").is(id),
+                where("status").in(from),
+                guard));
+        update.set("status", to).set("updatedAt", now);
+        return Optional.ofNullable(mongo.findAndModify(query, update,
+                FindAndModifyOptions.options().returnNew(true), Job.class));
+    }
+}

@@ -1,0 +1,99 @@
+package io.notifyhub.model.topology;
+
+import io.notifyhub.model.Channel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.FanoutExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+
+/**
+ * Every exchange and queue of the system, declared in this one place.
+ *
+ * <pre>
+ * api ──► notifyhub.work (direct, key = channel) ──► notifyhub.work.{email,sms,push} (quorum) ──► workers
+ *                  ▲                                              │ reject (failed, poison, delivery limit)
+ *                  │ dead-lettered after the tier's TTL           ▼
+ * notifyhub.delay.{ttl} (fanout) ──► notifyhub.delay.{ttl}     notifyhub.dead-letter (fanout) ──► notifyhub.dead-letter
+ * </pre>
+ *
+ * A retry is published to the delay exchange of its tier with the channel as routing key; when the tier's
+ * queue TTL expires, RabbitMQ dead-letters it back to the work exchange keeping that routing key.
+ */
+public final class Topology {
+
+    public static final String WORK_EXCHANGE = "notifyhub.work";
+    public static final String DEAD_LETTER_EXCHANGE = "notifyhub.dead-letter";
+    public static final String DEAD_LETTER_QUEUE = "notifyhub.dead-letter";
+    private static final String WORK_QUEUE_PREFIX = "notifyhub.work.";
+    private static final String DELAY_PREFIX = "notifyhub.delay.";
+
+    private final TopologyProperties properties;
+
+    public Topology(TopologyProperties properties) {
+        this.properties = properties;
+    }
+
+    public static String workQueue(Channel channel) {
+        return WORK_QUEUE_PREFIX + channel.value();
+    }
+
+    public static String routingKey(Channel channel) {
+        return channel.value();
+    }
+
+    /** The name of the delay exchange and of its queue for a tier. */
+    public static String delayName(Duration tier) {
+        return DELAY_PREFIX + tier.toMillis() + "ms";
+    }
+
+    public List<Duration> delayTiers() {
+        return properties.delayTiers();
+    }
+
+    /** The tier a retry waits in before its next attempt; attempts past the last tier reuse it. */
+    public Duration delayBefore(int nextAttempt) {
+        List<Duration> tiers = properties.delayTiers();
+        int index = Math.min(Math.max(nextAttempt - 2, 0), tiers.size() - 1);
+        return tiers.get(index);
+    }
+
+    public Declarables declarables() {
+        List<Declarable> all = new ArrayList<>();
+        DirectExchange work = ExchangeBuilder.directExchange(WORK_EXCHANGE).durable(true).build();
+        FanoutExchange deadLetter = ExchangeBuilder.fanoutExchange(DEAD_LETTER_EXCHANGE).durable(true).build();
+        Queue deadLetterQueue = QueueBuilder.durable(DEAD_LETTER_QUEUE).quorum().build();
+        all.add(work);
+        all.add(deadLetter);
+        all.add(deadLetterQueue);
+        all.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter));
+        for (Channel channel : Channel.values()) {
+            Queue queue = QueueBuilder.durable(workQueue(channel))
+                    .quorum()
+                    .deliveryLimit(properties.deliveryLimit())
+                    .deadLetterExchange(DEAD_LETTER_EXCHANGE)
+                    .build();
+            all.add(queue);
+            all.add(BindingBuilder.bind(queue).to(work).with(routingKey(channel)));
+        }
+        for (Duration tier : properties.delayTiers()) {
+            FanoutExchange exchange = ExchangeBuilder.fanoutExchange(delayName(tier)).durable(true).build();
+            // no dead-letter routing key: the message returns with the channel it was published with
+            Queue queue = QueueBuilder.durable(delayName(tier))
+                    .ttl(Math.toIntExact(tier.toMillis()))
+                    .deadLetterExchange(WORK_EXCHANGE)
+                    .build();
+            all.add(exchange);
+            all.add(queue);
+            all.add(BindingBuilder.bind(queue).to(exchange));
+        }
+        return new Declarables(all);
+    }
+
+}

@@ -1,0 +1,39 @@
+package io.notifyhub.localstack;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local stand-in for MongoDB, run by {@code ./run-local} and the process tests: a persistent
+ * MongoDB-wire store on 127.0.0.1.
+ *
+ * <p>Settings (environment): {@code LOCAL_STACK_MONGO_PORT} (27017), {@code LOCAL_STACK_DATA_DIR}
+ * ({@code ./data}; {@code memory} keeps nothing).
+ */
+public final class LocalStack {
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(env("LOCAL_STACK_MONGO_PORT", "27017"));
+        String dataDir = env("LOCAL_STACK_DATA_DIR", "data");
+        EmbeddedMongo mongo = "memory".equals(dataDir)
+                ? EmbeddedMongo.inMemory()
+                : EmbeddedMongo.persistent(Path.of(dataDir, "mongo.mv"), "127.0.0.1", port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            mongo.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        System.out.println("local-stack ready: MONGODB_URI=" + mongo.uri("notifyhub")
+                + ("memory".equals(dataDir) ? " (in memory)" : " (data in " + Path.of(dataDir).toAbsolutePath() + ")"));
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
