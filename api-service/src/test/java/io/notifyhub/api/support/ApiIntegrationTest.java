@@ -4,10 +4,6 @@ import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.topology.Topology;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.amqp.core.AmqpAdmin;
@@ -15,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,8 +21,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ApiIntegrationTest {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
     protected int port;
@@ -47,11 +42,11 @@ public abstract class ApiIntegrationTest {
         for (Channel channel : Channel.values()) {
             rabbitAdmin.purgeQueue(Topology.workQueue(channel), false);
         }
-        mongo.remove(new org.springframework.data.mongodb.core.query.Query(), Job.class);
+        mongo.remove(new Query(), Job.class);
     }
 
     protected long storedJobs() {
-        return mongo.count(new org.springframework.data.mongodb.core.query.Query(), Job.class);
+        return mongo.count(new Query(), Job.class);
     }
 
     protected long queued(Channel channel) {
@@ -68,33 +63,14 @@ public abstract class ApiIntegrationTest {
     }
 
     protected HttpResponse<String> post(String path, String contentType, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return send(request.build());
+        return new ApiClient(port).post(path, contentType, body);
     }
 
     protected HttpResponse<String> postJson(String body) {
-        return post("/api/jobs", "application/json", body);
+        return new ApiClient(port).postJson(body);
     }
 
     protected HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new ApiClient(port).get(path);
     }
 }

@@ -1,0 +1,41 @@
+package io.notifyhub.worker.config;
+
+import io.notifyhub.model.Channel;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param id          this worker's name in job claims and history (default: host and pid)
+ * @param channels    the channels whose work queues this worker consumes
+ * @param maxAttempts attempts before a retryable failure becomes final
+ * @param lease       how long a claim holds; after it another worker may claim the job again. Longer than
+ *                    any provider call.
+ * @param providers   provider name per channel (default {@code simulated})
+ * @param storeRetry  pause between tries of a store write while the store is unreachable
+ */
+@ConfigurationProperties("notifyhub.worker")
+public record WorkerProperties(
+        String id,
+        @DefaultValue({"email", "sms", "push"}) List<Channel> channels,
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("2m") Duration lease,
+        Map<Channel, String> providers,
+        @DefaultValue("1s") Duration storeRetry) {
+
+    public static final String DEFAULT_PROVIDER = "simulated";
+
+    public WorkerProperties {
+        if (id == null || id.isBlank()) {
+            id = ManagementFactory.getRuntimeMXBean().getName();
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("notifyhub.worker.max-attempts must be at least 1");
+        }
+        providers = providers == null ? Map.of() : Map.copyOf(providers);
+        channels = List.copyOf(channels);
+    }
+}

@@ -1,0 +1,34 @@
+package io.notifyhub.worker.delivery;
+
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+/** Thin: a message in, the delivery service decides, the message is acked, rejected or requeued. */
+@Component
+class DeliveryListener {
+
+    private final DeliveryService deliveries;
+
+    DeliveryListener(DeliveryService deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    @RabbitListener(id = "deliveries", queues = "#{@workQueues}", ackMode = "MANUAL")
+    void onMessage(Message message, Channel channel) throws IOException {
+        long tag = message.getMessageProperties().getDeliveryTag();
+        Disposition disposition;
+        try {
+            disposition = deliveries.handle(message.getBody());
+        } catch (StoreRetry.StoreUnavailableException e) {
+            disposition = Disposition.REQUEUE;
+        }
+        switch (disposition) {
+            case ACK -> channel.basicAck(tag, false);
+            case DEAD_LETTER -> channel.basicReject(tag, false);
+            case REQUEUE -> channel.basicNack(tag, false, true);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.notifyhub.worker.delivery;
+
+import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.messaging.JobPublisher;
+import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.topology.Topology;
+import io.notifyhub.worker.config.WorkerProperties;
+import io.notifyhub.worker.provider.DeliveryRequest;
+import io.notifyhub.worker.provider.DeliveryResult;
+import io.notifyhub.worker.provider.NotificationProvider;
+import io.notifyhub.worker.provider.ProviderRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Handles one job message: claim the job, call its channel's provider once, record the outcome, and say
+ * what becomes of the message. Only the holder of the claim calls the provider, so a redelivered or
+ * duplicated message never sends twice.
+ */
+@Service
+class DeliveryService {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+
+    private final JobStore store;
+    private final ProviderRegistry providers;
+    private final JobPublisher publisher;
+    private final Topology topology;
+    private final WorkerProperties properties;
+    private final Clock clock;
+    private final StoreRetry storeRetry;
+
+    DeliveryService(JobStore store, ProviderRegistry providers, JobPublisher publisher, Topology topology,
+            WorkerProperties properties, Clock clock) {
+        this.store = store;
+        this.providers = providers;
+        this.publisher = publisher;
+        this.topology = topology;
+        this.properties = properties;
+        this.clock = clock;
+        this.storeRetry = new StoreRetry(properties.storeRetry());
+    }
+
+    Disposition handle(byte[] body) {
+        JobMessage message;
+        try {
+            message = JobMessage.parse(body);
+        } catch (JobMessage.PoisonMessageException e) {
+            log.warn("Dead-lettering a poison message: {}", e.getMessage());
+            return Disposition.DEAD_LETTER;
+        }
+        ObjectId id = new ObjectId(message.jobId());
+        Optional<Job> claimed = storeRetry.call("claim job " + id,
+                () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
+        if (claimed.isEmpty()) {
+            return notClaimed(message.jobId());
+        }
+        return deliver(claimed.get());
+    }
+
+    private Disposition notClaimed(String id) {
+        Optional<Job> job = storeRetry.call("find job " + id, () -> store.find(id));
+        if (job.isEmpty()) {
+            log.warn("Dead-lettering a message for unknown job {}", id);
+            return Disposition.DEAD_LETTER;
+        }
+        log.debug("Job {} is {} and not claimable; dropping the duplicate message", id, job.get().status());
+        return Disposition.ACK;
+    }
+
+    private Disposition deliver(Job job) {
+        NotificationProvider provider = providers.forChannel(job.type());
+        DeliveryResult result;
+        try {
+            result = provider.send(new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()));
+        } catch (RuntimeException e) {
+            result = new DeliveryResult.Retryable(provider.name() + " threw " + e);
+        }
+        Instant ended = clock.instant();
+        return switch (result) {
+            case DeliveryResult.Sent sent -> {
+                Attempt attempt = attempt(job, provider, ended, Attempt.SENT, null);
+                recorded(storeRetry.call("record job " + job.idHex() + " sent",
+                        () -> store.recordSent(job, attempt, sent.providerMessageId(), ended)), job);
+                yield Disposition.ACK;
+            }
+            case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() ->
+                    retryLater(job, attempt(job, provider, ended, Attempt.RETRY, retryable.reason()));
+            case DeliveryResult.Retryable retryable -> fail(job,
+                    attempt(job, provider, ended, Attempt.FAILED, "gave up after " + job.attempts()
+                            + " attempts: " + retryable.reason()));
+            case DeliveryResult.Permanent permanent ->
+                    fail(job, attempt(job, provider, ended, Attempt.FAILED, permanent.reason()));
+        };
+    }
+
+    private Disposition retryLater(Job job, Attempt attempt) {
+        Instant now = attempt.endedAt();
+        if (recorded(storeRetry.call("record a retry of job " + job.idHex(),
+                () -> store.recordRetry(job, attempt, now)), job).isEmpty()) {
+            return Disposition.ACK;
+        }
+        Duration delay = topology.delayBefore(job.attempts() + 1);
+        try {
+            publisher.publish(Topology.delayName(delay), Topology.routingKey(job.type()), JobMessage.of(job.idHex()));
+        } catch (JobPublisher.PublishException e) {
+            // the job is queued again; the original message brings it back now rather than after the delay
+            log.warn("Could not park job {} for {}: {}; requeueing it", job.idHex(), delay, e.getMessage());
+            return Disposition.REQUEUE;
+        }
+        storeRetry.call("mark job " + job.idHex() + " published", () -> {
+            store.markPublished(job.id(), clock.instant());
+            return null;
+        });
+        log.info("Job {} attempt {} failed ({}); next attempt in {}", job.idHex(), job.attempts(), attempt.error(), delay);
+        return Disposition.ACK;
+    }
+
+    private Disposition fail(Job job, Attempt attempt) {
+        recorded(storeRetry.call("record job " + job.idHex() + " failed",
+                () -> store.recordFailed(job, attempt, attempt.endedAt())), job);
+        log.warn("Job {} failed after {} attempt(s): {}", job.idHex(), job.attempts(), attempt.error());
+        return Disposition.DEAD_LETTER;
+    }
+
+    private Attempt attempt(Job job, NotificationProvider provider, Instant ended, String outcome, String error) {
+        return new Attempt(job.attempts(), job.claimedAt(), ended, properties.id(), provider.name(), outcome, error);
+    }
+
+    /** A write that matched nothing means the lease expired and another worker claimed the job. */
+    private static Optional<Job> recorded(Optional<Job> written, Job job) {
+        if (written.isEmpty()) {
+            log.warn("Lost the claim on job {} (attempt {}) before recording its outcome", job.idHex(), job.attempts());
+        }
+        return written;
+    }
+}

@@ -1,0 +1,50 @@
+package io.notifyhub.worker.delivery;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+
+/**
+ * Repeats a store call while the store is unreachable, so a worker holds its message (unacked) through an
+ * outage instead of acking, failing, or burning the message's delivery count on requeues.
+ */
+class StoreRetry {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreRetry.class);
+
+    private final Duration pause;
+
+    StoreRetry(Duration pause) {
+        this.pause = pause;
+    }
+
+    /**
+     * @throws StoreUnavailableException when interrupted (the worker is stopping) before the store answered
+     */
+    <T> T call(String what, Supplier<T> call) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return call.get();
+            } catch (DataAccessResourceFailureException | com.mongodb.MongoException e) {
+                if (tries == 1 || tries % 30 == 0) {
+                    log.warn("Store unreachable while trying to {} ({} tries): {}", what, tries, e.getMessage());
+                }
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException(what, e);
+                }
+            }
+        }
+    }
+
+    /** The store did not come back before the worker stopped; the message goes back to the queue. */
+    static final class StoreUnavailableException extends RuntimeException {
+        StoreUnavailableException(String what, Throwable cause) {
+            super("store unavailable, could not " + what, cause);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.notifyhub.worker.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.worker.provider.DeliveryResult;
+import io.notifyhub.worker.support.ScriptedProvider;
+import io.notifyhub.worker.support.WorkerIntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+
+class DeliveryTests extends WorkerIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+
+    @Test
+    void shouldSendAQueuedJobAndRecordTheAttempt() {
+        Job job = storedJob(Channel.EMAIL);
+
+        publish(job);
+
+        await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.SENT);
+        Job sent = reload(job);
+        assertThat(sent.attempts()).isEqualTo(1);
+        assertThat(sent.provider()).isEqualTo(ScriptedProvider.NAME);
+        assertThat(sent.providerMessageId()).isEqualTo("scripted-" + job.idHex() + "-1");
+        assertThat(sent.leaseUntil()).as("claim released").isNull();
+        assertThat(sent.history()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.number()).isEqualTo(1);
+            assertThat(attempt.outcome()).isEqualTo(Attempt.SENT);
+            assertThat(attempt.worker()).isEqualTo("test-worker");
+            assertThat(attempt.startedAt()).isBeforeOrEqualTo(attempt.endedAt());
+        });
+        assertThat(provider.calls(job.idHex())).hasSize(1);
+    }
+
+    @Test
+    void shouldRetryThroughTheDelayQueuesAndThenSend() {
+        Job job = storedJob(Channel.SMS);
+        provider.script(job.idHex(), new DeliveryResult.Retryable("503 from provider"),
+                new DeliveryResult.Retryable("timeout"));
+
+        publish(job);
+
+        await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.SENT);
+        Job sent = reload(job);
+        assertThat(sent.attempts()).isEqualTo(3);
+        assertThat(sent.error()).isNull();
+        List<Attempt> history = sent.history();
+        assertThat(history).extracting(Attempt::outcome).containsExactly(Attempt.RETRY, Attempt.RETRY, Attempt.SENT);
+        assertThat(history).extracting(Attempt::error).containsExactly("503 from provider", "timeout", null);
+        // the retries waited in the 500 ms and then the 1 s delay tier
+        assertThat(Duration.between(history.get(0).endedAt(), history.get(1).startedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(450));
+        assertThat(Duration.between(history.get(1).endedAt(), history.get(2).startedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(provider.calls(job.idHex())).hasSize(3);
+    }
+
+    @Test
+    void shouldFailAfterMaxAttemptsAndDeadLetterTheMessage() {
+        provider.alwaysAnswer(new DeliveryResult.Retryable("connection refused"));
+        Job job = storedJob(Channel.PUSH);
+
+        publish(job);
+
+        await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.FAILED);
+        Job failed = reload(job);
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(failed.error()).contains("gave up after 3 attempts").contains("connection refused");
+        assertThat(failed.history()).extracting(Attempt::outcome)
+                .containsExactly(Attempt.RETRY, Attempt.RETRY, Attempt.FAILED);
+        assertThat(drainDeadLetters(1, PATIENCE)).singleElement().asString().contains(job.idHex());
+        assertThat(provider.calls(job.idHex())).hasSize(3);
+    }
+
+    @Test
+    void shouldFailAtOnceOnAPermanentError() {
+        Job job = storedJob(Channel.EMAIL);
+        provider.script(job.idHex(), new DeliveryResult.Permanent("mailbox does not exist"));
+
+        publish(job);
+
+        await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.FAILED);
+        Job failed = reload(job);
+        assertThat(failed.attempts()).isEqualTo(1);
+        assertThat(failed.error()).isEqualTo("mailbox does not exist");
+        assertThat(drainDeadLetters(1, PATIENCE)).singleElement().asString().contains(job.idHex());
+    }
+
+    @Test
+    void shouldCallTheProviderOnceWhenTheSameJobIsDeliveredTwice() {
+        provider.latency(Duration.ofMillis(300));
+        Job job = storedJob(Channel.EMAIL);
+
+        publish(job);
+        publish(job); // a duplicate while the first is in flight
+
+        await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.SENT);
+        publish(job); // and one after it was sent
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> provider.calls(job.idHex()).size() == 1);
+        assertThat(reload(job).attempts()).isEqualTo(1);
+        assertThat(drainDeadLetters(1, Duration.ofMillis(500))).as("duplicates are dropped, not dead-lettered").isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterPoisonMessagesAndKeepDelivering() {
+        String unknownJob = new ObjectId().toHexString();
+        publishRaw("email", "this is not json".getBytes(StandardCharsets.UTF_8));
+        publishRaw("email", ("{\"v\":99,\"id\":\"" + unknownJob + "\"}").getBytes(StandardCharsets.UTF_8));
+        publishRaw("email", ("{\"v\":1,\"id\":\"" + unknownJob + "\"}").getBytes(StandardCharsets.UTF_8));
+        Job good = storedJob(Channel.EMAIL);
+
+        publish(good);
+
+        await().atMost(PATIENCE).until(() -> statusOf(good) == JobStatus.SENT);
+        assertThat(drainDeadLetters(3, PATIENCE)).containsExactlyInAnyOrder(
+                "this is not json",
+                "{\"v\":99,\"id\":\"" + unknownJob + "\"}",
+                "{\"v\":1,\"id\":\"" + unknownJob + "\"}");
+    }
+}
