@@ -4,7 +4,10 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.util.function.Function;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,7 +35,12 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** An in-memory store on a free loopback port. */
     public static EmbeddedMongo inMemory() {
-        return new EmbeddedMongo(new MemoryBackend(), "127.0.0.1", 0);
+        return inMemory("127.0.0.1", 0);
+    }
+
+    /** An in-memory store on {@code host:port} (0 picks a free port). */
+    public static EmbeddedMongo inMemory(String host, int port) {
+        return new EmbeddedMongo(new HelloMemoryBackend(), host, port);
     }
 
     /** A store kept in {@code file}, on {@code host:port} (0 picks a free port). */
@@ -41,7 +49,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return new EmbeddedMongo(new H2Backend(file.toString()), host, port);
+        return new EmbeddedMongo(new HelloH2Backend(file.toString()), host, port);
     }
 
     public int port() {
@@ -50,6 +58,32 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     public String uri(String database) {
         return "mongodb://" + address.getHostString() + ":" + address.getPort() + "/" + database;
+    }
+
+    /**
+     * Current drivers and Spring Boot's health check send {@code hello}, which mongo-java-server knows only by
+     * its older name {@code isMaster}; the store answers both. The services are not aware of it.
+     */
+    private static Document hello(String command, Function<String, Document> handler) {
+        return handler.apply("hello".equalsIgnoreCase(command) ? "isMaster" : command);
+    }
+
+    private static final class HelloMemoryBackend extends MemoryBackend {
+        @Override
+        public Document handleCommand(Channel channel, String database, String command, Document query) {
+            return hello(command, c -> super.handleCommand(channel, database, c, query));
+        }
+    }
+
+    private static final class HelloH2Backend extends H2Backend {
+        HelloH2Backend(String file) {
+            super(file);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String database, String command, Document query) {
+            return hello(command, c -> super.handleCommand(channel, database, c, query));
+        }
     }
 
     @Override

@@ -19,7 +19,7 @@ public final class LocalStack {
         int port = Integer.parseInt(env("LOCAL_STACK_MONGO_PORT", "27017"));
         String dataDir = env("LOCAL_STACK_DATA_DIR", "data");
         EmbeddedMongo mongo = "memory".equals(dataDir)
-                ? EmbeddedMongo.inMemory()
+                ? EmbeddedMongo.inMemory("127.0.0.1", port)
                 : EmbeddedMongo.persistent(Path.of(dataDir, "mongo.mv"), "127.0.0.1", port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,76 @@
+package io.notifyhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.jayway.jsonpath.JsonPath;
+import io.notifyhub.e2e.support.LocalSystem;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The whole path of a notification, from POST to sent, across local-stack, the API and two workers as processes. */
+class PipelineTests {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static LocalSystem system;
+
+    @BeforeAll
+    static void start() {
+        system = new LocalSystem(Map.of()).start(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            """
+            {"type":"email","payload":{"recipient":"user@example.com","subject":"Welcome!","body":"Thank you for signing up"}}""",
+            """
+            {"type":"sms","payload":{"phone":"+14155550123","message":"Your code is 123456"}}""",
+            """
+            {"type":"push","payload":{"token":"device-1","title":"Hi","body":"You have mail","data":{"k":"v"}}}"""})
+    void shouldTakeAJobFromPostToSent(String body) throws Exception {
+        HttpResponse<String> created = send(HttpRequest.newBuilder(api("/api/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = JsonPath.read(created.body(), "$._id");
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
+
+        String job = get("/api/jobs/" + id);
+        assertThat(JsonPath.<Integer>read(job, "$.attempts")).isEqualTo(1);
+        assertThat(JsonPath.<String>read(job, "$.provider")).isEqualTo("simulated");
+        assertThat(JsonPath.<List<String>>read(job, "$.history[*].outcome")).containsExactly("sent");
+        assertThat(JsonPath.<String>read(job, "$.history[0].worker")).startsWith("e2e-worker-");
+        assertThat(JsonPath.<List<String>>read(get("/api/jobs?limit=500"), "$[*]._id")).contains(id);
+    }
+
+    private static String get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(api(path)).GET().build()).body();
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI api(String path) {
+        return URI.create("http://127.0.0.1:" + system.apiPort() + path);
+    }
+}
