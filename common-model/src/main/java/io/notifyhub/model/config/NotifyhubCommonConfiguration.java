@@ -8,6 +8,7 @@ import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,9 +46,10 @@ public class NotifyhubCommonConfiguration {
                         .readTimeout(millis, TimeUnit.MILLISECONDS));
     }
 
+    /** Millisecond ticks: what MongoDB stores, so a job reads back exactly as it was answered. */
     @Bean
     Clock clock() {
-        return Clock.systemUTC();
+        return Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.notifyhub.model.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -9,6 +10,7 @@ import java.time.Instant;
  * @param outcome   {@link #SENT}, {@link #RETRY} or {@link #FAILED}
  * @param error     why it did not succeed, or {@code null}
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Attempt(
         int number,
         Instant startedAt,
