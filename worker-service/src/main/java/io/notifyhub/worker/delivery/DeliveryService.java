@@ -1,6 +1,7 @@
 package io.notifyhub.worker.delivery;
 
 import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Attempt;
 import io.notifyhub.model.store.Job;
@@ -72,7 +73,28 @@ class DeliveryService {
             log.warn("Dead-lettering a message for unknown job {}", id);
             return Disposition.DEAD_LETTER;
         }
-        log.debug("Job {} is {} and not claimable; dropping the duplicate message", id, job.get().status());
+        if (job.get().status() == JobStatus.PROCESSING) {
+            return lookAgainLater(job.get());
+        }
+        log.debug("Job {} is {}; dropping the duplicate message", id, job.get().status());
+        return Disposition.ACK;
+    }
+
+    /**
+     * Another worker holds the claim. It may be sending right now, or it may have died: the message comes
+     * back after the longest delay tier and looks again, until the job is finished or its lease has
+     * expired and this message can claim it.
+     */
+    private Disposition lookAgainLater(Job held) {
+        Duration delay = topology.delayTiers().getLast();
+        try {
+            publisher.publish(Topology.delayName(delay), Topology.routingKey(held.type()), JobMessage.of(held.idHex()));
+        } catch (JobPublisher.PublishException e) {
+            log.warn("Could not park the message of job {}: {}; requeueing it", held.idHex(), e.getMessage());
+            return Disposition.REQUEUE;
+        }
+        log.debug("Job {} is held by {} until {}; looking again in {}", held.idHex(), held.claimedBy(),
+                held.leaseUntil(), delay);
         return Disposition.ACK;
     }
 

@@ -12,6 +12,7 @@ import io.notifyhub.worker.support.ScriptedProvider;
 import io.notifyhub.worker.support.WorkerIntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,24 @@ class DeliveryTests extends WorkerIntegrationTest {
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> provider.calls(job.idHex()).size() == 1);
         assertThat(reload(job).attempts()).isEqualTo(1);
         assertThat(drainDeadLetters(1, Duration.ofMillis(500))).as("duplicates are dropped, not dead-lettered").isEmpty();
+    }
+
+    @Test
+    void shouldSendTheJobOfAWorkerThatDiedMidSendOnceItsLeaseExpires() {
+        Job job = storedJob(Channel.SMS);
+        // a worker claimed it and died before recording anything; its message came back to the queue
+        store.claim(job.id(), "dead-worker", Instant.now(), Duration.ofSeconds(2)).orElseThrow();
+
+        publish(job);
+
+        await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.SENT);
+        Job sent = reload(job);
+        assertThat(sent.attempts()).as("the dead worker's attempt counts").isEqualTo(2);
+        assertThat(sent.history()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.worker()).isEqualTo("test-worker");
+            assertThat(attempt.startedAt()).isAfter(job.createdAt().plusSeconds(2));
+        });
+        assertThat(provider.calls(job.idHex())).hasSize(1);
     }
 
     @Test
