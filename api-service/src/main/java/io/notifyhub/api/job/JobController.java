@@ -1,40 +1,97 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.model.store.JobStore;
 import java.net.URI;
 import java.util.List;
+import org.bson.types.ObjectId;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
     private final JobRequestReader reader;
     private final JobService service;
     private final JobStore store;
+    private final IdempotencyKeys keys;
+    private final JsonMapper json;
 
-    JobController(JobRequestReader reader, JobService service, JobStore store) {
+    JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json) {
         this.reader = reader;
         this.service = service;
         this.store = store;
+        this.keys = keys;
+        this.json = json;
     }
 
+    /**
+     * Accepts a job. With an {@code Idempotency-Key}, a repeat of the same request answers the first
+     * response again (with {@code Idempotent-Replayed: true}); see {@link IdempotencyKeys}.
+     */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> create(@RequestBody JsonNode body) {
-        JobView job = JobView.of(service.accept(reader.read(body)));
-        return ResponseEntity.created(URI.create("/api/jobs/" + job.id())).body(job);
+    ResponseEntity<?> create(@RequestBody JsonNode body,
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+        NewJob request = reader.read(body);
+        if (key == null) {
+            return created(JobView.of(service.accept(request, new ObjectId())));
+        }
+        if (!IdempotencyKeys.isValidKey(key)) {
+            throw new InvalidRequestException(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters");
+        }
+        return switch (keys.begin(key, request.fingerprint())) {
+            case IdempotencyKeys.Outcome.Proceed proceed -> {
+                JobView job;
+                try {
+                    job = JobView.of(service.accept(request, proceed.jobId()));
+                } catch (RuntimeException e) {
+                    keys.release(key);
+                    throw e;
+                }
+                keys.complete(key, json.writeValueAsString(job));
+                yield created(job);
+            }
+            case IdempotencyKeys.Outcome.Replay replay -> ResponseEntity.created(location(replay.jobId().toHexString()))
+                    .header("Idempotent-Replayed", "true")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(replay.response());
+            case IdempotencyKeys.Outcome.InFlight inFlight -> throw problem(HttpStatus.CONFLICT,
+                    "A request with this Idempotency-Key is still in flight; retry shortly.");
+            case IdempotencyKeys.Outcome.Mismatch mismatch -> throw problem(HttpStatus.UNPROCESSABLE_CONTENT,
+                    "This Idempotency-Key was used with a different request.");
+        };
+    }
+
+    private static ResponseEntity<JobView> created(JobView job) {
+        return ResponseEntity.created(location(job.id())).body(job);
+    }
+
+    private static URI location(String id) {
+        return URI.create("/api/jobs/" + id);
+    }
+
+    private static ErrorResponseException problem(HttpStatus status, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle("Idempotency-Key conflict");
+        return new ErrorResponseException(status, problem, null);
     }
 
     @GetMapping("/{id}")

@@ -8,7 +8,9 @@ import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bson.types.ObjectId;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /** Accepts a job: stored first (majority), then published with a confirm. */
@@ -30,10 +32,17 @@ class JobService {
     /**
      * Stores and publishes a job. A store failure propagates (no job, nothing published). A publish failure
      * does not: the job is stored and stays unpublished ({@code publishedAt} unset) until it is published
-     * again, so the client still gets its 201.
+     * again by the reconciler, so the client still gets its 201.
      */
-    Job accept(NewJob request) {
-        Job job = store.insert(Job.queued(request.type(), request.payload(), clock.instant()));
+    Job accept(NewJob request, ObjectId id) {
+        Job job;
+        try {
+            job = store.insert(Job.queued(id, request.type(), request.payload(), clock.instant()));
+        } catch (DuplicateKeyException alreadyStored) {
+            // an idempotent request taken over after its first try died: the job is there already; if it
+            // is unpublished, the reconciler publishes it
+            return store.find(id.toHexString()).orElseThrow(() -> alreadyStored);
+        }
         try {
             publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()), JobMessage.of(job.idHex()));
         } catch (JobPublisher.PublishException e) {

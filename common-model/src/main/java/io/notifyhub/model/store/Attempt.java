@@ -7,7 +7,8 @@ import java.time.Instant;
  * One finished delivery attempt, kept in the job's history.
  *
  * @param number    1 for the first attempt
- * @param outcome   {@link #SENT}, {@link #RETRY} or {@link #FAILED}
+ * @param outcome   {@link #SENT}, {@link #RETRY}, {@link #FAILED}, or {@link #LOST} when the worker holding the
+ *                  claim vanished before recording an outcome
  * @param error     why it did not succeed, or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,4 +24,5 @@ public record Attempt(
     public static final String SENT = "sent";
     public static final String RETRY = "retry";
     public static final String FAILED = "failed";
+    public static final String LOST = "lost";
 }

@@ -47,7 +47,12 @@ public record Job(
 
     /** A new job, ready to be stored and published. */
     public static Job queued(Channel type, Map<String, Object> payload, Instant now) {
-        return new Job(new ObjectId(), type, payload, JobStatus.QUEUED, 0, null, now, now, null,
+        return queued(new ObjectId(), type, payload, now);
+    }
+
+    /** A new job with a given id (chosen in advance, e.g. for an idempotency key). */
+    public static Job queued(ObjectId id, Channel type, Map<String, Object> payload, Instant now) {
+        return new Job(id, type, payload, JobStatus.QUEUED, 0, null, now, now, null,
                 null, null, null, null, null, List.of());
     }
 

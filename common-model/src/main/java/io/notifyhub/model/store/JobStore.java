@@ -7,6 +7,7 @@ import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.JobStatusTransitions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +62,53 @@ public class JobStore {
     /** Records that the broker confirmed the job's message. */
     public void markPublished(ObjectId id, Instant at) {
         mongo.updateFirst(Query.query(where("_id").is(id)), Update.update("publishedAt", at), Job.class);
+    }
+
+    /** Records that the broker confirmed the messages of these jobs. */
+    public void markPublished(Collection<ObjectId> ids, Instant at) {
+        if (!ids.isEmpty()) {
+            mongo.updateMulti(Query.query(where("_id").in(ids)), Update.update("publishedAt", at), Job.class);
+        }
+    }
+
+    /**
+     * Queued jobs whose message was never confirmed (the broker was down, or the publisher died) and that
+     * have not changed since {@code unchangedSince}, oldest first.
+     */
+    public List<Job> findUnpublished(Instant unchangedSince, int limit) {
+        Query query = Query.query(where("status").is(JobStatus.QUEUED)
+                        .and("publishedAt").is(null)
+                        .and("updatedAt").lt(unchangedSince))
+                .with(Sort.by("updatedAt"))
+                .limit(limit);
+        return mongo.find(query, Job.class);
+    }
+
+    /** Jobs whose claim expired before its holder recorded an outcome: the worker died or hung. */
+    public List<Job> findExpiredClaims(Instant now, int limit) {
+        Query query = Query.query(where("status").is(JobStatus.PROCESSING).and("leaseUntil").lt(now))
+                .with(Sort.by("leaseUntil"))
+                .limit(limit);
+        return mongo.find(query, Job.class);
+    }
+
+    /**
+     * Puts a job whose claim expired back to {@code queued}, unpublished, recording the lost attempt. Does
+     * nothing if the claim was renewed, taken over or finished in the meantime.
+     */
+    public Optional<Job> releaseExpiredClaim(Job claimed, Instant now) {
+        Attempt lost = new Attempt(claimed.attempts(), claimed.claimedAt(), now, claimed.claimedBy(), null,
+                Attempt.LOST, "claim expired at " + claimed.leaseUntil() + " without an outcome");
+        Update update = finish(lost).unset("publishedAt");
+        return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.QUEUED,
+                heldBy(claimed).and("leaseUntil").lt(now), update, now);
+    }
+
+    /** Fails a job that is not held by a live claim; for messages that can never be handled. */
+    public Optional<Job> failUnclaimed(ObjectId id, String reason, Instant now) {
+        Update update = new Update().set("error", reason)
+                .unset("leaseUntil").unset("claimedBy").unset("claimedAt");
+        return change(id, Set.of(JobStatus.QUEUED, JobStatus.PROCESSING), JobStatus.FAILED, null, update, now);
     }
 
     /**
@@ -118,10 +166,8 @@ public class JobStore {
     private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, Criteria guard, Update update,
             Instant now) {
         from.forEach(source -> JobStatusTransitions.check(source, to));
-        Query query = Query.query(new Criteria().andOperator(
-                where("_id").is(id),
-                where("status").in(from),
-                guard));
+        Criteria expected = where("_id").is(id).and("status").in(from);
+        Query query = Query.query(guard == null ? expected : new Criteria().andOperator(expected, guard));
         update.set("status", to).set("updatedAt", now);
         return Optional.ofNullable(mongo.findAndModify(query, update,
                 FindAndModifyOptions.options().returnNew(true), Job.class));

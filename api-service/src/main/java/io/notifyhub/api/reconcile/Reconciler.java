@@ -1,0 +1,99 @@
+package io.notifyhub.api.reconcile;
+
+import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.messaging.JobPublisher;
+import io.notifyhub.model.messaging.JobPublisher.Outgoing;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.topology.Topology;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+
+/**
+ * Closes the gaps a crash or an outage leaves, in rounds, one replica at a time (a ShedLock lock in MongoDB):
+ * <ul>
+ *   <li>a job whose claim expired (its worker died mid-send) goes back to {@code queued}, attempt recorded
+ *       as lost;</li>
+ *   <li>a queued job whose message was never confirmed (the broker was down, or the API or a worker died
+ *       between storing and publishing) is published again.</li>
+ * </ul>
+ * Publishing twice is harmless: a worker sends only under its claim.
+ */
+public class Reconciler {
+
+    static final String LOCK = "notifyhub-reconciler";
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    private final JobStore store;
+    private final JobPublisher publisher;
+    private final LockingTaskExecutor locks;
+    private final ReconcilerProperties properties;
+    private final Clock clock;
+
+    public Reconciler(JobStore store, JobPublisher publisher, LockingTaskExecutor locks,
+            ReconcilerProperties properties, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.locks = locks;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** One round, if no other replica is running one. */
+    public void runOnce() {
+        try {
+            locks.executeWithLock((Runnable) this::reconcile,
+                    new LockConfiguration(clock.instant(), LOCK, properties.lease(), java.time.Duration.ZERO));
+        } catch (DataAccessException | com.mongodb.MongoException e) {
+            log.warn("Reconciler round skipped, store unavailable: {}", e.getMessage());
+        }
+    }
+
+    void reconcile() {
+        Instant deadline = clock.instant().plus(properties.lease().dividedBy(2));
+        int released = 0;
+        int published = 0;
+        List<Job> batch;
+        do {
+            batch = store.findExpiredClaims(clock.instant(), properties.batch());
+            for (Job job : batch) {
+                if (store.releaseExpiredClaim(job, clock.instant()).isPresent()) {
+                    released++;
+                }
+            }
+        } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
+        do {
+            batch = store.findUnpublished(clock.instant().minus(properties.grace()), properties.batch());
+            int confirmed = publish(batch);
+            published += confirmed;
+            if (confirmed < batch.size()) {
+                break; // the broker is not taking messages; try again next round
+            }
+        } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
+        if (released > 0 || published > 0) {
+            log.info("Reconciler: released {} expired claim(s), published {} job(s)", released, published);
+        }
+    }
+
+    private int publish(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return 0;
+        }
+        List<Outgoing> messages = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            messages.add(new Outgoing(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
+                    JobMessage.of(job.idHex())));
+        }
+        List<String> confirmed = publisher.publishAll(messages);
+        store.markPublished(confirmed.stream().map(ObjectId::new).toList(), clock.instant());
+        return confirmed.size();
+    }
+}

@@ -1,0 +1,43 @@
+package io.notifyhub.api.reconcile;
+
+import io.notifyhub.model.messaging.JobPublisher;
+import io.notifyhub.model.store.JobStore;
+import java.time.Clock;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+
+/** Runs the {@link Reconciler} every {@code notifyhub.reconciler.interval}, on every API replica; the lock picks one. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties(ReconcilerProperties.class)
+@ConditionalOnBooleanProperty(name = "notifyhub.reconciler.enabled", matchIfMissing = true)
+class ReconcilerConfiguration implements SchedulingConfigurer {
+
+    private final ReconcilerProperties properties;
+    private final Reconciler reconciler;
+
+    ReconcilerConfiguration(ReconcilerProperties properties, JobStore store, JobPublisher publisher,
+            MongoTemplate mongo, Clock clock) {
+        this.properties = properties;
+        this.reconciler = new Reconciler(store, publisher,
+                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())), properties, clock);
+    }
+
+    @Bean
+    Reconciler reconciler() {
+        return reconciler;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(reconciler::runOnce, properties.interval());
+    }
+}

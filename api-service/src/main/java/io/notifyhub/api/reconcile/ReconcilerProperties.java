@@ -1,0 +1,22 @@
+package io.notifyhub.api.reconcile;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param enabled  whether this replica takes part (one replica at a time runs a round, under a lock)
+ * @param interval pause between two rounds
+ * @param grace    how long a queued job may stay unconfirmed before it is published again; longer than a
+ *                 normal publish with its confirm
+ * @param lease    the most a round may hold the lock; if its replica dies, another takes over after it
+ * @param batch    jobs handled per query
+ */
+@ConfigurationProperties("notifyhub.reconciler")
+public record ReconcilerProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("2s") Duration interval,
+        @DefaultValue("5s") Duration grace,
+        @DefaultValue("30s") Duration lease,
+        @DefaultValue("1000") int batch) {
+}
