@@ -1,6 +1,8 @@
 package io.notifyhub.worker.config;
 
 import io.notifyhub.model.topology.Topology;
+import org.springframework.amqp.rabbit.config.ContainerCustomizer;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,6 +10,12 @@ import org.springframework.context.annotation.Configuration;
 class ListenerConfiguration {
 
     /** The work queues this worker consumes, from {@code notifyhub.worker.channels}. */
+    /** On shutdown, consumers stop at once and deliveries in flight get {@code shutdown-timeout} to finish. */
+    @Bean
+    ContainerCustomizer<SimpleMessageListenerContainer> gracefulShutdown(WorkerProperties properties) {
+        return container -> container.setShutdownTimeout(properties.shutdownTimeout().toMillis());
+    }
+
     @Bean
     String[] workQueues(WorkerProperties properties) {
         return properties.channels().stream().map(Topology::workQueue).toArray(String[]::new);

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    any provider call.
  * @param providers   provider name per channel (default {@code simulated})
  * @param storeRetry  pause between tries of a store write while the store is unreachable
+ * @param shutdownTimeout on SIGTERM, how long deliveries in flight may take to finish; what is still
+ *                    unfinished then goes back to the queue
  */
 @ConfigurationProperties("notifyhub.worker")
 public record WorkerProperties(
@@ -24,7 +26,8 @@ public record WorkerProperties(
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("2m") Duration lease,
         Map<Channel, String> providers,
-        @DefaultValue("1s") Duration storeRetry) {
+        @DefaultValue("1s") Duration storeRetry,
+        @DefaultValue("20s") Duration shutdownTimeout) {
 
     public static final String DEFAULT_PROVIDER = "simulated";
 

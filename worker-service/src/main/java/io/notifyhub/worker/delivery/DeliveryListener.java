@@ -21,7 +21,8 @@ class DeliveryListener {
         long tag = message.getMessageProperties().getDeliveryTag();
         Disposition disposition;
         try {
-            disposition = deliveries.handle(message.getBody());
+            Object count = message.getMessageProperties().getHeader("x-delivery-count");
+            disposition = deliveries.handle(message.getBody(), count instanceof Number n ? n.longValue() : 0);
         } catch (StoreRetry.StoreUnavailableException e) {
             disposition = Disposition.REQUEUE;
         }

@@ -7,6 +7,7 @@ import io.notifyhub.model.store.Attempt;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
+import io.notifyhub.model.topology.TopologyProperties;
 import io.notifyhub.worker.config.WorkerProperties;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
@@ -38,19 +39,25 @@ class DeliveryService {
     private final WorkerProperties properties;
     private final Clock clock;
     private final StoreRetry storeRetry;
+    private final long crashLoopLimit;
 
     DeliveryService(JobStore store, ProviderRegistry providers, JobPublisher publisher, Topology topology,
-            WorkerProperties properties, Clock clock) {
+            WorkerProperties properties, TopologyProperties topologyProperties, StoreRetry storeRetry, Clock clock) {
         this.store = store;
         this.providers = providers;
         this.publisher = publisher;
         this.topology = topology;
         this.properties = properties;
         this.clock = clock;
-        this.storeRetry = new StoreRetry(properties.storeRetry());
+        this.storeRetry = storeRetry;
+        // one short of the queue's own limit, so the job is failed with a reason before the broker drops it
+        this.crashLoopLimit = Math.max(1, topologyProperties.deliveryLimit() - 1);
     }
 
-    Disposition handle(byte[] body) {
+    /**
+     * @param deliveries how many times the broker delivered this message before ({@code x-delivery-count})
+     */
+    Disposition handle(byte[] body, long deliveries) {
         JobMessage message;
         try {
             message = JobMessage.parse(body);
@@ -59,6 +66,12 @@ class DeliveryService {
             return Disposition.DEAD_LETTER;
         }
         ObjectId id = new ObjectId(message.jobId());
+        if (deliveries >= crashLoopLimit) {
+            String reason = "dead-lettered after " + deliveries + " deliveries: its message kept failing the worker";
+            storeRetry.call("fail job " + id, () -> store.failUnclaimed(id, reason, clock.instant()));
+            log.warn("Job {}: {}", id, reason);
+            return Disposition.DEAD_LETTER;
+        }
         Optional<Job> claimed = storeRetry.call("claim job " + id,
                 () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
         if (claimed.isEmpty()) {
@@ -100,10 +113,21 @@ class DeliveryService {
 
     private Disposition deliver(Job job) {
         NotificationProvider provider = providers.forChannel(job.type());
+        if (job.attempts() > properties.maxAttempts()) {
+            // earlier claims ended without an outcome (their workers died, or the job crashed them)
+            return fail(job, attempt(job, provider, clock.instant(), Attempt.FAILED, "gave up after "
+                    + (job.attempts() - 1) + " attempts; the last ones ended without an outcome"));
+        }
         DeliveryResult result;
         try {
             result = provider.send(new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()));
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError fatal) {
+            if (!(fatal instanceof StackOverflowError)) {
+                throw fatal; // out of memory: nothing here can be trusted; the message returns to the queue
+            }
+            result = new DeliveryResult.Retryable(provider.name() + " threw " + fatal);
+        } catch (Exception | Error e) {
+            // one job's provider failure must not stop the consumer that serves all the others
             result = new DeliveryResult.Retryable(provider.name() + " threw " + e);
         }
         Instant ended = clock.instant();

@@ -4,30 +4,46 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.notifyhub.worker.config.WorkerProperties;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.stereotype.Component;
 
 /**
  * Repeats a store call while the store is unreachable, so a worker holds its message (unacked) through an
  * outage instead of acking, failing, or burning the message's delivery count on requeues.
  */
+@Component
 class StoreRetry {
 
     private static final Logger log = LoggerFactory.getLogger(StoreRetry.class);
 
     private final Duration pause;
+    private volatile boolean stopping;
 
-    StoreRetry(Duration pause) {
-        this.pause = pause;
+    StoreRetry(WorkerProperties properties) {
+        this.pause = properties.storeRetry();
+    }
+
+    /** Once the worker is shutting down, an unreachable store gives the message back instead of waiting. */
+    @EventListener(ContextClosedEvent.class)
+    void stopping() {
+        stopping = true;
     }
 
     /**
-     * @throws StoreUnavailableException when interrupted (the worker is stopping) before the store answered
+     * @throws StoreUnavailableException when the worker stops (or the thread is interrupted) before the store
+     *                                   answered
      */
     <T> T call(String what, Supplier<T> call) {
         for (int tries = 1; ; tries++) {
             try {
                 return call.get();
             } catch (DataAccessResourceFailureException | com.mongodb.MongoException e) {
+                if (stopping) {
+                    throw new StoreUnavailableException(what, e);
+                }
                 if (tries == 1 || tries % 30 == 0) {
                     log.warn("Store unreachable while trying to {} ({} tries): {}", what, tries, e.getMessage());
                 }

@@ -26,6 +26,7 @@ public class ScriptedProvider implements NotificationProvider {
     private final Map<String, Deque<DeliveryResult>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<Instant>> calls = new ConcurrentHashMap<>();
     private volatile DeliveryResult always;
+    private volatile Error crash;
     private volatile Duration latency = Duration.ZERO;
 
     @Override
@@ -48,6 +49,9 @@ public class ScriptedProvider implements NotificationProvider {
                 Thread.currentThread().interrupt();
             }
         }
+        if (crash != null) {
+            throw crash;
+        }
         if (always != null) {
             return always;
         }
@@ -64,6 +68,11 @@ public class ScriptedProvider implements NotificationProvider {
         this.always = result;
     }
 
+    /** Every send throws this (null: stop throwing), as a job that crashes its worker would. */
+    public void crashWith(Error error) {
+        this.crash = error;
+    }
+
     public void latency(Duration latency) {
         this.latency = latency;
     }
@@ -76,6 +85,7 @@ public class ScriptedProvider implements NotificationProvider {
         scripts.clear();
         calls.clear();
         always = null;
+        crash = null;
         latency = Duration.ZERO;
     }
 }

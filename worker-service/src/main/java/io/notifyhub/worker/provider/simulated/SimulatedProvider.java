@@ -4,6 +4,13 @@ import io.notifyhub.model.Channel;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.provider.NotificationProvider;
+import io.notifyhub.worker.config.WorkerProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,10 +31,15 @@ public class SimulatedProvider implements NotificationProvider {
     public static final String NAME = "simulated";
 
     private final SimulatedProviderProperties properties;
+    private final String worker;
     private final Map<String, AtomicInteger> sent = new ConcurrentHashMap<>();
+    private final FileChannel record;
 
-    public SimulatedProvider(SimulatedProviderProperties properties) {
+    public SimulatedProvider(SimulatedProviderProperties properties, WorkerProperties worker) throws IOException {
         this.properties = properties;
+        this.worker = worker.id();
+        this.record = properties.recordFile() == null ? null : FileChannel.open(properties.recordFile(),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     @Override
@@ -55,7 +67,26 @@ public class SimulatedProvider implements NotificationProvider {
             return new DeliveryResult.Retryable("simulated failure");
         }
         sent.computeIfAbsent(request.jobId(), id -> new AtomicInteger()).incrementAndGet();
+        record(request);
         return new DeliveryResult.Sent("sim-" + UUID.randomUUID());
+    }
+
+    /** One write per send, straight to the file (no buffer), so a killed worker loses no line. */
+    private void record(DeliveryRequest request) {
+        if (record == null) {
+            return;
+        }
+        ByteBuffer line = ByteBuffer.wrap((request.jobId() + " " + request.attempt() + " " + worker + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        try {
+            synchronized (record) {
+                while (line.hasRemaining()) {
+                    record.write(line);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record a simulated send", e);
+        }
     }
 
     /** How many times this job was sent by this process. */

@@ -1,5 +1,6 @@
 package io.notifyhub.worker.provider.simulated;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -7,11 +8,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param latency     how long each send takes
  * @param failureRate share of sends that fail with a retryable error, 0 to 1
+ * @param recordFile  if set, every send appends a line {@code jobId attempt worker} to this file (shared by
+ *                    the workers of a test, so duplicates can be counted across processes)
  */
 @ConfigurationProperties("notifyhub.providers.simulated")
 public record SimulatedProviderProperties(
         @DefaultValue("0ms") Duration latency,
-        @DefaultValue("0") double failureRate) {
+        @DefaultValue("0") double failureRate,
+        Path recordFile) {
 
     public SimulatedProviderProperties {
         if (failureRate < 0 || failureRate > 1) {
