@@ -2,12 +2,7 @@ package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import de.bwaldvogel.mongo.bson.Document;
-import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
-import java.util.function.Function;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -40,7 +35,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     /** An in-memory store on {@code host:port} (0 picks a free port). */
     public static EmbeddedMongo inMemory(String host, int port) {
-        return new EmbeddedMongo(new HelloMemoryBackend(), host, port);
+        return new EmbeddedMongo(new IndexedMemoryBackend(), host, port);
     }
 
     /** A store kept in {@code file}, on {@code host:port} (0 picks a free port). */
@@ -49,7 +44,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return new EmbeddedMongo(new HelloH2Backend(file.toString()), host, port);
+        return new EmbeddedMongo(IndexedH2Backend.open(file.toString()), host, port);
     }
 
     public int port() {
@@ -64,26 +59,8 @@ public final class EmbeddedMongo implements AutoCloseable {
      * Current drivers and Spring Boot's health check send {@code hello}, which mongo-java-server knows only by
      * its older name {@code isMaster}; the store answers both. The services are not aware of it.
      */
-    private static Document hello(String command, Function<String, Document> handler) {
-        return handler.apply("hello".equalsIgnoreCase(command) ? "isMaster" : command);
-    }
-
-    private static final class HelloMemoryBackend extends MemoryBackend {
-        @Override
-        public Document handleCommand(Channel channel, String database, String command, Document query) {
-            return hello(command, c -> super.handleCommand(channel, database, c, query));
-        }
-    }
-
-    private static final class HelloH2Backend extends H2Backend {
-        HelloH2Backend(String file) {
-            super(file);
-        }
-
-        @Override
-        public Document handleCommand(Channel channel, String database, String command, Document query) {
-            return hello(command, c -> super.handleCommand(channel, database, c, query));
-        }
+    static String commandName(String command) {
+        return "hello".equalsIgnoreCase(command) ? "isMaster" : command;
     }
 
     @Override

@@ -4,11 +4,11 @@ import com.mongodb.MongoException;
 import io.notifyhub.api.job.FieldProblem;
 import io.notifyhub.api.job.InvalidRequestException;
 import io.notifyhub.api.job.JobNotFoundException;
+import io.notifyhub.model.store.StoreFailures;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -48,19 +48,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    @ExceptionHandler({DataAccessResourceFailureException.class, MongoException.class})
-    ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException e) {
+    /** An unreachable store is a 503 (try again); any other store failure is ours, a 500. */
+    @ExceptionHandler({DataAccessException.class, MongoException.class})
+    ResponseEntity<ProblemDetail> storeFailure(RuntimeException e) {
+        if (!StoreFailures.isUnavailable(e)) {
+            log.error("Store error", e);
+            return ResponseEntity.internalServerError()
+                    .body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "The job store failed."));
+        }
         log.warn("Store unavailable: {}", e.getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The job store is unavailable; nothing was stored. Try again shortly.");
         problem.setTitle("Store unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "2").body(problem);
-    }
-
-    @ExceptionHandler(DataAccessException.class)
-    ProblemDetail storeError(DataAccessException e) {
-        log.error("Store error", e);
-        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "The job store failed.");
     }
 
     @Override

@@ -1,11 +1,16 @@
 package io.notifyhub.api.job;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.config.MessagingProperties;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.bson.types.ObjectId;
@@ -21,12 +26,25 @@ class JobService {
 
     private final JobStore store;
     private final JobPublisher publisher;
+    private final CircuitBreaker broker;
     private final Clock clock;
 
-    JobService(JobStore store, JobPublisher publisher, Clock clock) {
+    JobService(JobStore store, JobPublisher publisher, MessagingProperties messaging, Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.clock = clock;
+        // while the broker fails or is slow, requests stop waiting on it: jobs are stored and answered at once,
+        // and the reconciler publishes them; a few probes a little later find out whether it is back
+        this.broker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .slowCallDurationThreshold(Duration.ofSeconds(1))
+                .slowCallRateThreshold(50)
+                .waitDurationInOpenState(messaging.breakerOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .recordExceptions(JobPublisher.PublishException.class)
+                .build());
     }
 
     /**
@@ -44,7 +62,11 @@ class JobService {
             return store.find(id.toHexString()).orElseThrow(() -> alreadyStored);
         }
         try {
-            publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()), JobMessage.of(job.idHex()));
+            broker.executeRunnable(() -> publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
+                    JobMessage.of(job.idHex())));
+        } catch (CallNotPermittedException brokerDown) {
+            log.debug("Job {} is stored; the broker is failing, so the reconciler publishes it", job.idHex());
+            return job;
         } catch (JobPublisher.PublishException e) {
             log.warn("Job {} is stored but not published yet: {}", job.idHex(), e.getMessage());
             return job;

@@ -5,6 +5,7 @@ import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.messaging.JobPublisher.Outgoing;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.store.StoreFailures;
 import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 
 /**
  * Closes the gaps a crash or an outage leaves, in rounds, one replica at a time (a ShedLock lock in MongoDB):
@@ -52,7 +52,10 @@ public class Reconciler {
         try {
             locks.executeWithLock((Runnable) this::reconcile,
                     new LockConfiguration(clock.instant(), LOCK, properties.lease(), java.time.Duration.ZERO));
-        } catch (DataAccessException | com.mongodb.MongoException e) {
+        } catch (RuntimeException e) {
+            if (!StoreFailures.isUnavailable(e)) {
+                throw e;
+            }
             log.warn("Reconciler round skipped, store unavailable: {}", e.getMessage());
         }
     }

@@ -9,7 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param confirmTimeout how long a publisher waits for the broker's confirm before treating the message
  *                       as unpublished
+ * @param breakerOpenFor once publishing keeps failing, how long the API stops trying before probing again
+ *                       (jobs are stored meanwhile and published by the reconciler)
  */
 @ConfigurationProperties("notifyhub.messaging")
-public record MessagingProperties(@DefaultValue("5s") Duration confirmTimeout) {
+public record MessagingProperties(
+        @DefaultValue("5s") Duration confirmTimeout,
+        @DefaultValue("2s") Duration breakerOpenFor) {
 }

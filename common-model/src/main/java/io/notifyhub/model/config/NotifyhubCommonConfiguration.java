@@ -34,13 +34,17 @@ public class NotifyhubCommonConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(NotifyhubCommonConfiguration.class);
 
-    /** Majority write concern whatever the URI says, and short timeouts so an outage is answered fast. */
+    /**
+     * Majority write concern whatever the URI says, and short timeouts (server selection, connection pool
+     * wait, connect, read) so an outage or an overload is answered fast.
+     */
     @Bean
     MongoClientSettingsBuilderCustomizer notifyhubMongoSettings(StoreProperties store) {
         long millis = store.timeout().toMillis();
         return builder -> builder
                 .writeConcern(WriteConcern.MAJORITY)
                 .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
+                .applyToConnectionPoolSettings(pool -> pool.maxWaitTime(millis, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(socket -> socket
                         .connectTimeout(millis, TimeUnit.MILLISECONDS)
                         .readTimeout(millis, TimeUnit.MILLISECONDS));

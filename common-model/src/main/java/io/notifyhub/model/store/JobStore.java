@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -101,14 +102,15 @@ public class JobStore {
                 Attempt.LOST, "claim expired at " + claimed.leaseUntil() + " without an outcome");
         Update update = finish(lost).unset("publishedAt");
         return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.QUEUED,
-                heldBy(claimed).and("leaseUntil").lt(now), update, now);
+                job -> heldBy(claimed).apply(job).and("leaseUntil").lt(now), update, now);
     }
 
     /** Fails a job that is not held by a live claim; for messages that can never be handled. */
     public Optional<Job> failUnclaimed(ObjectId id, String reason, Instant now) {
         Update update = new Update().set("error", reason)
                 .unset("leaseUntil").unset("claimedBy").unset("claimedAt");
-        return change(id, Set.of(JobStatus.QUEUED, JobStatus.PROCESSING), JobStatus.FAILED, null, update, now);
+        return change(id, Set.of(JobStatus.QUEUED, JobStatus.PROCESSING), JobStatus.FAILED, UnaryOperator.identity(), update,
+                now);
     }
 
     /**
@@ -118,7 +120,7 @@ public class JobStore {
      * @return the claimed job, or empty when it is not there or someone else holds or finished it
      */
     public Optional<Job> claim(ObjectId id, String worker, Instant now, Duration lease) {
-        Criteria claimable = new Criteria().orOperator(
+        UnaryOperator<Criteria> claimable = job -> job.orOperator(
                 where("status").is(JobStatus.QUEUED),
                 where("leaseUntil").lt(now));
         Update update = new Update()
@@ -155,19 +157,19 @@ public class JobStore {
         return new Update().push("history", attempt).unset("leaseUntil").unset("claimedBy").unset("claimedAt");
     }
 
-    private static Criteria heldBy(Job claimed) {
-        return where("attempts").is(claimed.attempts()).and("claimedBy").is(claimed.claimedBy());
+    private static UnaryOperator<Criteria> heldBy(Job claimed) {
+        return job -> job.and("attempts").is(claimed.attempts()).and("claimedBy").is(claimed.claimedBy());
     }
 
     /**
      * The one place a status changes: checks each expected source against the transition table and writes
      * the change only if the job is still in one of them (and matches {@code guard}).
      */
-    private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, Criteria guard, Update update,
-            Instant now) {
+    private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, UnaryOperator<Criteria> guard,
+            Update update, Instant now) {
         from.forEach(source -> JobStatusTransitions.check(source, to));
-        Criteria expected = where("_id").is(id).and("status").in(from);
-        Query query = Query.query(guard == null ? expected : new Criteria().andOperator(expected, guard));
+        // one flat filter with the _id first: every MongoDB finds the job by its _id index
+        Query query = Query.query(guard.apply(where("_id").is(id).and("status").in(from)));
         update.set("status", to).set("updatedAt", now);
         return Optional.ofNullable(mongo.findAndModify(query, update,
                 FindAndModifyOptions.options().returnNew(true), Job.class));

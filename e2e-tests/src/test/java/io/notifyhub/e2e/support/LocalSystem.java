@@ -11,19 +11,22 @@ import java.util.Map;
 
 /**
  * The whole system as separate processes, as {@code ./run-local} runs it: local-stack (in memory, on a free
- * port, unless {@code MONGODB_URI} names a store), one API and a number of workers, on the tests' RabbitMQ.
+ * port, unless {@code MONGODB_URI} names a store), one API and a number of workers, on the tests' RabbitMQ
+ * (or the {@code RABBITMQ_ADDRESSES} given in the environment passed in).
  */
 public final class LocalSystem implements AutoCloseable {
 
-    private static final Duration START = Duration.ofSeconds(90);
+    public static final Duration START = Duration.ofSeconds(90);
 
     private final List<ServiceProcess> processes = new ArrayList<>();
-    private final Map<String, String> extraEnv;
-    private String mongoUri;
+    private final Map<String, String> env = new HashMap<>();
+    private final Map<String, String> healthUrls = new HashMap<>();
+    private ServiceProcess localStack;
     private int apiPort;
 
     public LocalSystem(Map<String, String> extraEnv) {
-        this.extraEnv = Map.copyOf(extraEnv);
+        env.put("RABBITMQ_ADDRESSES", TestInfrastructure.rabbitAddresses());
+        env.putAll(extraEnv);
     }
 
     /** Starts everything and waits until each is healthy; on failure stops what it started. */
@@ -37,51 +40,61 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private LocalSystem startAll(int workers) {
-        mongoUri = System.getenv("MONGODB_URI");
+        String mongoUri = System.getenv("MONGODB_URI");
         if (mongoUri == null || mongoUri.isBlank()) {
             int mongoPort = freePort();
-            processes.add(new ServiceProcess("local-stack", "notifyhub.jar.local-stack", Map.of(
+            localStack = new ServiceProcess("local-stack", "notifyhub.jar.local-stack", Map.of(
                     "LOCAL_STACK_MONGO_PORT", String.valueOf(mongoPort),
-                    "LOCAL_STACK_DATA_DIR", "memory")).start().awaitLog("local-stack ready", START));
+                    "LOCAL_STACK_DATA_DIR", "memory")).start().awaitLog("local-stack ready", START);
+            processes.add(localStack);
             mongoUri = "mongodb://127.0.0.1:" + mongoPort + "/notifyhub-e2e";
         }
-        List<ServiceProcess> starting = new ArrayList<>();
+        env.put("MONGODB_URI", mongoUri);
         apiPort = freePort();
-        starting.add(service("api", "notifyhub.jar.api", Map.of("API_PORT", String.valueOf(apiPort))));
-        List<Integer> workerPorts = new ArrayList<>();
+        List<ServiceProcess> starting = new ArrayList<>();
+        starting.add(service("api", "notifyhub.jar.api", "API_PORT", apiPort));
         for (int i = 1; i <= workers; i++) {
-            int port = freePort();
-            workerPorts.add(port);
-            starting.add(service("worker-" + i, "notifyhub.jar.worker",
-                    Map.of("WORKER_PORT", String.valueOf(port), "NOTIFYHUB_WORKER_ID", "e2e-worker-" + i)));
+            starting.add(service("worker-" + i, "notifyhub.jar.worker", "WORKER_PORT", freePort()));
         }
-        starting.get(0).awaitHealthy("http://127.0.0.1:" + apiPort + "/actuator/health", START);
-        for (int i = 0; i < workers; i++) {
-            starting.get(i + 1).awaitHealthy("http://127.0.0.1:" + workerPorts.get(i) + "/actuator/health", START);
-        }
+        starting.forEach(this::awaitHealthy);
         return this;
     }
 
-    private ServiceProcess service(String name, String jarProperty, Map<String, String> own) {
-        Map<String, String> env = new HashMap<>(extraEnv);
-        env.putAll(own);
-        env.put("MONGODB_URI", mongoUri);
-        env.put("RABBITMQ_ADDRESSES", TestInfrastructure.rabbitAddresses());
-        ServiceProcess process = new ServiceProcess(name, jarProperty, env).start();
+    private ServiceProcess service(String name, String jarProperty, String portVariable, int port) {
+        Map<String, String> own = new HashMap<>(env);
+        own.put(portVariable, String.valueOf(port));
+        if (name.startsWith("worker")) {
+            own.put("NOTIFYHUB_WORKER_ID", "e2e-" + name);
+        }
+        ServiceProcess process = new ServiceProcess(name, jarProperty, own).start();
         processes.add(process);
+        healthUrls.put(name, "http://127.0.0.1:" + port + "/actuator/health");
         return process;
+    }
+
+    public ServiceProcess awaitHealthy(ServiceProcess process) {
+        return process.awaitHealthy(healthUrls.get(process.name()), START);
     }
 
     public int apiPort() {
         return apiPort;
     }
 
+    public String mongoUri() {
+        return env.get("MONGODB_URI");
+    }
+
     public ServiceProcess process(String name) {
         return processes.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
-    public String mongoUri() {
-        return mongoUri;
+    public List<ServiceProcess> workers() {
+        return processes.stream().filter(p -> p.name().startsWith("worker")).toList();
+    }
+
+    /** The embedded store's process, or null when the tests use a store of their own. */
+    public ServiceProcess localStack() {
+        return localStack;
     }
 
     static int freePort() {

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.notifyhub.model.store.StoreFailures;
 import io.notifyhub.worker.config.WorkerProperties;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,7 +40,10 @@ class StoreRetry {
         for (int tries = 1; ; tries++) {
             try {
                 return call.get();
-            } catch (DataAccessResourceFailureException | com.mongodb.MongoException e) {
+            } catch (RuntimeException e) {
+                if (!StoreFailures.isUnavailable(e)) {
+                    throw e;
+                }
                 if (stopping) {
                     throw new StoreUnavailableException(what, e);
                 }

@@ -1,29 +1,31 @@
 package io.notifyhub.worker.provider.simulated;
 
 import io.notifyhub.model.Channel;
+import io.notifyhub.worker.config.WorkerProperties;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.provider.NotificationProvider;
-import io.notifyhub.worker.config.WorkerProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
- * A provider for every channel that sends nothing: it waits the configured latency, fails at the configured
- * rate (retryable), and counts what it "sent" per job id, so duplicates are visible. For local runs,
- * tests and benchmarks.
+ * A provider for every channel that sends nothing: it waits the configured latency and fails at the
+ * configured rate (retryable). Like a provider API with idempotency keys, it takes the job id as the key:
+ * a job it already delivered is answered as delivered again and not delivered twice. With a record file,
+ * every delivery (and every repeat it absorbed) is a line in that file, and the key holds across all the
+ * processes that share it; without one, within this process.
  */
 @Component
 public class SimulatedProvider implements NotificationProvider {
@@ -32,14 +34,16 @@ public class SimulatedProvider implements NotificationProvider {
 
     private final SimulatedProviderProperties properties;
     private final String worker;
-    private final Map<String, AtomicInteger> sent = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private final FileChannel record;
+    private long recordRead;
 
     public SimulatedProvider(SimulatedProviderProperties properties, WorkerProperties worker) throws IOException {
         this.properties = properties;
         this.worker = worker.id();
         this.record = properties.recordFile() == null ? null : FileChannel.open(properties.recordFile(),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     @Override
@@ -66,32 +70,52 @@ public class SimulatedProvider implements NotificationProvider {
         if (properties.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < properties.failureRate()) {
             return new DeliveryResult.Retryable("simulated failure");
         }
-        sent.computeIfAbsent(request.jobId(), id -> new AtomicInteger()).incrementAndGet();
-        record(request);
-        return new DeliveryResult.Sent("sim-" + UUID.randomUUID());
-    }
-
-    /** One write per send, straight to the file (no buffer), so a killed worker loses no line. */
-    private void record(DeliveryRequest request) {
+        asked.computeIfAbsent(request.jobId(), id -> new AtomicInteger()).incrementAndGet();
         if (record == null) {
-            return;
+            delivered.add(request.jobId());
+        } else {
+            deliverOnce(request);
         }
-        ByteBuffer line = ByteBuffer.wrap((request.jobId() + " " + request.attempt() + " " + worker + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        try {
-            synchronized (record) {
-                while (line.hasRemaining()) {
-                    record.write(line);
+        return new DeliveryResult.Sent("sim-" + request.jobId());
+    }
+
+    /**
+     * Under an exclusive lock on the shared file: learn what the other processes delivered since the last
+     * look, then record this delivery, or a repeat if the key was delivered already. One write per line,
+     * straight to the file, so a killed worker loses no line.
+     */
+    private void deliverOnce(DeliveryRequest request) {
+        synchronized (record) {
+            try (FileLock lock = record.lock()) {
+                long size = record.size();
+                if (size > recordRead) {
+                    ByteBuffer news = ByteBuffer.allocate(Math.toIntExact(size - recordRead));
+                    while (news.hasRemaining() && record.read(news, recordRead + news.position()) >= 0) {
+                        // read all
+                    }
+                    for (String line : new String(news.array(), StandardCharsets.US_ASCII).split("\n")) {
+                        if (!line.isBlank() && !line.endsWith(" repeat")) {
+                            delivered.add(line.substring(0, line.indexOf(' ')));
+                        }
+                    }
                 }
+                boolean repeat = !delivered.add(request.jobId());
+                ByteBuffer line = ByteBuffer.wrap((request.jobId() + " " + request.attempt() + " " + worker
+                        + (repeat ? " repeat" : "") + "\n").getBytes(StandardCharsets.US_ASCII));
+                long at = size;
+                while (line.hasRemaining()) {
+                    at += record.write(line, at);
+                }
+                recordRead = at;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record a simulated send", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record a simulated send", e);
         }
     }
 
-    /** How many times this job was sent by this process. */
+    /** How many times this process was asked to send this job (repeats included). */
     public int timesSent(String jobId) {
-        AtomicInteger count = sent.get(jobId);
+        AtomicInteger count = asked.get(jobId);
         return count == null ? 0 : count.get();
     }
 }

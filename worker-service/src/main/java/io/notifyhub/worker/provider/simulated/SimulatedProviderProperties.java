@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param latency     how long each send takes
  * @param failureRate share of sends that fail with a retryable error, 0 to 1
- * @param recordFile  if set, every send appends a line {@code jobId attempt worker} to this file (shared by
- *                    the workers of a test, so duplicates can be counted across processes)
+ * @param recordFile  if set, every delivery appends a line {@code jobId attempt worker} to this file, and every
+ *                    repeat of a delivered job one ending in {@code repeat}; workers sharing the file share the
+ *                    provider's idempotency keys (tests count deliveries across processes from it)
  */
 @ConfigurationProperties("notifyhub.providers.simulated")
 public record SimulatedProviderProperties(

@@ -1,0 +1,88 @@
+package io.notifyhub.localstack;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
+import java.util.List;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The persistent store (an H2 MVStore file), answering {@code hello} and finding a query's pinned
+ * {@code _id} directly: its documents are kept by id.
+ */
+final class IndexedH2Backend extends H2Backend {
+
+    // the map names H2Database uses for a collection's documents and its metadata
+    private static final String DATA_MAP = "databases.";
+    private static final String META_MAP = "meta.";
+
+    // H2Backend opens the existing databases from its constructor, before this class's fields are set
+    private static final ThreadLocal<MVStore> OPENING = new ThreadLocal<>();
+
+    private final MVStore store;
+
+    private IndexedH2Backend(MVStore store) {
+        super(store);
+        this.store = store;
+    }
+
+    static IndexedH2Backend open(String file) {
+        MVStore store = MVStore.open(file);
+        OPENING.set(store);
+        try {
+            return new IndexedH2Backend(store);
+        } finally {
+            OPENING.remove();
+        }
+    }
+
+    private MVStore store() {
+        return store != null ? store : OPENING.get();
+    }
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        MVStore store = store();
+        return new H2Database(databaseName, store, getCursorRegistry()) {
+            @Override
+            protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+                String fullName = getFullCollectionNamespace(collectionName);
+                MVMap<Object, Document> data = store.openMap(DATA_MAP + fullName);
+                MVMap<String, Object> meta = store.openMap(META_MAP + fullName);
+                return new IndexedCollection(this, collectionName, options, data, meta, cursorRegistry);
+            }
+        };
+    }
+
+    private static final class IndexedCollection extends H2Collection {
+
+        IndexedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
+                MVMap<String, Object> meta, CursorRegistry cursors) {
+            super(database, name, options, data, meta, cursors);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document fieldSelector) {
+            Object id = IdLookup.pinnedId(query);
+            if (id == null) {
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+            }
+            List<Object> positions = getDocument(id) == null ? List.of() : List.of(id);
+            return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
+        }
+    }
+}

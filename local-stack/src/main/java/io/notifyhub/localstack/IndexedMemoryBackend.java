@@ -1,0 +1,70 @@
+package io.notifyhub.localstack;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The in-memory store, answering {@code hello} and finding a query's pinned {@code _id} by a map. */
+final class IndexedMemoryBackend extends MemoryBackend {
+
+    @Override
+    public Document handleCommand(Channel channel, String database, String command, Document query) {
+        return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
+    }
+
+    @Override
+    public MemoryDatabase openOrCreateDatabase(String databaseName) {
+        return new MemoryDatabase(databaseName, getCursorRegistry()) {
+            @Override
+            protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
+                return new IndexedCollection(this, collectionName, options, cursorRegistry);
+            }
+        };
+    }
+
+    private static final class IndexedCollection extends MemoryCollection {
+
+        private final Map<Object, Integer> positionsById = new HashMap<>();
+
+        IndexedCollection(MongoDatabase database, String name, CollectionOptions options, CursorRegistry cursors) {
+            super(database, name, options, cursors);
+        }
+
+        @Override
+        protected Integer addDocumentInternal(Document document) {
+            Integer position = super.addDocumentInternal(document);
+            positionsById.put(document.get("_id"), position);
+            return position;
+        }
+
+        @Override
+        protected void removeDocument(Integer position) {
+            Document document = getDocument(position);
+            if (document != null) {
+                positionsById.remove(document.get("_id"));
+            }
+            super.removeDocument(position);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+                Document fieldSelector) {
+            Object id = IdLookup.pinnedId(query);
+            if (id == null) {
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+            }
+            Integer position = positionsById.get(id);
+            return matchDocuments(query, position == null ? List.of() : List.of(position), orderBy, skip, limit,
+                    batchSize, fieldSelector);
+        }
+    }
+}
