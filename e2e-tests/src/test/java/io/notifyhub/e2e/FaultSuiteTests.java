@@ -1,12 +1,8 @@
 package io.notifyhub.e2e;
 
-import static com.mongodb.client.model.Filters.in;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
+import io.notifyhub.e2e.support.DeliveryAudit;
 import io.notifyhub.e2e.support.LoadClient;
 import io.notifyhub.e2e.support.LocalSystem;
 import io.notifyhub.e2e.support.RabbitNode;
@@ -22,16 +18,13 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.bson.Document;
-import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -84,16 +77,21 @@ class FaultSuiteTests {
                 }
             }
 
-            try (MongoClient client = MongoClients.create(system.mongoUri())) {
-                MongoCollection<Document> jobs = client.getDatabase(new com.mongodb.ConnectionString(system.mongoUri())
-                        .getDatabase()).getCollection("jobs");
-                List<ObjectId> accepted = load.accepted().stream().map(ObjectId::new).toList();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-                while (terminal(jobs, accepted) < accepted.size() && System.nanoTime() < deadline) {
-                    Thread.sleep(1000);
+            try (DeliveryAudit audit = new DeliveryAudit(system.mongoUri())) {
+                audit.awaitFinished(load.accepted(), Duration.ofMinutes(3));
+                DeliveryAudit.Figures figures = audit.audit(load.accepted(), sends);
+                Duration longestRecovery = Duration.ZERO;
+                for (Fault fault : List.copyOf(faults)) {
+                    Duration recovery = recovery(figures.jobs(), fault);
+                    longestRecovery = recovery.compareTo(longestRecovery) > 0 ? recovery : longestRecovery;
+                    System.out.printf("fault-suite: %-24s %s -> %s, recovered %.1f s after%n", fault.name(),
+                            fault.start(), fault.end(), recovery.toMillis() / 1000.0);
                 }
-                Thread.sleep(2000); // let anything still in flight show up at the provider
-                report(jobs, accepted, load, sends, workerKills.get());
+                System.out.printf("fault-suite: answers %s (-1: unreachable), client retries %d, worker kills %d%n",
+                        load.answers(), load.retries(), workerKills.get());
+                System.out.printf("fault-suite: %s refused=%d longest-recovery=%.1fs%n", figures.line(), load.refused(),
+                        longestRecovery.toMillis() / 1000.0);
+                figures.assertPromisesKept(JOBS * 9 / 10);
             }
         }
     }
@@ -152,71 +150,6 @@ class FaultSuiteTests {
             store.resume();
             faults.add(new Fault("store unresponsive 10 s", start, Instant.now()));
         }
-    }
-
-    private static long terminal(MongoCollection<Document> jobs, List<ObjectId> ids) {
-        long done = 0;
-        for (int i = 0; i < ids.size(); i += 1000) {
-            done += jobs.countDocuments(new Document("_id", new Document("$in", ids.subList(i, Math.min(ids.size(), i + 1000))))
-                    .append("status", new Document("$in", List.of("sent", "failed"))));
-        }
-        return done;
-    }
-
-    private void report(MongoCollection<Document> jobs, List<ObjectId> accepted, LoadClient.Result load, Path sends,
-            int workerKills) throws IOException {
-        Map<String, Document> byId = new HashMap<>();
-        for (int i = 0; i < accepted.size(); i += 1000) {
-            jobs.find(in("_id", accepted.subList(i, Math.min(accepted.size(), i + 1000))))
-                    .forEach(job -> byId.put(job.getObjectId("_id").toHexString(), job));
-        }
-        Map<String, Long> status = byId.values().stream()
-                .collect(Collectors.groupingBy(job -> job.getString("status"), Collectors.counting()));
-        long lost = accepted.size() - status.getOrDefault("sent", 0L) - status.getOrDefault("failed", 0L);
-        long stuck = status.getOrDefault("processing", 0L);
-
-        // the provider's own record: one line per delivery, and "repeat" lines for repeats its idempotency key absorbed
-        List<String[]> lines = Files.readAllLines(sends).stream().filter(line -> !line.isBlank())
-                .map(line -> line.split(" ")).toList();
-        Map<String, Long> deliveries = lines.stream().filter(parts -> parts.length == 3)
-                .collect(Collectors.groupingBy(parts -> parts[0], Collectors.counting()));
-        Set<String> twice = deliveries.entrySet().stream().filter(e -> e.getValue() > 1)
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-        List<String> repeats = lines.stream().filter(parts -> parts.length == 4).map(parts -> parts[0]).toList();
-        // a repeat is only allowed for a job whose worker died holding it: a claim with no recorded outcome
-        List<String> unexplained = repeats.stream().filter(id -> !byId.containsKey(id) || !lostAClaim(byId.get(id))).toList();
-        long sentNotAccepted = deliveries.keySet().stream().filter(id -> !byId.containsKey(id)).count();
-
-        Duration longestRecovery = Duration.ZERO;
-        for (Fault fault : List.copyOf(faults)) {
-            Duration recovery = recovery(byId.values(), fault);
-            if (recovery.compareTo(longestRecovery) > 0) {
-                longestRecovery = recovery;
-            }
-            System.out.printf("fault-suite: %-24s %s -> %s, recovered %.1f s after%n", fault.name(), fault.start(),
-                    fault.end(), recovery.toMillis() / 1000.0);
-        }
-        System.out.printf("fault-suite: answers %s (-1: unreachable), client retries %d, worker kills %d%n",
-                load.answers(), load.retries(), workerKills);
-        unexplained.stream().limit(10).forEach(id -> System.out.printf("fault-suite: unexplained repeat %s history %s%n",
-                id, byId.containsKey(id) ? byId.get(id).get("history") : "-"));
-        System.out.printf("fault-suite: accepted=%d sent=%d failed=%d duplicates=%d lost=%d stuck=%d refused=%d "
-                        + "sent-without-201=%d repeats-absorbed-by-idempotency-key=%d longest-recovery=%.1fs%n",
-                accepted.size(), status.getOrDefault("sent", 0L), status.getOrDefault("failed", 0L), twice.size(), lost,
-                stuck, load.refused(), sentNotAccepted, repeats.size(), longestRecovery.toMillis() / 1000.0);
-
-        assertThat(accepted).as("jobs accepted").hasSizeGreaterThan(JOBS * 9 / 10);
-        assertThat(lost).as("accepted jobs not sent or failed").isZero();
-        assertThat(stuck).as("jobs left processing").isZero();
-        assertThat(twice).as("jobs delivered more than once, counted at the provider").isEmpty();
-        assertThat(unexplained).as("provider asked again for a job no worker died holding").isEmpty();
-    }
-
-    /** Whether a claim on the job ended without an outcome: recorded as lost, or counted but never recorded. */
-    private static boolean lostAClaim(Document job) {
-        List<Document> history = job.getList("history", Document.class, List.of());
-        long recorded = history.stream().filter(attempt -> !"lost".equals(attempt.getString("outcome"))).count();
-        return history.size() > recorded || job.getInteger("attempts", 0) > recorded;
     }
 
     /** From the end of a fault until the last job created during it (or just before) was finished. */

@@ -110,6 +110,37 @@ public final class RabbitNode implements AutoCloseable {
     }
 
     /**
+     * Makes this node a member of a cluster (before its first start): the Erlang cookie all members share,
+     * and the members' node names for RabbitMQ's classic-config peer discovery, so a node started after a
+     * running member joins it by itself.
+     */
+    public synchronized RabbitNode clusterWith(String cookie, List<String> members) {
+        if (isRunning()) {
+            throw new IllegalStateException(nodeName + " is running; join a cluster before starting it");
+        }
+        try {
+            Path cookieFile = home.resolve(".erlang.cookie");
+            Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(cookieFile, cookie);
+            Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("r--------"));
+            StringBuilder conf = new StringBuilder("cluster_formation.peer_discovery_backend = classic_config\n");
+            for (int i = 0; i < members.size(); i++) {
+                conf.append("cluster_formation.classic_config.nodes.").append(i + 1).append(" = ")
+                        .append(members.get(i)).append('\n');
+            }
+            Files.writeString(workDir.resolve("rabbitmq.conf"), conf, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot configure " + nodeName + " for a cluster", e);
+        }
+        return this;
+    }
+
+    /** A random Erlang cookie, for {@link #clusterWith}. */
+    public static String newCookie() {
+        return randomCookie();
+    }
+
+    /**
      * Starts the node and waits until AMQP accepts connections on 127.0.0.1; fails with the tail of the
      * node's log otherwise.
      */
