@@ -3,7 +3,7 @@
 # waits until the job is sent, stops run-local as Ctrl-C would, and checks that nothing is left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export API_PORT=18080 WORKER_1_PORT=18081 WORKER_2_PORT=18082 LOCAL_STACK_MONGO_PORT=28017
+export API_PORT=18080 MANAGEMENT_PORT=19080 WORKER_1_PORT=18081 WORKER_2_PORT=18082 LOCAL_STACK_MONGO_PORT=28017
 log=$(mktemp)
 ./run-local > "$log" 2>&1 &
 pid=$!

@@ -4,8 +4,10 @@ import io.notifyhub.model.config.NotifyhubCommonConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @SpringBootApplication
+@EnableScheduling
 @Import(NotifyhubCommonConfiguration.class)
 public class ApiApplication {
 

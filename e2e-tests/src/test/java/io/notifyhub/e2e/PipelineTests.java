@@ -11,10 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +30,9 @@ class PipelineTests {
 
     @BeforeAll
     static void start() {
-        system = new LocalSystem(Map.of()).start(2);
+        system = new LocalSystem(Map.of(
+                "LOGGING_LEVEL_IO_NOTIFYHUB_API_JOB", "DEBUG",
+                "LOGGING_LEVEL_IO_NOTIFYHUB_WORKER_DELIVERY", "DEBUG")).start(2);
     }
 
     @AfterAll
@@ -60,6 +66,35 @@ class PipelineTests {
         assertThat(JsonPath.<List<String>>read(job, "$.history[*].outcome")).containsExactly("sent");
         assertThat(JsonPath.<String>read(job, "$.history[0].worker")).startsWith("e2e-worker-");
         assertThat(JsonPath.<List<String>>read(get("/api/jobs?limit=500"), "$[*]._id")).contains(id);
+    }
+
+    @Test
+    void shouldCarryOneTraceIdFromTheApiThroughRabbitMqToTheWorker() throws Exception {
+        HttpResponse<String> created = send(HttpRequest.newBuilder(api("/api/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"trace me\"}}"))
+                .build());
+        String id = JsonPath.read(created.body(), "$._id");
+        await().atMost(Duration.ofSeconds(20)).until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
+
+        // the services log JSON lines (ECS) with the MDC: jobId, traceId, spanId
+        String published = await().atMost(Duration.ofSeconds(5)).until(() -> logLine("api", id, "published"), line -> line != null);
+        String sent = await().atMost(Duration.ofSeconds(5)).until(
+                () -> Optional.ofNullable(logLine("worker-1", id, "sent by")).orElse(logLine("worker-2", id, "sent by")),
+                line -> line != null);
+        String trace = JsonPath.read(published, "$.traceId");
+        assertThat(trace).isNotBlank();
+        assertThat(JsonPath.<String>read(sent, "$.traceId")).isEqualTo(trace);
+        assertThat(JsonPath.<String>read(sent, "$.jobId")).isEqualTo(id);
+        assertThat(sent).as("no recipient in logs").doesNotContain("+14155550123");
+    }
+
+    private static String logLine(String service, String jobId, String text) throws IOException {
+        Path log = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs"), service + ".log");
+        return Files.readAllLines(log).stream()
+                .filter(line -> line.startsWith("{") && line.contains(jobId) && line.contains(text))
+                .findFirst().orElse(null);
     }
 
     private static String get(String path) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package io.notifyhub.api.config;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.notifyhub.api.ops.ApiMetrics;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,8 +26,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class LoadShedding extends OncePerRequestFilter {
 
     private final Bulkhead bulkhead;
+    private final ApiMetrics metrics;
 
-    LoadShedding(ApiProperties properties) {
+    LoadShedding(ApiProperties properties, ApiMetrics metrics) {
+        this.metrics = metrics;
         this.bulkhead = Bulkhead.of("submissions", BulkheadConfig.custom()
                 .maxConcurrentCalls(properties.maxInFlight())
                 .maxWaitDuration(Duration.ofMillis(100))
@@ -44,6 +47,7 @@ class LoadShedding extends OncePerRequestFilter {
         try {
             bulkhead.acquirePermission();
         } catch (BulkheadFullException full) {
+            metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
             response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setHeader("Retry-After", "1");
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -4,6 +4,7 @@ import com.mongodb.MongoException;
 import io.notifyhub.api.job.FieldProblem;
 import io.notifyhub.api.job.InvalidRequestException;
 import io.notifyhub.api.job.JobNotFoundException;
+import io.notifyhub.api.ops.ApiMetrics;
 import io.notifyhub.model.store.StoreFailures;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,6 +32,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    private final ApiMetrics metrics;
+
+    ProblemHandler(ApiMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         return badRequest("The request is invalid.", e.problems());
@@ -57,6 +64,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     .body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "The job store failed."));
         }
         log.warn("Store unavailable: {}", e.getMessage());
+        metrics.rejected(ApiMetrics.Rejection.STORE_UNAVAILABLE);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The job store is unavailable; nothing was stored. Try again shortly.");
         problem.setTitle("Store unavailable");
@@ -81,7 +89,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 List.of(new FieldProblem("Content-Type", "must be application/json, was " + given))));
     }
 
-    private static ProblemDetail badRequest(String detail, List<FieldProblem> problems) {
+    private ProblemDetail badRequest(String detail, List<FieldProblem> problems) {
+        metrics.rejected(ApiMetrics.Rejection.INVALID);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
         problem.setTitle("Invalid request");
         problem.setProperty("errors", problems);

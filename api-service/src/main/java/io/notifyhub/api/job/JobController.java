@@ -1,6 +1,7 @@
 package io.notifyhub.api.job;
 
 import io.notifyhub.api.idempotency.IdempotencyKeys;
+import io.notifyhub.api.ops.ApiMetrics;
 import io.notifyhub.model.store.JobStore;
 import java.net.URI;
 import java.util.List;
@@ -35,7 +36,11 @@ class JobController {
     private final IdempotencyKeys keys;
     private final JsonMapper json;
 
-    JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json) {
+    private final ApiMetrics metrics;
+
+    JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json,
+            ApiMetrics metrics) {
+        this.metrics = metrics;
         this.reader = reader;
         this.service = service;
         this.store = store;
@@ -80,7 +85,8 @@ class JobController {
         };
     }
 
-    private static ResponseEntity<JobView> created(JobView job) {
+    private ResponseEntity<JobView> created(JobView job) {
+        metrics.accepted(job.type());
         return ResponseEntity.created(location(job.id())).body(job);
     }
 
@@ -88,7 +94,8 @@ class JobController {
         return URI.create("/api/jobs/" + id);
     }
 
-    private static ErrorResponseException problem(HttpStatus status, String detail) {
+    private ErrorResponseException problem(HttpStatus status, String detail) {
+        metrics.rejected(ApiMetrics.Rejection.IDEMPOTENCY_CONFLICT);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle("Idempotency-Key conflict");
         return new ErrorResponseException(status, problem, null);

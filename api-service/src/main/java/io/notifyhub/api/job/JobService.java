@@ -3,6 +3,9 @@ package io.notifyhub.api.job;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.config.MessagingProperties;
 import io.notifyhub.model.messaging.JobPublisher;
@@ -13,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.bson.types.ObjectId;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
@@ -29,13 +33,16 @@ class JobService {
     private final CircuitBreaker broker;
     private final Clock clock;
 
-    JobService(JobStore store, JobPublisher publisher, MessagingProperties messaging, Clock clock) {
+    JobService(JobStore store, JobPublisher publisher, MessagingProperties messaging, MeterRegistry meters,
+            Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.clock = clock;
         // while the broker fails or is slow, requests stop waiting on it: jobs are stored and answered at once,
         // and the reconciler publishes them; a few probes a little later find out whether it is back
-        this.broker = CircuitBreaker.of("broker", CircuitBreakerConfig.custom()
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        this.broker = breakers.circuitBreaker("broker", CircuitBreakerConfig.custom()
                 .slidingWindowSize(20)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(50)
@@ -61,9 +68,10 @@ class JobService {
             // is unpublished, the reconciler publishes it
             return store.find(id.toHexString()).orElseThrow(() -> alreadyStored);
         }
-        try {
+        try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
             broker.executeRunnable(() -> publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
                     JobMessage.of(job.idHex())));
+            log.debug("Job {} stored and published", job.idHex());
         } catch (CallNotPermittedException brokerDown) {
             log.debug("Job {} is stored; the broker is failing, so the reconciler publishes it", job.idHex());
             return job;

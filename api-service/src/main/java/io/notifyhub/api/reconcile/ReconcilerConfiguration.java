@@ -10,13 +10,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /** Runs the {@link Reconciler} every {@code notifyhub.reconciler.interval}, on every API replica; the lock picks one. */
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling
 @EnableConfigurationProperties(ReconcilerProperties.class)
 @ConditionalOnBooleanProperty(name = "notifyhub.reconciler.enabled", matchIfMissing = true)
 class ReconcilerConfiguration implements SchedulingConfigurer {

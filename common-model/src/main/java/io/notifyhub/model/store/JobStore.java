@@ -85,6 +85,20 @@ public class JobStore {
         return mongo.find(query, Job.class);
     }
 
+    /** How many jobs are in a status. */
+    public long count(JobStatus status) {
+        return mongo.count(Query.query(where("status").is(status)), Job.class);
+    }
+
+    /** When the longest-waiting queued job without a confirmed message last changed, if there is one. */
+    public Optional<Instant> oldestUnpublished() {
+        Query query = Query.query(where("status").is(JobStatus.QUEUED).and("publishedAt").is(null))
+                .with(Sort.by("updatedAt")).limit(1);
+        query.fields().include("updatedAt");
+        return Optional.ofNullable(mongo.findOne(query, org.bson.Document.class, Job.COLLECTION))
+                .map(doc -> doc.getDate("updatedAt").toInstant());
+    }
+
     /** Jobs whose claim expired before its holder recorded an outcome: the worker died or hung. */
     public List<Job> findExpiredClaims(Instant now, int limit) {
         Query query = Query.query(where("status").is(JobStatus.PROCESSING).and("leaseUntil").lt(now))

@@ -23,6 +23,8 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, String> healthUrls = new HashMap<>();
     private ServiceProcess localStack;
     private int apiPort;
+    private int apiManagementPort;
+    private final List<Integer> workerPorts = new ArrayList<>();
 
     public LocalSystem(Map<String, String> extraEnv) {
         env.put("RABBITMQ_ADDRESSES", TestInfrastructure.rabbitAddresses());
@@ -51,24 +53,28 @@ public final class LocalSystem implements AutoCloseable {
         }
         env.put("MONGODB_URI", mongoUri);
         apiPort = freePort();
+        apiManagementPort = freePort();
         List<ServiceProcess> starting = new ArrayList<>();
-        starting.add(service("api", "notifyhub.jar.api", "API_PORT", apiPort));
+        starting.add(service("api", "notifyhub.jar.api", Map.of("API_PORT", apiPort, "MANAGEMENT_PORT", apiManagementPort),
+                apiManagementPort));
         for (int i = 1; i <= workers; i++) {
-            starting.add(service("worker-" + i, "notifyhub.jar.worker", "WORKER_PORT", freePort()));
+            int port = freePort();
+            workerPorts.add(port);
+            starting.add(service("worker-" + i, "notifyhub.jar.worker", Map.of("WORKER_PORT", port), port));
         }
         starting.forEach(this::awaitHealthy);
         return this;
     }
 
-    private ServiceProcess service(String name, String jarProperty, String portVariable, int port) {
+    private ServiceProcess service(String name, String jarProperty, Map<String, Integer> ports, int healthPort) {
         Map<String, String> own = new HashMap<>(env);
-        own.put(portVariable, String.valueOf(port));
+        ports.forEach((variable, port) -> own.put(variable, String.valueOf(port)));
         if (name.startsWith("worker")) {
             own.put("NOTIFYHUB_WORKER_ID", "e2e-" + name);
         }
         ServiceProcess process = new ServiceProcess(name, jarProperty, own).start();
         processes.add(process);
-        healthUrls.put(name, "http://127.0.0.1:" + port + "/actuator/health");
+        healthUrls.put(name, "http://127.0.0.1:" + healthPort + "/actuator/health");
         return process;
     }
 
@@ -78,6 +84,16 @@ public final class LocalSystem implements AutoCloseable {
 
     public int apiPort() {
         return apiPort;
+    }
+
+    /** Where the API serves health and metrics. */
+    public int apiManagementPort() {
+        return apiManagementPort;
+    }
+
+    /** Where each worker serves health and metrics, in order. */
+    public List<Integer> workerPorts() {
+        return List.copyOf(workerPorts);
     }
 
     public String mongoUri() {

@@ -135,6 +135,18 @@ public final class RabbitNode implements AutoCloseable {
         return this;
     }
 
+    /** Enables the {@code rabbitmq_prometheus} plugin (before the first start), serving metrics on 127.0.0.1:port. */
+    public synchronized RabbitNode withPrometheus(int port) {
+        try {
+            Files.writeString(workDir.resolve("enabled_plugins"), "[rabbitmq_prometheus].\n");
+            Files.writeString(workDir.resolve("rabbitmq.conf"), "prometheus.tcp.port = " + port + "\n"
+                    + "prometheus.tcp.ip = " + HOST + "\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot enable the prometheus plugin on " + nodeName, e);
+        }
+        return this;
+    }
+
     /** A random Erlang cookie, for {@link #clusterWith}. */
     public static String newCookie() {
         return randomCookie();

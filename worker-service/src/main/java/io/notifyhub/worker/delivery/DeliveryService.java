@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /**
@@ -40,9 +41,12 @@ class DeliveryService {
     private final Clock clock;
     private final StoreRetry storeRetry;
     private final long crashLoopLimit;
+    private final DeliveryMetrics metrics;
 
     DeliveryService(JobStore store, ProviderRegistry providers, JobPublisher publisher, Topology topology,
-            WorkerProperties properties, TopologyProperties topologyProperties, StoreRetry storeRetry, Clock clock) {
+            WorkerProperties properties, TopologyProperties topologyProperties, StoreRetry storeRetry,
+            DeliveryMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.store = store;
         this.providers = providers;
         this.publisher = publisher;
@@ -63,6 +67,7 @@ class DeliveryService {
             message = JobMessage.parse(body);
         } catch (JobMessage.PoisonMessageException e) {
             log.warn("Dead-lettering a poison message: {}", e.getMessage());
+            metrics.deadLettered("poison");
             return Disposition.DEAD_LETTER;
         }
         ObjectId id = new ObjectId(message.jobId());
@@ -70,20 +75,24 @@ class DeliveryService {
             String reason = "dead-lettered after " + deliveries + " deliveries: its message kept failing the worker";
             storeRetry.call("fail job " + id, () -> store.failUnclaimed(id, reason, clock.instant()));
             log.warn("Job {}: {}", id, reason);
+            metrics.deadLettered("crash_loop");
             return Disposition.DEAD_LETTER;
         }
-        Optional<Job> claimed = storeRetry.call("claim job " + id,
-                () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
-        if (claimed.isEmpty()) {
-            return notClaimed(message.jobId());
+        try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", message.jobId())) {
+            Optional<Job> claimed = storeRetry.call("claim job " + id,
+                    () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
+            if (claimed.isEmpty()) {
+                return notClaimed(message.jobId());
+            }
+            return deliver(claimed.get());
         }
-        return deliver(claimed.get());
     }
 
     private Disposition notClaimed(String id) {
         Optional<Job> job = storeRetry.call("find job " + id, () -> store.find(id));
         if (job.isEmpty()) {
             log.warn("Dead-lettering a message for unknown job {}", id);
+            metrics.deadLettered("unknown_job");
             return Disposition.DEAD_LETTER;
         }
         if (job.get().status() == JobStatus.PROCESSING) {
@@ -119,6 +128,7 @@ class DeliveryService {
                     + (job.attempts() - 1) + " attempts; the last ones ended without an outcome"));
         }
         DeliveryResult result;
+        long calling = System.nanoTime();
         try {
             result = provider.send(new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()));
         } catch (VirtualMachineError fatal) {
@@ -131,11 +141,20 @@ class DeliveryService {
             result = new DeliveryResult.Retryable(provider.name() + " threw " + e);
         }
         Instant ended = clock.instant();
+        String outcome = switch (result) {
+            case DeliveryResult.Sent sent -> Attempt.SENT;
+            case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() -> Attempt.RETRY;
+            default -> Attempt.FAILED;
+        };
+        metrics.providerCall(job.type(), provider.name(), outcome, Duration.ofNanos(System.nanoTime() - calling));
+        metrics.delivery(job.type(), provider.name(), outcome);
         return switch (result) {
             case DeliveryResult.Sent sent -> {
                 Attempt attempt = attempt(job, provider, ended, Attempt.SENT, null);
                 recorded(storeRetry.call("record job " + job.idHex() + " sent",
                         () -> store.recordSent(job, attempt, sent.providerMessageId(), ended)), job);
+                metrics.endToEnd(job.type(), Duration.between(job.createdAt(), ended));
+                log.debug("Job {} sent by {} on attempt {}", job.idHex(), provider.name(), job.attempts());
                 yield Disposition.ACK;
             }
             case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() ->
@@ -162,6 +181,7 @@ class DeliveryService {
             log.warn("Could not park job {} for {}: {}; requeueing it", job.idHex(), delay, e.getMessage());
             return Disposition.REQUEUE;
         }
+        metrics.retry(job.type(), delay);
         storeRetry.call("mark job " + job.idHex() + " published", () -> {
             store.markPublished(job.id(), clock.instant());
             return null;
@@ -174,6 +194,7 @@ class DeliveryService {
         recorded(storeRetry.call("record job " + job.idHex() + " failed",
                 () -> store.recordFailed(job, attempt, attempt.endedAt())), job);
         log.warn("Job {} failed after {} attempt(s): {}", job.idHex(), job.attempts(), attempt.error());
+        metrics.deadLettered("failed");
         return Disposition.DEAD_LETTER;
     }
 

@@ -1,0 +1,97 @@
+package io.notifyhub.api.ops;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.store.StoreFailures;
+import io.notifyhub.model.topology.Topology;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gauges of the whole system, refreshed every few seconds by each API replica (dashboards take the max
+ * over replicas): jobs per status, the age of the oldest stored-but-unpublished job, and the ready
+ * messages and consumers of every work, delay and dead-letter queue.
+ */
+@Component
+class SystemGauges {
+
+    private static final Logger log = LoggerFactory.getLogger(SystemGauges.class);
+
+    private final JobStore store;
+    private final AmqpAdmin admin;
+    private final Clock clock;
+    private final List<String> queues = new ArrayList<>();
+    private final Map<JobStatus, Long> perStatus = new EnumMap<>(JobStatus.class);
+    private final Map<String, Long> ready = new ConcurrentHashMap<>();
+    private final Map<String, Long> consumers = new ConcurrentHashMap<>();
+    private volatile double oldestUnpublishedSeconds;
+
+    SystemGauges(JobStore store, AmqpAdmin admin, Topology topology, MeterRegistry registry, Clock clock) {
+        this.store = store;
+        this.admin = admin;
+        this.clock = clock;
+        for (Channel channel : Channel.values()) {
+            queues.add(Topology.workQueue(channel));
+        }
+        topology.delayTiers().forEach(tier -> queues.add(Topology.delayName(tier)));
+        queues.add(Topology.DEAD_LETTER_QUEUE);
+        for (JobStatus status : JobStatus.values()) {
+            perStatus.put(status, 0L);
+            Gauge.builder("notifyhub.jobs", perStatus, m -> m.get(status)).description("Jobs in the store, by status")
+                    .tag("status", status.value()).register(registry);
+        }
+        for (String queue : queues) {
+            Gauge.builder("notifyhub.queue.messages.ready", ready, m -> m.getOrDefault(queue, 0L))
+                    .description("Messages ready in the queue").tag("queue", queue).register(registry);
+            Gauge.builder("notifyhub.queue.consumers", consumers, m -> m.getOrDefault(queue, 0L))
+                    .description("Consumers of the queue").tag("queue", queue).register(registry);
+        }
+        TimeGauge.builder("notifyhub.unpublished.oldest.age", this, TimeUnit.SECONDS, g -> g.oldestUnpublishedSeconds)
+                .description("How long the oldest stored job has waited for its message to be confirmed")
+                .register(registry);
+    }
+
+    @Scheduled(fixedDelayString = "${notifyhub.metrics.refresh:5s}", initialDelay = 1000)
+    void refresh() {
+        try {
+            for (JobStatus status : JobStatus.values()) {
+                perStatus.put(status, store.count(status));
+            }
+            oldestUnpublishedSeconds = store.oldestUnpublished()
+                    .map(created -> Math.max(0, Duration.between(created, clock.instant()).toMillis() / 1000.0))
+                    .orElse(0.0);
+        } catch (RuntimeException e) {
+            if (!StoreFailures.isUnavailable(e)) {
+                throw e;
+            }
+            log.debug("Job gauges not refreshed, store unavailable: {}", e.getMessage());
+        }
+        try {
+            for (String queue : queues) {
+                QueueInformation info = admin.getQueueInfo(queue);
+                if (info != null) {
+                    ready.put(queue, (long) info.getMessageCount());
+                    consumers.put(queue, (long) info.getConsumerCount());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Queue gauges not refreshed, broker unavailable: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.notifyhub.worker.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.notifyhub.model.Channel;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/** What the worker did: deliveries by outcome, latencies as histograms, retries, dead letters. */
+@Component
+class DeliveryMetrics {
+
+    private final MeterRegistry registry;
+
+    DeliveryMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One provider call, and its outcome: {@code sent}, {@code retry} or {@code failed}. */
+    void providerCall(Channel channel, String provider, String outcome, Duration took) {
+        Timer.builder("notifyhub.provider.call").description("Provider call latency")
+                .tags("channel", channel.value(), "provider", provider, "outcome", outcome)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry).record(took);
+    }
+
+    /** The outcome of an attempt: {@code sent}, {@code retry} or {@code failed}. */
+    void delivery(Channel channel, String provider, String outcome) {
+        Counter.builder("notifyhub.deliveries").description("Delivery attempts by outcome")
+                .tags("channel", channel.value(), "provider", provider, "outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /** From the job's creation to its being sent. */
+    void endToEnd(Channel channel, Duration latency) {
+        Timer.builder("notifyhub.delivery.latency").description("Created to sent")
+                .tag("channel", channel.value())
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry).record(latency);
+    }
+
+    void retry(Channel channel, Duration tier) {
+        Counter.builder("notifyhub.retries").description("Retries parked in a delay tier")
+                .tags("channel", channel.value(), "tier", tier.toString())
+                .register(registry).increment();
+    }
+
+    /** {@code poison}, {@code unknown_job}, {@code failed} or {@code crash_loop}. */
+    void deadLettered(String reason) {
+        Counter.builder("notifyhub.dead.letters").description("Messages rejected into the dead-letter queue")
+                .tag("reason", reason).register(registry).increment();
+    }
+}
