@@ -23,8 +23,9 @@ class CrashLoopTests extends WorkerIntegrationTest {
     @Test
     void shouldFailAJobWhoseEarlierClaimsAllEndedWithoutAnOutcome() {
         Job job = storedJob(Channel.EMAIL);
-        for (int i = 1; i <= 3; i++) { // three workers claimed it and died
-            store.claim(job.id(), "dead-worker-" + i, Instant.now().minusSeconds(10), Duration.ofMillis(1)).orElseThrow();
+        Instant longAgo = Instant.now().minusSeconds(10);
+        for (int i = 1; i <= 3; i++) { // three workers claimed it, one after the other's lease ran out, and died
+            store.claim(job.id(), "dead-worker-" + i, longAgo.plusSeconds(i), Duration.ofMillis(1)).orElseThrow();
         }
 
         publish(job);
