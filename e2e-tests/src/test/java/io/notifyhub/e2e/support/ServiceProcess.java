@@ -142,6 +142,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String name() {
         return name;
     }

@@ -1,0 +1,133 @@
+package io.notifyhub.loadtest;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.notifyhub.e2e.support.LocalSystem;
+import io.notifyhub.e2e.support.ServiceProcess;
+import io.notifyhub.localstack.TestInfrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.bson.Document;
+
+/**
+ * One benchmark run: the system as processes (local-stack, the API, workers with the simulated provider),
+ * a warm-up, an open-loop stretch at a fixed rate, the end-to-end figures from the store, CPU and memory of
+ * every process, and PerfTest's ceiling on the same broker.
+ */
+public final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    public static Results run(Settings settings, Path out) throws Exception {
+        Files.createDirectories(out);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", settings.latencyMs() + "ms");
+        env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_CONCURRENCY", String.valueOf(settings.concurrency()));
+        env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_PREFETCH", String.valueOf(settings.prefetch()));
+        env.put("LOG_FORMAT", "");
+        try (LocalSystem system = new LocalSystem(env).start(settings.workers());
+             MongoClient client = MongoClients.create(system.mongoUri())) {
+            MongoCollection<Document> jobs = client.getDatabase("notifyhub-e2e").getCollection("jobs");
+            OpenLoopDriver driver = new OpenLoopDriver(system.apiPort());
+            if (settings.warmup() > 0) {
+                driver.drive(Math.max(1, settings.rate() / 2), settings.warmup());
+            }
+            awaitSent(jobs, jobs.countDocuments(), 120);
+
+            Instant started = Instant.now();
+            long sentBefore = jobs.countDocuments(new Document("status", "sent"));
+            Map<String, ProcessStats> before = stats(system);
+            List<long[]> sentOverTime = new ArrayList<>();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            long t0 = System.nanoTime();
+            sampler.scheduleAtFixedRate(() -> sentOverTime.add(new long[] {
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    jobs.countDocuments(new Document("status", "sent")) - sentBefore}), 0, 1, TimeUnit.SECONDS);
+            OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, ProcessStats> afterLoad = stats(system);
+            boolean drained = awaitSent(jobs, jobs.countDocuments(), 300);
+            sampler.shutdown();
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+
+            Histogram endToEnd = new Histogram(3);
+            Instant lastSent = started;
+            for (Document job : jobs.find(new Document("createdAt", new Document("$gte", Date.from(started)))
+                    .append("status", "sent")).projection(new Document("createdAt", 1).append("updatedAt", 1))) {
+                Instant created = job.getDate("createdAt").toInstant();
+                Instant sent = job.getDate("updatedAt").toInstant();
+                endToEnd.recordValue(Math.max(1, sent.toEpochMilli() - created.toEpochMilli()));
+                lastSent = sent.isAfter(lastSent) ? sent : lastSent;
+            }
+            double sentSeconds = Math.max(0.001, (lastSent.toEpochMilli() - started.toEpochMilli()) / 1000.0);
+
+            PerfTestCeiling.Ceiling ceiling = settings.perfTestSeconds() <= 0 ? null : PerfTestCeiling.measure(
+                    "amqp://guest:guest@" + TestInfrastructure.rabbitAddresses().split(",")[0], settings.perfTestSeconds(),
+                    out.resolve("perftest.log"));
+
+            Map<String, Results.Usage> usage = new LinkedHashMap<>();
+            before.forEach((name, b) -> {
+                ProcessStats a = afterLoad.get(name);
+                usage.put(name, new Results.Usage((a.cpuSeconds() - b.cpuSeconds()) / loadSeconds * 100,
+                        a.rssBytes() / (1024 * 1024)));
+            });
+            return new Results(settings, started, load.accepted(), load.failed(), endToEnd.getTotalCount() / sentSeconds,
+                    drained, load.latencyMicros(), load.perSecondMicros(), endToEnd, sentOverTime, usage, ceiling,
+                    machine());
+        }
+    }
+
+    private static Map<String, ProcessStats> stats(LocalSystem system) {
+        Map<String, ProcessStats> stats = new LinkedHashMap<>();
+        List<ServiceProcess> processes = new ArrayList<>();
+        if (system.localStack() != null) {
+            processes.add(system.localStack());
+        }
+        processes.add(system.process("api"));
+        processes.addAll(system.workers());
+        processes.forEach(p -> stats.put(p.name(), ProcessStats.of(p.pid())));
+        return stats;
+    }
+
+    /** Waits until every job is sent or failed; false if that took longer than the bound. */
+    private static boolean awaitSent(MongoCollection<Document> jobs, long total, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            long done = jobs.countDocuments(new Document("status", new Document("$in", List.of("sent", "failed"))));
+            if (done >= total) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        return false;
+    }
+
+    private static String machine() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
+            return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+                    + (Runtime.getRuntime().maxMemory() > 0 ? osMemory() : "");
+        } catch (Exception e) {
+            return Runtime.getRuntime().availableProcessors() + " cores";
+        }
+    }
+
+    private static String osMemory() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024 * 1024) + " GiB memory")
+                .orElse("");
+    }
+}

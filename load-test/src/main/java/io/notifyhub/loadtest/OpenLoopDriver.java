@@ -1,0 +1,78 @@
+package io.notifyhub.loadtest;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Submits jobs at a fixed rate whatever the answers take (open loop), and measures each answer from the
+ * moment it was due, not from when it was sent, so a stall shows in full (no coordinated omission).
+ */
+final class OpenLoopDriver {
+
+    private static final String BODY =
+            "{\"type\":\"email\",\"payload\":{\"recipient\":\"user%d@example.com\",\"subject\":\"Hello\",\"body\":\"Benchmark\"}}";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI jobs;
+
+    OpenLoopDriver(int apiPort) {
+        this.jobs = URI.create("http://127.0.0.1:" + apiPort + "/api/jobs");
+    }
+
+    /** What one stretch of load did. */
+    record Outcome(long accepted, long failed, Histogram latencyMicros, Histogram[] perSecondMicros) {
+    }
+
+    Outcome drive(int rate, int seconds) throws InterruptedException {
+        Recorder all = new Recorder(3);
+        Histogram[] perSecond = new Histogram[seconds];
+        for (int i = 0; i < seconds; i++) {
+            perSecond[i] = new Histogram(3);
+        }
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long start = System.nanoTime();
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        long total = (long) rate * seconds;
+        try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                long n = i;
+                requests.submit(() -> {
+                    boolean ok;
+                    try {
+                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(jobs)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(n)))
+                                .build(), HttpResponse.BodyHandlers.discarding());
+                        ok = response.statusCode() == 201;
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+                    long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - due));
+                    all.recordValue(micros);
+                    int second = (int) Math.min(seconds - 1, TimeUnit.NANOSECONDS.toSeconds(due - start));
+                    synchronized (perSecond[second]) {
+                        perSecond[second].recordValue(micros);
+                    }
+                    (ok ? accepted : failed).incrementAndGet();
+                });
+            }
+        }
+        return new Outcome(accepted.get(), failed.get(), all.getIntervalHistogram(), perSecond);
+    }
+}

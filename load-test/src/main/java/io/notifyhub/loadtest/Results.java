@@ -1,0 +1,32 @@
+package io.notifyhub.loadtest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** What a run measured; {@link Report} writes it out. */
+public record Results(
+        Settings settings,
+        Instant started,
+        long accepted,
+        long refused,
+        double sentPerSecond,
+        boolean drained,
+        Histogram apiMicros,
+        Histogram[] apiMicrosPerSecond,
+        Histogram endToEndMillis,
+        List<long[]> sentOverTime,
+        Map<String, Usage> usage,
+        PerfTestCeiling.Ceiling ceiling,
+        String machine) {
+
+    /** CPU as a share of one core over the measured stretch, and resident memory at its end. */
+    public record Usage(double cpuPercent, long rssMegabytes) {
+    }
+
+    /** Our end-to-end throughput as a share of what RabbitMQ alone did with the same queue type and guarantees. */
+    public Double ratioToCeiling() {
+        return ceiling == null || ceiling.receivedPerSecond() == 0 ? null : sentPerSecond / ceiling.receivedPerSecond();
+    }
+}

@@ -1,0 +1,44 @@
+package io.notifyhub.loadtest;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One benchmark run, from {@code key=value} words: {@code rate} (submissions per second, open loop),
+ * {@code seconds} (measured), {@code warmup} (seconds before), {@code latency} (simulated provider, ms),
+ * {@code workers}, {@code concurrency} and {@code prefetch} (per worker), {@code perftest} (seconds of
+ * PerfTest; 0 skips it).
+ */
+public record Settings(int rate, int seconds, int warmup, int latencyMs, int workers, int concurrency, int prefetch,
+        int perfTestSeconds) {
+
+    public static Settings parse(String words) {
+        Map<String, String> given = new HashMap<>();
+        for (String word : words.trim().split("\\s+")) {
+            if (!word.isBlank()) {
+                String[] kv = word.split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("expected key=value, got " + word);
+                }
+                given.put(kv[0], kv[1]);
+            }
+        }
+        Settings settings = new Settings(get(given, "rate", 500), get(given, "seconds", 30), get(given, "warmup", 5),
+                get(given, "latency", 0), get(given, "workers", 2), get(given, "concurrency", 16),
+                get(given, "prefetch", 50), get(given, "perftest", 20));
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException("unknown settings " + given.keySet());
+        }
+        return settings;
+    }
+
+    private static int get(Map<String, String> given, String key, int fallback) {
+        String value = given.remove(key);
+        return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    public String describe() {
+        return "rate=%d/s seconds=%d warmup=%d latency=%dms workers=%d concurrency=%d prefetch=%d perftest=%ds"
+                .formatted(rate, seconds, warmup, latencyMs, workers, concurrency, prefetch, perfTestSeconds);
+    }
+}

@@ -1,0 +1,39 @@
+package io.notifyhub.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the benchmark. With {@code -Dbenchmark.args="rate=... seconds=..."} (what {@code ./benchmark} passes)
+ * it is the real run; without, a smoke of a few seconds that keeps the harness working in CI. It is not a
+ * timed test: it checks that the run produced its figures, not what they are.
+ */
+class BenchmarkTests {
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void shouldRunTheBenchmarkAndWriteItsFigures() throws Exception {
+        String args = System.getProperty("benchmark.args", "");
+        boolean smoke = args.isBlank();
+        Settings settings = Settings.parse(smoke ? "rate=50 seconds=3 warmup=1 perftest=3" : args);
+        Path out = Path.of(System.getProperty("benchmark.out", "target/benchmark"));
+
+        Results results = Benchmark.run(settings, out);
+        Report.write(results, out);
+
+        System.out.println((smoke ? "benchmark smoke:\n" : "benchmark:\n") + Report.markdown(results));
+        assertThat(results.accepted()).isPositive();
+        assertThat(results.sentPerSecond()).isPositive();
+        assertThat(results.apiMicros().getTotalCount()).isEqualTo((long) settings.rate() * settings.seconds());
+        assertThat(Files.size(out.resolve("chart.png"))).isPositive();
+        assertThat(Files.readString(out.resolve("results.json"))).contains("endToEndSentPerSecond");
+        if (settings.perfTestSeconds() > 0) {
+            assertThat(results.ceiling().receivedPerSecond()).as("PerfTest's ceiling").isPositive();
+        }
+    }
+}
