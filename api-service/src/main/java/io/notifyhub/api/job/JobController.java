@@ -3,6 +3,7 @@ package io.notifyhub.api.job;
 import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.api.ops.ApiMetrics;
 import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.store.StoreFailures;
 import java.net.URI;
 import java.util.List;
 import org.bson.types.ObjectId;
@@ -68,7 +69,11 @@ class JobController {
                 try {
                     job = JobView.of(service.accept(request, proceed.jobId()));
                 } catch (RuntimeException e) {
-                    keys.release(key);
+                    if (!StoreFailures.isUnavailable(e)) {
+                        keys.release(key); // refused outright: nothing was stored, the key is free again
+                    }
+                    // after a timeout the job may have been stored after all: the key stays in flight, and a
+                    // repeat once it times out finishes the request with the same job id rather than a new one
                     throw e;
                 }
                 keys.complete(key, json.writeValueAsString(job));

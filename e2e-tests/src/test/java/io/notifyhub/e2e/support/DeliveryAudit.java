@@ -45,8 +45,16 @@ public final class DeliveryAudit implements AutoCloseable {
                     .formatted(accepted, sent, failed, duplicates, lost, stuck, sentWithout201, repeats);
         }
 
-        /** Nothing accepted lost or left processing, nothing delivered twice, every repeat explained. */
-        public void assertPromisesKept(int atLeastAccepted) {
+        /**
+         * Nothing accepted lost or left processing, nothing delivered twice, every repeat explained; and when
+         * every submission was answered 201 in the end, no job was sent that no 201 named (one submission
+         * would then have made two jobs).
+         */
+        public void assertPromisesKept(int atLeastAccepted, int refused) {
+            if (refused == 0) {
+                assertThat(sentWithout201).as("jobs sent that no 201 named, though every submission got one")
+                        .isZero();
+            }
             assertThat(accepted).as("jobs accepted").isGreaterThanOrEqualTo(atLeastAccepted);
             assertThat(lost).as("accepted jobs not sent or failed").isZero();
             assertThat(stuck).as("jobs left processing").isZero();
