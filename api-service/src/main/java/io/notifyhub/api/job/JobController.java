@@ -2,11 +2,14 @@ package io.notifyhub.api.job;
 
 import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.api.ops.ApiMetrics;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobQuery;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import java.net.URI;
 import java.util.List;
 import org.bson.types.ObjectId;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -15,11 +18,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,8 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 class JobController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 500;
 
     private final JobRequestReader reader;
     private final JobService service;
@@ -111,12 +114,22 @@ class JobController {
         return store.find(id).map(JobView::of).orElseThrow(() -> new JobNotFoundException(id));
     }
 
-    /** The newest jobs first, at most {@code limit} of them. */
+    /**
+     * The newest jobs first (ties broken by id), filtered by {@code status}, {@code type}, {@code createdAfter},
+     * {@code createdBefore} and {@code recipient}, at most {@code limit} (1 to 500, default 50). When the page is
+     * full, {@code Link: <...>; rel="next"} points at the next one.
+     */
     @GetMapping
-    List<JobView> list(@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT);
+    ResponseEntity<List<JobView>> list(@RequestParam MultiValueMap<String, String> params) {
+        JobQuery query = JobQueryReader.read(params);
+        List<Job> page = store.findPage(query);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        if (page.size() == query.limit()) {
+            String next = ServletUriComponentsBuilder.fromCurrentRequest()
+                    .replaceQueryParam("cursor", JobQuery.Cursor.of(page.getLast()).encode())
+                    .build().toUriString();
+            ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
         }
-        return store.findNewest(limit).stream().map(JobView::of).toList();
+        return ok.body(page.stream().map(JobView::of).toList());
     }
 }

@@ -7,6 +7,7 @@ import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.JobStatusTransitions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -27,17 +28,29 @@ import org.springframework.data.mongodb.core.query.Update;
  */
 public class JobStore {
 
+    /** Where each channel's payload keeps its recipient: email address, phone number, device token. */
+    static final List<String> RECIPIENT_FIELDS = List.of("payload.recipient", "payload.phone", "payload.token");
+
     private final MongoOperations mongo;
 
     public JobStore(MongoOperations mongo) {
         this.mongo = mongo;
     }
 
+    /** One index per filter of {@link #findPage(JobQuery)}, each ending in the newest-first order. */
     public void createIndexes() {
         var indexes = mongo.indexOps(Job.class);
-        indexes.createIndex(new Index().on("createdAt", Sort.Direction.DESC).on("_id", Sort.Direction.DESC));
-        indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC));
-        indexes.createIndex(new Index().on("type", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC));
+        indexes.createIndex(newestFirst(new Index()));
+        for (String field : List.of("status", "type")) {
+            indexes.createIndex(newestFirst(new Index().on(field, Sort.Direction.ASC)));
+        }
+        for (String field : RECIPIENT_FIELDS) {
+            indexes.createIndex(newestFirst(new Index().on(field, Sort.Direction.ASC)).sparse());
+        }
+    }
+
+    private static Index newestFirst(Index index) {
+        return index.on("createdAt", Sort.Direction.DESC).on("_id", Sort.Direction.DESC);
     }
 
     /** Stores a new job; the client's write concern (majority) applies. */
@@ -52,12 +65,34 @@ public class JobStore {
         return Optional.ofNullable(mongo.findById(new ObjectId(id), Job.class));
     }
 
-    /** The newest jobs first; ties on the creation time are broken by id. */
-    public List<Job> findNewest(int limit) {
-        Query query = new Query()
+    /** One page of jobs matching the query, newest first, ties broken by id. Every filter is backed by an index. */
+    public List<Job> findPage(JobQuery query) {
+        List<Criteria> all = new ArrayList<>();
+        if (query.status() != null) {
+            all.add(where("status").is(query.status()));
+        }
+        if (query.type() != null) {
+            all.add(where("type").is(query.type()));
+        }
+        if (query.createdAfter() != null) {
+            all.add(where("createdAt").gt(query.createdAfter()));
+        }
+        if (query.createdBefore() != null) {
+            all.add(where("createdAt").lt(query.createdBefore()));
+        }
+        if (query.recipient() != null) {
+            all.add(new Criteria().orOperator(RECIPIENT_FIELDS.stream()
+                    .map(field -> where(field).is(query.recipient())).toArray(Criteria[]::new)));
+        }
+        if (query.after() != null) {
+            all.add(new Criteria().orOperator(
+                    where("createdAt").lt(query.after().createdAt()),
+                    where("createdAt").is(query.after().createdAt()).and("_id").lt(query.after().id())));
+        }
+        Query mongoQuery = new Query(all.isEmpty() ? new Criteria() : new Criteria().andOperator(all))
                 .with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id")))
-                .limit(limit);
-        return mongo.find(query, Job.class);
+                .limit(query.limit());
+        return mongo.find(mongoQuery, Job.class);
     }
 
     /** Records that the broker confirmed the job's message. */
