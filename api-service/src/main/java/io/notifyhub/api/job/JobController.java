@@ -2,11 +2,13 @@ package io.notifyhub.api.job;
 
 import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.api.ops.ApiMetrics;
+import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobQuery;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import org.bson.types.ObjectId;
 import org.springframework.http.HttpHeaders;
@@ -14,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -41,10 +44,12 @@ class JobController {
     private final JsonMapper json;
 
     private final ApiMetrics metrics;
+    private final Clock clock;
 
     JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics) {
+            ApiMetrics metrics, Clock clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.reader = reader;
         this.service = service;
         this.store = store;
@@ -107,6 +112,26 @@ class JobController {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle("Idempotency-Key conflict");
         return new ErrorResponseException(status, problem, null);
+    }
+
+    /**
+     * Cancels a scheduled or queued job: {@code 200} with the job, now {@code cancelled} (also when it already
+     * was); a cancelled job is never sent. {@code 409} when a worker claimed it first, or it is finished.
+     */
+    @DeleteMapping("/{id}")
+    JobView cancel(@PathVariable String id) {
+        Job current = store.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (current.status() == JobStatus.CANCELLED) {
+            return JobView.of(current);
+        }
+        return store.cancel(current.id(), clock.instant()).map(JobView::of).orElseGet(() -> {
+            Job now = store.find(id).orElseThrow(() -> new JobNotFoundException(id));
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "Job " + id + " is " + now.status() + " and can no longer be cancelled.");
+            problem.setTitle("Not cancellable");
+            problem.setProperty("jobStatus", now.status().value());
+            throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+        });
     }
 
     @GetMapping("/{id}")

@@ -154,6 +154,17 @@ public class JobStore {
                 job -> heldBy(claimed).apply(job).and("leaseUntil").lt(now), update, now);
     }
 
+    /**
+     * Cancels a job that no worker has claimed yet ({@code scheduled} or {@code queued}). A worker that claimed
+     * it first wins: then nothing changes.
+     *
+     * @return the cancelled job, or empty when it is not there or not cancellable any more
+     */
+    public Optional<Job> cancel(ObjectId id, Instant now) {
+        return change(id, Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED), JobStatus.CANCELLED, UnaryOperator.identity(),
+                new Update(), now);
+    }
+
     /** Fails a job that is not held by a live claim; for messages that can never be handled. */
     public Optional<Job> failUnclaimed(ObjectId id, String reason, Instant now) {
         Update update = new Update().set("error", reason)

@@ -130,6 +130,21 @@ class DeliveryTests extends WorkerIntegrationTest {
     }
 
     @Test
+    void shouldNeverSendACancelledJob() {
+        Job job = storedJob(Channel.PUSH);
+        store.cancel(job.id(), Instant.now()).orElseThrow();
+        Job marker = storedJob(Channel.PUSH);
+
+        publish(job);
+        publish(marker);
+
+        await().atMost(PATIENCE).until(() -> statusOf(marker) == JobStatus.SENT);
+        assertThat(statusOf(job)).isEqualTo(JobStatus.CANCELLED);
+        assertThat(provider.calls(job.idHex())).isEmpty();
+        assertThat(drainDeadLetters(1, Duration.ofMillis(500))).as("dropped, not dead-lettered").isEmpty();
+    }
+
+    @Test
     void shouldDeadLetterPoisonMessagesAndKeepDelivering() {
         String unknownJob = new ObjectId().toHexString();
         publishRaw("email", "this is not json".getBytes(StandardCharsets.UTF_8));
