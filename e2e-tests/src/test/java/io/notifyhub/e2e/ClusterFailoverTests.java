@@ -7,8 +7,6 @@ import io.notifyhub.e2e.support.DeliveryAudit;
 import io.notifyhub.e2e.support.LoadClient;
 import io.notifyhub.e2e.support.LocalSystem;
 import io.notifyhub.e2e.support.RabbitNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +43,7 @@ class ClusterFailoverTests {
         List<RabbitNode> nodes = new ArrayList<>();
         try {
             for (int i = 1; i <= 3; i++) {
-                nodes.add(new RabbitNode("notifyhub-cluster", freePort(), DIR.resolve("node-" + i)));
+                nodes.add(new RabbitNode("notifyhub-cluster", LocalSystem.freePort(), DIR.resolve("node-" + i)));
             }
             String cookie = RabbitNode.newCookie();
             List<String> members = nodes.stream().map(RabbitNode::nodeName).toList();
@@ -107,9 +105,4 @@ class ClusterFailoverTests {
                 .orElseThrow(() -> new IllegalStateException("leader " + leader + " is not one of ours"));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

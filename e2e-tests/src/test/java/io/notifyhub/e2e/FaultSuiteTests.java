@@ -7,8 +7,6 @@ import io.notifyhub.e2e.support.LoadClient;
 import io.notifyhub.e2e.support.LocalSystem;
 import io.notifyhub.e2e.support.RabbitNode;
 import io.notifyhub.e2e.support.ServiceProcess;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +55,7 @@ class FaultSuiteTests {
         Path sends = DIR.resolve("provider-sends.log");
         Files.deleteIfExists(sends); // the node's own folder is cleaned by RabbitNode, which also stops a leftover node
 
-        try (RabbitNode rabbit = new RabbitNode("notifyhub-fault", freePort(), DIR.resolve("rabbit"));
+        try (RabbitNode rabbit = new RabbitNode("notifyhub-fault", LocalSystem.freePort(), DIR.resolve("rabbit"));
              LocalSystem system = new LocalSystem(settings(rabbit.start(Duration.ofSeconds(90)), sends))) {
             system.start(WORKERS);
             AtomicBoolean loading = new AtomicBoolean(true);
@@ -168,11 +166,6 @@ class FaultSuiteTests {
         return Duration.between(fault.end(), last);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void sleep(Duration duration) {
         try {

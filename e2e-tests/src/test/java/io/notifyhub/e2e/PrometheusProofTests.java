@@ -8,7 +8,6 @@ import io.notifyhub.e2e.support.LoadClient;
 import io.notifyhub.e2e.support.LocalSystem;
 import io.notifyhub.e2e.support.RabbitNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -55,8 +54,8 @@ class PrometheusProofTests {
         Map<String, String> expressions = expressions();
         FileSystemUtils.deleteRecursively(DIR.resolve("tsdb"));
         Files.createDirectories(DIR);
-        int rabbitMetrics = freePort();
-        try (RabbitNode rabbit = new RabbitNode("notifyhub-prom", freePort(), DIR.resolve("rabbit"))
+        int rabbitMetrics = LocalSystem.freePort();
+        try (RabbitNode rabbit = new RabbitNode("notifyhub-prom", LocalSystem.freePort(), DIR.resolve("rabbit"))
                 .withPrometheus(rabbitMetrics).start(Duration.ofSeconds(90));
              LocalSystem system = new LocalSystem(Map.of(
                      "RABBITMQ_ADDRESSES", rabbit.addresses(),
@@ -65,7 +64,7 @@ class PrometheusProofTests {
                      "NOTIFYHUB_WORKER_MAX_ATTEMPTS", "2",
                      "NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s",
                      "NOTIFYHUB_METRICS_REFRESH", "1s")).start(1)) {
-            int prometheusPort = freePort();
+            int prometheusPort = LocalSystem.freePort();
             Path config = DIR.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
@@ -165,9 +164,4 @@ class PrometheusProofTests {
         return !result.isEmpty();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

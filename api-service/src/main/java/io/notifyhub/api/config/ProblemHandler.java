@@ -20,7 +20,6 @@ import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -41,11 +40,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         return badRequest("The request is invalid.", e.problems());
-    }
-
-    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-    ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {
-        return badRequest("The request is invalid.", List.of(new FieldProblem(e.getName(), "has the wrong type")));
     }
 
     @ExceptionHandler(JobNotFoundException.class)

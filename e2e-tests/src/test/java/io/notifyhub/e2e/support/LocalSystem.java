@@ -113,7 +113,8 @@ public final class LocalSystem implements AutoCloseable {
         return localStack;
     }
 
-    static int freePort() {
+    /** A port nothing listens on right now, on loopback. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -13,11 +13,9 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +32,6 @@ public class SimulatedProvider implements NotificationProvider {
 
     private final SimulatedProviderProperties properties;
     private final String worker;
-    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private final FileChannel record;
     private long recordRead;
@@ -70,7 +67,6 @@ public class SimulatedProvider implements NotificationProvider {
         if (properties.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < properties.failureRate()) {
             return new DeliveryResult.Retryable("simulated failure");
         }
-        asked.computeIfAbsent(request.jobId(), id -> new AtomicInteger()).incrementAndGet();
         if (record == null) {
             delivered.add(request.jobId());
         } else {
@@ -113,9 +109,4 @@ public class SimulatedProvider implements NotificationProvider {
         }
     }
 
-    /** How many times this process was asked to send this job (repeats included). */
-    public int timesSent(String jobId) {
-        AtomicInteger count = asked.get(jobId);
-        return count == null ? 0 : count.get();
-    }
 }
