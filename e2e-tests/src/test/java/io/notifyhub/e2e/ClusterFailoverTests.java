@@ -55,7 +55,7 @@ class ClusterFailoverTests {
             String addresses = nodes.stream().map(RabbitNode::addresses).collect(Collectors.joining(","));
 
             try (LocalSystem system = new LocalSystem(Map.of(
-                    "RABBITMQ_ADDRESSES", addresses,
+                    "RABBITMQ_ADDRESSES", addresses, "RABBITMQ_VHOST", "/",
                     "NOTIFYHUB_WORKER_LEASE", "10s",
                     "NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s,4s",
                     "NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "5ms",

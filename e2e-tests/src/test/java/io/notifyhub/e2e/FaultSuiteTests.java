@@ -97,6 +97,7 @@ class FaultSuiteTests {
     private static Map<String, String> settings(RabbitNode rabbit, Path sends) {
         Map<String, String> env = new HashMap<>();
         env.put("RABBITMQ_ADDRESSES", rabbit.addresses());
+        env.put("RABBITMQ_VHOST", "/"); // the node of its own has only the default vhost
         env.put("NOTIFYHUB_WORKER_LEASE", "10s");
         env.put("NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s,4s");
         env.put("NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "5ms");

@@ -58,7 +58,7 @@ class PrometheusProofTests {
         try (RabbitNode rabbit = new RabbitNode("notifyhub-prom", LocalSystem.freePort(), DIR.resolve("rabbit"))
                 .withPrometheus(rabbitMetrics).start(Duration.ofSeconds(90));
              LocalSystem system = new LocalSystem(Map.of(
-                     "RABBITMQ_ADDRESSES", rabbit.addresses(),
+                     "RABBITMQ_ADDRESSES", rabbit.addresses(), "RABBITMQ_VHOST", "/",
                      "NOTIFYHUB_PROVIDERS_SIMULATED_FAILURE_RATE", "0.3",
                      "NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "5ms",
                      "NOTIFYHUB_WORKER_MAX_ATTEMPTS", "2",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.store.Attempt;
 import io.notifyhub.model.store.Job;
 import java.time.Instant;
@@ -23,10 +24,14 @@ record JobView(
         Instant updatedAt,
         String provider,
         String providerMessageId,
-        List<Attempt> history) {
+        List<Attempt> history,
+        Priority priority,
+        Instant scheduledAt,
+        String callbackUrl) {
 
     static JobView of(Job job) {
         return new JobView(job.idHex(), job.type(), job.payload(), job.status(), job.attempts(), job.error(),
-                job.createdAt(), job.updatedAt(), job.provider(), job.providerMessageId(), job.history());
+                job.createdAt(), job.updatedAt(), job.provider(), job.providerMessageId(), job.history(),
+                job.priority(), job.scheduledAt(), job.callback() == null ? null : job.callback().url());
     }
 }

@@ -3,6 +3,7 @@ package io.notifyhub.model.config;
 import com.mongodb.WriteConcern;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
@@ -59,7 +60,8 @@ public class NotifyhubCommonConfiguration {
     @Bean
     MongoCustomConversions mongoCustomConversions() {
         return new MongoCustomConversions(List.of(
-                new StatusWriter(), new StatusReader(), new ChannelWriter(), new ChannelReader()));
+                new StatusWriter(), new StatusReader(), new ChannelWriter(), new ChannelReader(),
+                new PriorityWriter(), new PriorityReader()));
     }
 
     @Bean
@@ -121,6 +123,22 @@ public class NotifyhubCommonConfiguration {
         @Override
         public Channel convert(String source) {
             return Channel.of(source);
+        }
+    }
+
+    @WritingConverter
+    static final class PriorityWriter implements Converter<Priority, String> {
+        @Override
+        public String convert(Priority source) {
+            return source.value();
+        }
+    }
+
+    @ReadingConverter
+    static final class PriorityReader implements Converter<String, Priority> {
+        @Override
+        public Priority convert(String source) {
+            return Priority.of(source);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.notifyhub.model.store;
 
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param provider          the provider that sent it
  * @param providerMessageId the provider's id for the sent message
  * @param history           one entry per finished attempt
+ * @param clientId          the API client that created it; only that client (and admins) can see it
+ * @param priority          {@code high} jobs overtake {@code normal} ones
+ * @param scheduledAt       when a {@code scheduled} job is due to be queued; {@code null} for a job queued at once
+ * @param callback          the status webhook, if the job has one
  */
 @Document(Job.COLLECTION)
 public record Job(
@@ -37,12 +42,17 @@ public record Job(
         Instant leaseUntil,
         String provider,
         String providerMessageId,
-        List<Attempt> history) {
+        List<Attempt> history,
+        String clientId,
+        Priority priority,
+        Instant scheduledAt,
+        Callback callback) {
 
     public static final String COLLECTION = "jobs";
 
     public Job {
         history = history == null ? List.of() : List.copyOf(history);
+        priority = priority == null ? Priority.NORMAL : priority;
     }
 
     /** A new job, ready to be stored and published. */
@@ -53,7 +63,34 @@ public record Job(
     /** A new job with a given id (chosen in advance, e.g. for an idempotency key). */
     public static Job queued(ObjectId id, Channel type, Map<String, Object> payload, Instant now) {
         return new Job(id, type, payload, JobStatus.QUEUED, 0, null, now, now, null,
-                null, null, null, null, null, List.of());
+                null, null, null, null, null, List.of(), null, Priority.NORMAL, null, null);
+    }
+
+    /** This job as created by a client. */
+    public Job ownedBy(String client) {
+        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
+                claimedAt, leaseUntil, provider, providerMessageId, history, client, priority, scheduledAt, callback);
+    }
+
+    /** This job with a priority. */
+    public Job withPriority(Priority newPriority) {
+        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
+                claimedAt, leaseUntil, provider, providerMessageId, history, clientId, newPriority, scheduledAt,
+                callback);
+    }
+
+    /** This job, {@code scheduled} for a later time instead of queued at once. */
+    public Job scheduledFor(Instant at) {
+        return new Job(id, type, payload, JobStatus.SCHEDULED, attempts, error, createdAt, updatedAt, publishedAt,
+                claimedBy, claimedAt, leaseUntil, provider, providerMessageId, history, clientId, priority, at,
+                callback);
+    }
+
+    /** This job with a status webhook. */
+    public Job withCallback(String url) {
+        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
+                claimedAt, leaseUntil, provider, providerMessageId, history, clientId, priority, scheduledAt,
+                url == null ? null : Callback.to(url));
     }
 
     public String idHex() {
