@@ -1,13 +1,22 @@
 package io.notifyhub.api.job;
 
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.Priority;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -38,10 +47,17 @@ class JobRequestReader {
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
-    private final Validator validator;
+    private static final String PRIORITIES = Arrays.stream(Priority.values())
+            .map(Priority::value).collect(Collectors.joining(", "));
+    private static final Set<String> FIELDS = Set.of("type", "payload", "priority", "scheduledAt", "callbackUrl");
+    static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
-    JobRequestReader(Validator validator) {
+    private final Validator validator;
+    private final Clock clock;
+
+    JobRequestReader(Validator validator, Clock clock) {
         this.validator = validator;
+        this.clock = clock;
     }
 
     NewJob read(JsonNode body) {
@@ -50,9 +66,12 @@ class JobRequestReader {
         }
         List<FieldProblem> problems = new ArrayList<>();
         body.propertyNames().stream()
-                .filter(name -> !name.equals("type") && !name.equals("payload"))
+                .filter(name -> !FIELDS.contains(name))
                 .forEach(name -> problems.add(new FieldProblem(name, "unknown field")));
         Channel type = readType(body.get("type"), problems);
+        Priority priority = readPriority(body.get("priority"), problems);
+        Instant scheduledAt = readScheduledAt(body.get("scheduledAt"), problems);
+        String callbackUrl = readCallbackUrl(body.get("callbackUrl"), problems);
         JsonNode payload = body.get("payload");
         if (payload == null || payload.isNull()) {
             problems.add(new FieldProblem("payload", "is required"));
@@ -61,10 +80,66 @@ class JobRequestReader {
         } else if (type != null) {
             Object typed = readPayload(type, payload, problems);
             if (typed != null && problems.isEmpty()) {
-                return new NewJob(type, toMap(typed));
+                return new NewJob(type, toMap(typed), priority, scheduledAt, callbackUrl);
             }
         }
         throw new InvalidRequestException(problems);
+    }
+
+    private static Priority readPriority(JsonNode priority, List<FieldProblem> problems) {
+        if (priority == null || priority.isNull()) {
+            return Priority.NORMAL;
+        }
+        Priority known = priority.isString() ? Priority.find(priority.asString()).orElse(null) : null;
+        if (known == null) {
+            problems.add(new FieldProblem("priority", "must be one of " + PRIORITIES));
+        }
+        return known;
+    }
+
+    /** An ISO-8601 instant with an offset, in the future and at most {@code maxScheduleAhead} away. */
+    private Instant readScheduledAt(JsonNode scheduledAt, List<FieldProblem> problems) {
+        if (scheduledAt == null || scheduledAt.isNull()) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = scheduledAt.isString() ? OffsetDateTime.parse(scheduledAt.asString()).toInstant() : null;
+        } catch (DateTimeParseException e) {
+            at = null;
+        }
+        if (at == null) {
+            problems.add(new FieldProblem("scheduledAt", "must be an ISO-8601 date-time with an offset, "
+                    + "e.g. 2030-01-01T09:00:00Z"));
+            return null;
+        }
+        Instant now = clock.instant();
+        if (!at.isAfter(now)) {
+            problems.add(new FieldProblem("scheduledAt", "must be in the future"));
+        } else if (at.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
+            problems.add(new FieldProblem("scheduledAt", "must be at most " + MAX_SCHEDULE_AHEAD.toDays()
+                    + " days ahead"));
+        }
+        return at;
+    }
+
+    /** An absolute http or https URL. */
+    private static String readCallbackUrl(JsonNode callbackUrl, List<FieldProblem> problems) {
+        if (callbackUrl == null || callbackUrl.isNull()) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = callbackUrl.isString() ? new URI(callbackUrl.asString()) : null;
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !uri.isAbsolute() || uri.getHost() == null
+                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            problems.add(new FieldProblem("callbackUrl", "must be an absolute http or https URL"));
+            return null;
+        }
+        return uri.toString();
     }
 
     private static Channel readType(JsonNode type, List<FieldProblem> problems) {

@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.config.MessagingProperties;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Job;
@@ -62,11 +63,14 @@ class JobService {
     Job accept(NewJob request, ObjectId id) {
         Job job;
         try {
-            job = store.insert(Job.queued(id, request.type(), request.payload(), clock.instant()));
+            job = store.insert(request.toJob(id, clock.instant()));
         } catch (DuplicateKeyException alreadyStored) {
             // an idempotent request taken over after its first try died: the job is there already; if it
             // is unpublished, the reconciler publishes it
             return store.find(id.toHexString()).orElseThrow(() -> alreadyStored);
+        }
+        if (job.status() == JobStatus.SCHEDULED) {
+            return job; // the scheduler queues and publishes it when it is due
         }
         try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
             broker.executeRunnable(() -> publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),

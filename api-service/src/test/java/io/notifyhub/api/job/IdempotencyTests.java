@@ -163,7 +163,7 @@ class IdempotencyTests extends ApiIntegrationTest {
 
     private static String fingerprintOfWelcomeEmail() {
         return new NewJob(Channel.EMAIL, Map.of("recipient", "user@example.com", "subject", "Welcome!",
-                "body", "Thank you for signing up")).fingerprint();
+                "body", "Thank you for signing up"), io.notifyhub.model.Priority.NORMAL, null, null).fingerprint();
     }
 
     private HttpResponse<String> postWithKey(String key, String body) {
