@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -48,11 +47,9 @@ class LoadShedding extends OncePerRequestFilter {
             bulkhead.acquirePermission();
         } catch (BulkheadFullException full) {
             metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setHeader("Retry-After", "1");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Overloaded\",\"status\":503,"
-                    + "\"detail\":\"Too many submissions in flight; nothing was stored. Retry shortly.\"}");
+            ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Overloaded",
+                    "Too many submissions in flight; nothing was stored. Retry shortly.");
             return;
         }
         try {

@@ -5,6 +5,7 @@ import io.notifyhub.api.job.FieldProblem;
 import io.notifyhub.api.job.InvalidRequestException;
 import io.notifyhub.api.job.JobNotFoundException;
 import io.notifyhub.api.ops.ApiMetrics;
+import io.notifyhub.api.ratelimit.RateLimitedException;
 import io.notifyhub.model.store.StoreFailures;
 import java.util.List;
 import org.slf4j.Logger;
@@ -42,6 +43,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return badRequest("The request is invalid.", e.problems());
     }
 
+    /**
+     * Over the client's limit: {@code 429} with {@code Retry-After} and the IETF draft's {@code RateLimit-Policy}
+     * and {@code RateLimit} headers (policy {@code "submissions"}: q jobs per w seconds; r left, t seconds).
+     */
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
+        metrics.rejected(ApiMetrics.Rejection.RATE_LIMITED);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                e.getMessage() + " Nothing was stored.");
+        problem.setTitle("Rate limit exceeded");
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
+                .header("RateLimit-Policy", "\"submissions\";q=" + e.limit() + ";w=" + e.windowSeconds())
+                .header("RateLimit", "\"submissions\";r=0;t=" + e.retryAfterSeconds())
+                .body(problem);
+    }
+
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
@@ -68,6 +86,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodySizeLimit.BodyTooLargeException tooLarge) {
+                metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                        BodySizeLimit.BodyTooLargeException.detail(tooLarge.max()));
+                problem.setTitle("Content Too Large");
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+            }
+        }
         String reason = e.getMessage() == null || e.getMessage().startsWith("Required request body")
                 ? "is missing or empty" : "is not valid JSON";
         return ResponseEntity.badRequest().body(badRequest("The body is not a JSON object.",

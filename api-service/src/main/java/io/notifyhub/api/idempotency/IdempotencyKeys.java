@@ -132,6 +132,11 @@ public class IdempotencyKeys {
         mongo.remove(Query.query(where("_id").is(key).and("response").is(null)), IdempotencyRecord.class);
     }
 
+    /** The key as stored: a client's keys live apart from every other client's. */
+    public static String scoped(String clientId, String key) {
+        return clientId + " " + key; // a space never occurs in a valid key, so two pairs never collide
+    }
+
     /** Whether a header value is usable as a key. */
     public static boolean isValidKey(String key) {
         return key != null && !key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);

@@ -9,5 +9,5 @@ record EmailPayload(
         @NotBlank @Size(max = 320) @Email(regexp = "[^\\s@]+@[^\\s@]+\\.[^\\s@]+",
                 message = "must be a valid email address") String recipient,
         @NotBlank @Size(max = 998) String subject,
-        @NotBlank @Size(max = 100_000) String body) {
+        @NotBlank @Size(max = 60_000) String body) {
 }

@@ -1,8 +1,18 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.api.auth.Caller;
 import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.api.ops.ApiMetrics;
+import io.notifyhub.api.ratelimit.SubmissionLimits;
+import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobQuery;
 import io.notifyhub.model.store.JobStore;
@@ -44,10 +54,12 @@ class JobController {
     private final JsonMapper json;
 
     private final ApiMetrics metrics;
+    private final SubmissionLimits limits;
     private final Clock clock;
 
     JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics, Clock clock) {
+            ApiMetrics metrics, SubmissionLimits limits, Clock clock) {
+        this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
         this.reader = reader;
@@ -62,29 +74,44 @@ class JobController {
      * response again (with {@code Idempotent-Replayed: true}); see {@link IdempotencyKeys}.
      */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> create(@RequestBody JsonNode body,
-            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String key) {
+    @Operation(summary = "Submit a job", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true, content = @Content(schema = @Schema(implementation = JobRequestSchema.class))))
+    @ApiResponse(responseCode = "201", description = "Accepted (stored, and queued or scheduled)",
+            content = @Content(schema = @Schema(implementation = JobView.class)), headers = {
+                    @Header(name = "Location", description = "/api/jobs/{id}"),
+                    @Header(name = "Idempotent-Replayed", description = "true when this answers an earlier request "
+                            + "with the same Idempotency-Key")})
+    @ApiResponse(responseCode = "409", description = "A request with this Idempotency-Key is still in flight",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<?> create(@Parameter(hidden = true) Caller caller, @RequestBody JsonNode body,
+            @Parameter(description = "makes a retried request safe: the same key and body answer the first "
+                    + "response again, for 24 hours") @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
+            String key) {
         NewJob request = reader.read(body);
+        limits.take(caller.clientId(), 1);
         if (key == null) {
-            return created(JobView.of(service.accept(request, new ObjectId())));
+            return created(JobView.of(service.accept(request, new ObjectId(), caller.clientId())));
         }
         if (!IdempotencyKeys.isValidKey(key)) {
             throw new InvalidRequestException(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters");
         }
-        return switch (keys.begin(key, request.fingerprint())) {
+        String scopedKey = IdempotencyKeys.scoped(caller.clientId(), key); // one client's key never meets another's
+        return switch (keys.begin(scopedKey, request.fingerprint())) {
             case IdempotencyKeys.Outcome.Proceed proceed -> {
                 JobView job;
                 try {
-                    job = JobView.of(service.accept(request, proceed.jobId()));
+                    job = JobView.of(service.accept(request, proceed.jobId(), caller.clientId()));
                 } catch (RuntimeException e) {
                     if (!StoreFailures.isUnavailable(e)) {
-                        keys.release(key); // refused outright: nothing was stored, the key is free again
+                        keys.release(scopedKey); // refused outright: nothing was stored, the key is free again
                     }
                     // after a timeout the job may have been stored after all: the key stays in flight, and a
                     // repeat once it times out finishes the request with the same job id rather than a new one
                     throw e;
                 }
-                keys.complete(key, json.writeValueAsString(job));
+                keys.complete(scopedKey, json.writeValueAsString(job));
                 yield created(job);
             }
             case IdempotencyKeys.Outcome.Replay replay -> ResponseEntity.created(location(replay.jobId().toHexString()))
@@ -119,8 +146,14 @@ class JobController {
      * was); a cancelled job is never sent. {@code 409} when a worker claimed it first, or it is finished.
      */
     @DeleteMapping("/{id}")
-    JobView cancel(@PathVariable String id) {
-        Job current = store.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    @Operation(summary = "Cancel a scheduled or queued job")
+    @ApiResponse(responseCode = "200", description = "Cancelled (also when it already was)")
+    @ApiResponse(responseCode = "404", description = "No such job (or not this client's)",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "A worker claimed it first, or it is finished; jobStatus says which",
+            content = @Content(mediaType = "application/problem+json"))
+    JobView cancel(@Parameter(hidden = true) Caller caller, @PathVariable String id) {
+        Job current = store.find(id).filter(caller::canSee).orElseThrow(() -> new JobNotFoundException(id));
         if (current.status() == JobStatus.CANCELLED) {
             return JobView.of(current);
         }
@@ -135,8 +168,12 @@ class JobController {
     }
 
     @GetMapping("/{id}")
-    JobView get(@PathVariable String id) {
-        return store.find(id).map(JobView::of).orElseThrow(() -> new JobNotFoundException(id));
+    @Operation(summary = "A job, with its attempts")
+    @ApiResponse(responseCode = "200", description = "The job")
+    @ApiResponse(responseCode = "404", description = "No such job (or not this client's)",
+            content = @Content(mediaType = "application/problem+json"))
+    JobView get(@Parameter(hidden = true) Caller caller, @PathVariable String id) {
+        return store.find(id).filter(caller::canSee).map(JobView::of).orElseThrow(() -> new JobNotFoundException(id));
     }
 
     /**
@@ -145,8 +182,22 @@ class JobController {
      * full, {@code Link: <...>; rel="next"} points at the next one.
      */
     @GetMapping
-    ResponseEntity<List<JobView>> list(@RequestParam MultiValueMap<String, String> params) {
-        JobQuery query = JobQueryReader.read(params);
+    @Operation(summary = "Jobs, newest first", parameters = {
+            @Parameter(name = "status", in = ParameterIn.QUERY, schema = @Schema(implementation = JobStatus.class)),
+            @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
+            @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
+            @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
+            @Parameter(name = "recipient", in = ParameterIn.QUERY, description = "email address, phone number or device token"),
+            @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
+                    maximum = "500", defaultValue = "50")),
+            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page")})
+    @ApiResponse(responseCode = "200", description = "A page of jobs", headers = @Header(name = "Link",
+            description = "<...>; rel=\"next\" when there may be more"))
+    @ApiResponse(responseCode = "400", description = "An unknown, repeated or invalid parameter",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<List<JobView>> list(@Parameter(hidden = true) Caller caller,
+            @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params) {
+        JobQuery query = JobQueryReader.read(params).forClient(caller.scope());
         List<Job> page = store.findPage(query);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (page.size() == query.limit()) {

@@ -60,10 +60,10 @@ class JobService {
      * does not: the job is stored and stays unpublished ({@code publishedAt} unset) until it is published
      * again by the reconciler, so the client still gets its 201.
      */
-    Job accept(NewJob request, ObjectId id) {
+    Job accept(NewJob request, ObjectId id, String clientId) {
         Job job;
         try {
-            job = store.insert(request.toJob(id, clock.instant()));
+            job = store.insert(request.toJob(id, clock.instant()).ownedBy(clientId));
         } catch (DuplicateKeyException alreadyStored) {
             // an idempotent request taken over after its first try died: the job is there already; if it
             // is unpublished, the reconciler publishes it

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
+import io.notifyhub.api.idempotency.IdempotencyKeys;
+import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.model.Channel;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTests extends ApiIntegrationTest {
 
     private static final String OTHER_EMAIL = JobApiTests.WELCOME_EMAIL.replace("Welcome!", "Goodbye!");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeEach
     void forgetKeys() {
@@ -129,7 +128,7 @@ class IdempotencyTests extends ApiIntegrationTest {
     void shouldStartOverWithAKeyOlderThanItsTtl() {
         String key = UUID.randomUUID().toString();
         String first = JsonPath.read(postWithKey(key, JobApiTests.WELCOME_EMAIL).body(), "$._id");
-        mongo.getCollection("idempotency_keys").updateOne(new Document("_id", key),
+        mongo.getCollection("idempotency_keys").updateOne(new Document("_id", IdempotencyKeys.scoped("test", key)),
                 new Document("$set", new Document("createdAt", java.util.Date.from(Instant.now().minus(Duration.ofHours(25))))));
 
         HttpResponse<String> later = postWithKey(key, OTHER_EMAIL);
@@ -153,7 +152,7 @@ class IdempotencyTests extends ApiIntegrationTest {
 
     private ObjectId inFlight(String key, String fingerprint, Instant lockedUntil) {
         ObjectId jobId = new ObjectId();
-        mongo.getCollection("idempotency_keys").insertOne(new Document("_id", key)
+        mongo.getCollection("idempotency_keys").insertOne(new Document("_id", IdempotencyKeys.scoped("test", key))
                 .append("requestHash", fingerprint)
                 .append("jobId", jobId)
                 .append("createdAt", java.util.Date.from(Instant.now()))
@@ -167,13 +166,6 @@ class IdempotencyTests extends ApiIntegrationTest {
     }
 
     private HttpResponse<String> postWithKey(String key, String body) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/jobs"))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", key)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return new ApiClient(port).post("/api/jobs", "application/json", body, Map.of("Idempotency-Key", key));
     }
 }

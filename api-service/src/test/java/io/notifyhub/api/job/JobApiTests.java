@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class JobApiTests extends ApiIntegrationTest {
+public class JobApiTests extends ApiIntegrationTest {
 
-    static final String WELCOME_EMAIL = """
+    public static final String WELCOME_EMAIL = """
             {"type":"email","payload":{"recipient":"user@example.com","subject":"Welcome!","body":"Thank you for signing up"}}""";
 
     @Test

@@ -2,6 +2,7 @@ package io.notifyhub.api.support;
 
 import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.topology.Topology;
 import java.net.http.HttpResponse;
@@ -35,6 +36,7 @@ public abstract class ApiIntegrationTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.mongodb.uri", TestInfrastructure::mongoUri);
         registry.add("spring.rabbitmq.addresses", TestInfrastructure::rabbitAddresses);
+        registry.add("notifyhub.api.auth.bootstrap-keys", () -> ApiClient.BOOTSTRAP_KEYS);
     }
 
     @BeforeEach
@@ -43,6 +45,7 @@ public abstract class ApiIntegrationTest {
             rabbitAdmin.purgeQueue(Topology.workQueue(channel), false);
         }
         mongo.remove(new Query(), Job.class);
+        mongo.getCollection(MongoBucketProxyManager.COLLECTION).deleteMany(new org.bson.Document());
     }
 
     protected long storedJobs() {

@@ -12,9 +12,20 @@ import org.bson.types.ObjectId;
  * the last job of the previous page.
  *
  * @param recipient an email address, a phone number or a device token, whichever the job's channel uses
+ * @param clientId  only this client's jobs; {@code null} for every client's
  */
 public record JobQuery(JobStatus status, Channel type, Instant createdAfter, Instant createdBefore, String recipient,
-        Cursor after, int limit) {
+        Cursor after, int limit, String clientId) {
+
+    public JobQuery(JobStatus status, Channel type, Instant createdAfter, Instant createdBefore, String recipient,
+            Cursor after, int limit) {
+        this(status, type, createdAfter, createdBefore, recipient, after, limit, null);
+    }
+
+    /** The same query, limited to one client's jobs ({@code null}: every client's). */
+    public JobQuery forClient(String client) {
+        return new JobQuery(status, type, createdAfter, createdBefore, recipient, after, limit, client);
+    }
 
     /** A position in the newest-first order; opaque to clients. */
     public record Cursor(Instant createdAt, ObjectId id) {

@@ -41,7 +41,7 @@ public class JobStore {
     public void createIndexes() {
         var indexes = mongo.indexOps(Job.class);
         indexes.createIndex(newestFirst(new Index()));
-        for (String field : List.of("status", "type")) {
+        for (String field : List.of("status", "type", "clientId")) {
             indexes.createIndex(newestFirst(new Index().on(field, Sort.Direction.ASC)));
         }
         for (String field : RECIPIENT_FIELDS) {
@@ -68,6 +68,9 @@ public class JobStore {
     /** One page of jobs matching the query, newest first, ties broken by id. Every filter is backed by an index. */
     public List<Job> findPage(JobQuery query) {
         List<Criteria> all = new ArrayList<>();
+        if (query.clientId() != null) {
+            all.add(where("clientId").is(query.clientId()));
+        }
         if (query.status() != null) {
             all.add(where("status").is(query.status()));
         }

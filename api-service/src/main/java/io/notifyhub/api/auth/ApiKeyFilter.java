@@ -1,0 +1,62 @@
+package io.notifyhub.api.auth;
+
+import io.notifyhub.api.config.ProblemResponses;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Every {@code /api/} request but the API's own documentation needs {@code Authorization: Bearer <key>}; a
+ * missing, malformed, unknown or revoked key is a {@code 401} problem and the request goes no further. The
+ * caller is left in a request attribute for the controllers ({@link Caller#ATTRIBUTE}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class ApiKeyFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys keys;
+
+    ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !path.startsWith("/api/") || path.equals("/api/") || path.startsWith("/api/docs")
+                || path.startsWith("/api/openapi")
+                || path.startsWith("/api/swagger-ui");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            refuse(response, "Send an API key as 'Authorization: Bearer <key>'.");
+            return;
+        }
+        var caller = keys.authenticate(header.substring(BEARER.length()).trim());
+        if (caller.isEmpty()) {
+            refuse(response, "The API key is unknown or revoked.");
+            return;
+        }
+        request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        chain.doFilter(request, response);
+    }
+
+    private static void refuse(HttpServletResponse response, String detail) throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"notifyhub\"");
+        ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Unauthorized", detail);
+    }
+}

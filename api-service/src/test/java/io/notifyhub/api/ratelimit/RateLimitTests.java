@@ -1,0 +1,71 @@
+package io.notifyhub.api.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import io.notifyhub.api.job.JobApiTests;
+import io.notifyhub.api.support.ApiClient;
+import io.notifyhub.api.support.ApiIntegrationTest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+
+/** Per-client submission limits: 429 with its headers, nothing stored past the limit, shared by replicas. */
+@TestPropertySource(properties = {
+        "notifyhub.api.rate-limit.jobs=1",
+        "notifyhub.api.rate-limit.period=60s",
+        "notifyhub.api.rate-limit.burst=5",
+        "notifyhub.api.rate-limit.sync-tokens=1",
+        "notifyhub.api.rate-limit.sync-every=1ms"})
+class RateLimitTests extends ApiIntegrationTest {
+
+    @Test
+    void shouldAnswer429WithRetryAfterAndRateLimitHeadersPastTheLimit() {
+        ApiClient test = new ApiClient(port);
+        List<Integer> statuses = new ArrayList<>();
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> response = test.postJson(JobApiTests.WELCOME_EMAIL);
+            statuses.add(response.statusCode());
+            if (response.statusCode() == 429 && refused == null) {
+                refused = response;
+            }
+        }
+
+        assertThat(statuses.stream().filter(s -> s == 201).count()).as("%s", statuses).isEqualTo(5);
+        assertThat(refused).as("%s", statuses).isNotNull();
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+        assertThat(refused.headers().firstValue("RateLimit-Policy")).hasValue("\"submissions\";q=1;w=60");
+        assertThat(refused.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"submissions\";r=0;t="));
+        assertThat(JsonPath.<String>read(refused.body(), "$.title")).isEqualTo("Rate limit exceeded");
+        assertThat(storedJobs()).isEqualTo(statuses.stream().filter(s -> s == 201).count());
+
+        // another client has its own bucket
+        assertThat(test.as(ApiClient.OTHER_KEY).postJson(JobApiTests.WELCOME_EMAIL).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void shouldHoldTheLimitAcrossReplicas() {
+        RateLimitProperties properties = new RateLimitProperties(true, 1, Duration.ofMinutes(1), 5,
+                Duration.ofMillis(1), 1);
+        SubmissionLimits replicaA = new SubmissionLimits(properties, mongo);
+        SubmissionLimits replicaB = new SubmissionLimits(properties, mongo);
+        int taken = 0;
+        for (int i = 0; i < 10; i++) {
+            for (SubmissionLimits replica : List.of(replicaA, replicaB)) {
+                try {
+                    replica.take("shared-client", 1);
+                    taken++;
+                } catch (RateLimitedException limited) {
+                    // over the shared limit
+                }
+            }
+        }
+        // the five of the burst, once; two separate buckets would give ten
+        assertThat(taken).isEqualTo(5);
+    }
+}
