@@ -16,13 +16,14 @@ for _ in $(seq 1 180); do
 done
 grep -q "notifyhub ready" "$log" || { cat "$log"; echo "smoke: run-local not ready in 180 s" >&2; exit 1; }
 
-id=$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/api/jobs" -H 'Content-Type: application/json' \
+key='Authorization: Bearer nhk_localdev_for-local-use-only-000000'
+id=$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/api/jobs" -H 'Content-Type: application/json' -H "$key" \
   -d '{"type":"email","payload":{"recipient":"user@example.com","subject":"Welcome!","body":"Thank you for signing up"}}' \
   | sed -n 's/.*"_id":"\([0-9a-f]*\)".*/\1/p')
 [ -n "$id" ] || { echo "smoke: POST did not return a job id" >&2; exit 1; }
 status=""
 for _ in $(seq 1 50); do
-  status=$(curl -fsS "http://127.0.0.1:$API_PORT/api/jobs/$id" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+  status=$(curl -fsS -H "$key" "http://127.0.0.1:$API_PORT/api/jobs/$id" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
   [ "$status" = sent ] && break
   sleep 0.2
 done

@@ -52,7 +52,7 @@ class PipelineTests {
             {"type":"push","payload":{"token":"device-1","title":"Hi","body":"You have mail","data":{"k":"v"}}}"""})
     void shouldTakeAJobFromPostToSent(String body) throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(api("/api/jobs"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JsonPath.read(created.body(), "$._id");
@@ -71,7 +71,7 @@ class PipelineTests {
     @Test
     void shouldCarryOneTraceIdFromTheApiThroughRabbitMqToTheWorker() throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(api("/api/jobs"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"trace me\"}}"))
                 .build());
@@ -98,7 +98,8 @@ class PipelineTests {
     }
 
     private static String get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(api(path)).GET().build()).body();
+        return send(HttpRequest.newBuilder(api(path)).header("Authorization", "Bearer " + LocalSystem.API_KEY).GET()
+                .build()).body();
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

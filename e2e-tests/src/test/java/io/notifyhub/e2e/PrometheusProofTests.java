@@ -93,7 +93,7 @@ class PrometheusProofTests {
                 // jobs flow, some fail and retry, some end failed in the dead-letter queue; a few are refused
                 for (int i = 0; i < 3; i++) {
                     HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.apiPort() + "/api/jobs"))
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY).POST(HttpRequest.BodyPublishers.ofString("{}"))
                             .build(), HttpResponse.BodyHandlers.discarding());
                 }
                 LoadClient.Result load = new LoadClient(system.apiPort(), Duration.ofSeconds(30)).submit(300, 30);

@@ -37,6 +37,7 @@ public final class Benchmark {
         env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_CONCURRENCY", String.valueOf(settings.concurrency()));
         env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_PREFETCH", String.valueOf(settings.prefetch()));
         env.put("LOG_FORMAT", "");
+        env.put("NOTIFYHUB_API_RATE_LIMIT_ENABLED", "false"); // the benchmark measures the system, not the limit
         try (LocalSystem system = new LocalSystem(env).start(settings.workers());
              MongoClient client = MongoClients.create(system.mongoUri())) {
             MongoCollection<Document> jobs = client.getDatabase("notifyhub-e2e").getCollection("jobs");

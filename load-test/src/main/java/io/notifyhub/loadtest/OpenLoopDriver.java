@@ -1,5 +1,6 @@
 package io.notifyhub.loadtest;
 
+import io.notifyhub.e2e.support.LocalSystem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +58,7 @@ final class OpenLoopDriver {
                         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(jobs)
                                 .timeout(Duration.ofSeconds(30))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
                                 .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(n)))
                                 .build(), HttpResponse.BodyHandlers.discarding());
                         ok = response.statusCode() == 201;

@@ -76,7 +76,7 @@ public final class LoadClient {
         String body = BODIES[n % BODIES.length].formatted(n % 10_000, n);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/jobs"))
                 .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
                 .header("Idempotency-Key", run + "-" + n)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

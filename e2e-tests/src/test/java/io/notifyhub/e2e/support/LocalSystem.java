@@ -17,6 +17,8 @@ import java.util.Map;
 public final class LocalSystem implements AutoCloseable {
 
     public static final Duration START = Duration.ofSeconds(90);
+    /** An admin API key the API registers at start-up; what the tests' clients send. */
+    public static final String API_KEY = "nhk_e2etests_for-tests-only-0000000000";
 
     private final List<ServiceProcess> processes = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
@@ -28,6 +30,7 @@ public final class LocalSystem implements AutoCloseable {
 
     public LocalSystem(Map<String, String> extraEnv) {
         env.put("RABBITMQ_ADDRESSES", TestInfrastructure.rabbitAddresses());
+        env.put("NOTIFYHUB_API_BOOTSTRAP_KEYS", "e2e:" + API_KEY + ":admin");
         env.putAll(extraEnv);
     }
 
