@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,9 +45,16 @@ class PriorityTests extends WorkerIntegrationTest {
         registry.add("notifyhub.providers.simulated.latency", () -> "100ms");
     }
 
+    @Autowired
+    RabbitListenerEndpointRegistry listeners;
+
+    /** Consumers stopped first (they return what they prefetched), then the backlog is dropped: nothing is left. */
     @AfterEach
     void dropTheBacklog() {
+        listeners.stop();
         admin.purgeQueue(Topology.workQueue(Channel.EMAIL), false);
+        admin.purgeQueue(Topology.DEAD_LETTER_QUEUE, false);
+        mongo.remove(new Query(), Job.class);
     }
 
     @Test
