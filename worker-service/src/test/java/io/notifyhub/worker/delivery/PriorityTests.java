@@ -21,15 +21,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A high job overtakes a backlog of normal ones: 10,000 normal emails wait behind a slowed simulated provider
- * (100 ms a send, so the 8 normal consumers take about two minutes for them), then one high email must be sent
- * within 2 s. The context is closed afterwards, so its listeners stop taking from the shared queues.
+ * (300 ms a send: the 8 normal consumers would need six minutes for them), then one high email must be sent
+ * within 2 s. Were the high queue consumed by the normal consumers, it would wait behind the 10 messages each
+ * of them holds prefetched, about 3 s (tried: 3.3 s). The context is closed afterwards, so its listeners stop
+ * taking from the shared queues.
  */
 @DirtiesContext
 class PriorityTests extends WorkerIntegrationTest {
@@ -42,19 +43,21 @@ class PriorityTests extends WorkerIntegrationTest {
     @DynamicPropertySource
     static void slowSimulatedProvider(DynamicPropertyRegistry registry) {
         registry.add("notifyhub.worker.providers.email", () -> "simulated");
-        registry.add("notifyhub.providers.simulated.latency", () -> "100ms");
+        registry.add("notifyhub.providers.simulated.latency", () -> "300ms");
     }
 
     @Autowired
     RabbitListenerEndpointRegistry listeners;
 
-    /** Consumers stopped first (they return what they prefetched), then the backlog is dropped: nothing is left. */
+    /**
+     * Consumers stopped first (they return what they prefetched), then the messages are dropped: nothing is left
+     * for the next test class's listeners (its own set-up removes the jobs).
+     */
     @AfterEach
     void dropTheBacklog() {
         listeners.stop();
         admin.purgeQueue(Topology.workQueue(Channel.EMAIL), false);
         admin.purgeQueue(Topology.DEAD_LETTER_QUEUE, false);
-        mongo.remove(new Query(), Job.class);
     }
 
     @Test
