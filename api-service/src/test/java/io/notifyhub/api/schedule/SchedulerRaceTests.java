@@ -28,13 +28,11 @@ import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 
 /**
- * Two scheduler instances (two API replicas) on the same store and broker; the app's own scheduler is off, so
- * only the two of the test run.
+ * Two scheduler instances (two API replicas) on the same store and broker, besides the API's own (and those of
+ * other test contexts in this JVM), which the first test keeps out by holding their lock.
  */
-@TestPropertySource(properties = "notifyhub.scheduler.enabled=false")
 class SchedulerRaceTests extends ApiIntegrationTest {
 
     private static final int JOBS = 300;
