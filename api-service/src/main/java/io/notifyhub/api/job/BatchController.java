@@ -54,7 +54,8 @@ class BatchController {
             return created(service.accept(batch, batch.newIds()));
         }
         if (!IdempotencyKeys.isValidKey(key)) {
-            throw new InvalidRequestException(JobController.IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters");
+            throw new InvalidRequestException(JobController.IDEMPOTENCY_KEY,
+                    "must be 1 to 255 visible ASCII characters");
         }
         return switch (keys.begin(key, batch.fingerprint())) {
             case IdempotencyKeys.Outcome.Proceed proceed -> {

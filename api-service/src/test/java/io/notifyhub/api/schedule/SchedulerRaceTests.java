@@ -47,8 +47,10 @@ class SchedulerRaceTests extends ApiIntegrationTest {
     void shouldPublishEachDueJobOnceEvenWithoutTheLockWhenTwoSchedulersRace() throws Exception {
         // the schedulers of other API contexts this JVM keeps alive stay out: the test holds their lock
         LockProvider locks = new MongoLockProvider(mongo.getDb());
-        SimpleLock held = await().atMost(Duration.ofSeconds(5)).until(() -> locks.lock(new LockConfiguration(
-                Instant.now(), Scheduler.LOCK, Duration.ofMinutes(1), Duration.ZERO)), Optional::isPresent).orElseThrow();
+        SimpleLock held = await().atMost(Duration.ofSeconds(5))
+                .until(() -> locks.lock(new LockConfiguration(Instant.now(), Scheduler.LOCK, Duration.ofMinutes(1),
+                        Duration.ZERO)), Optional::isPresent)
+                .orElseThrow();
         try {
             storeDueJobs();
             Scheduler one = scheduler(new DefaultLockingTaskExecutor(locks), 50);

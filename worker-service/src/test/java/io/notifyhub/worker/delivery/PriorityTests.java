@@ -87,8 +87,8 @@ class PriorityTests extends WorkerIntegrationTest {
                 .isGreaterThan(9_000);
         assertThat(reload(high).provider()).isEqualTo("simulated");
         System.out.printf("PriorityTests: backlog stored and published in %d ms; high job sent %d ms after publish, "
-                + "with %d of %d normal jobs still waiting%n", stocked.toMillis(), took.toMillis(), BACKLOG - normalSent,
-                BACKLOG);
+                + "with %d of %d normal jobs still waiting%n", stocked.toMillis(), took.toMillis(),
+                BACKLOG - normalSent, BACKLOG);
     }
 
     private static Map<String, Object> email(String recipient) {
