@@ -5,10 +5,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The local stand-in for MongoDB, run by {@code ./run-local} and the process tests: a persistent
- * MongoDB-wire store on 127.0.0.1.
+ * MongoDB-wire store on 127.0.0.1, and, when asked for, an SMTP sink ({@link SmtpSink}).
  *
  * <p>Settings (environment): {@code LOCAL_STACK_MONGO_PORT} (27017), {@code LOCAL_STACK_DATA_DIR}
- * ({@code ./data}; {@code memory} keeps nothing).
+ * ({@code ./data}; {@code memory} keeps nothing), {@code LOCAL_STACK_SMTP_PORT} (no SMTP sink unless set),
+ * {@code LOCAL_STACK_MAIL_PORT} (the sink's listing endpoint, 8025).
  */
 public final class LocalStack {
 
@@ -21,8 +22,18 @@ public final class LocalStack {
         EmbeddedMongo mongo = "memory".equals(dataDir)
                 ? EmbeddedMongo.inMemory("127.0.0.1", port)
                 : EmbeddedMongo.persistent(Path.of(dataDir, "mongo.mv"), "127.0.0.1", port);
+        String smtpPort = env("LOCAL_STACK_SMTP_PORT", "");
+        SmtpSink mail = smtpPort.isEmpty() ? null
+                : SmtpSink.start(Integer.parseInt(smtpPort), Integer.parseInt(env("LOCAL_STACK_MAIL_PORT", "8025")));
+        if (mail != null) {
+            System.out.println("local-stack: SMTP sink on 127.0.0.1:" + mail.smtpPort()
+                    + "; what arrived: curl -s http://127.0.0.1:" + mail.httpPort() + "/messages");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (mail != null) {
+                mail.close();
+            }
             mongo.close();
             stopped.countDown();
         }, "local-stack-shutdown"));
