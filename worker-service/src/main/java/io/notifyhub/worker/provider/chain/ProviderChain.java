@@ -51,33 +51,38 @@ public class ProviderChain {
     }
 
     /**
-     * Takes the sender's permit (if the channel has a sender limit), then the first provider's breaker
-     * permission and rate permit that can be had.
+     * Takes the first breaker permission and rate permit of the chain that can be had, then the sender's
+     * permit (if the channel has a sender limit). The sender's permit comes last: it is usually the scarce
+     * one (so many per hour), and is not spent while no provider could take the job anyway.
      *
      * @param payload the job's payload; only read when {@link #needsPayload()}
      */
     public Admission admit(Map<String, Object> payload) {
-        if (senderLimit != null) {
-            Object sender = payload == null ? null : payload.get(senderLimit.keyField());
-            String key = "sender:" + channel.value() + ":" + (sender == null ? "(default)" : sender);
-            Duration wait = limiter.tryAcquire(key, senderLimit.limit());
-            if (!wait.isZero()) {
-                return new Admission.Wait(wait, "sender " + key.substring(key.indexOf(':', 7) + 1)
-                        + " is over its limit of " + senderLimit.permits() + " per " + senderLimit.per());
-            }
-        }
+        Admission.Go go = null;
         Duration shortest = null;
-        for (int i = 0; i < providers.size(); i++) {
+        for (int i = 0; i < providers.size() && go == null; i++) {
             Duration wait = acquire(i);
             if (wait.isZero()) {
-                return new Admission.Go(i);
-            }
-            if (!wait.isNegative() && (shortest == null || wait.compareTo(shortest) < 0)) {
+                go = new Admission.Go(i);
+            } else if (!wait.isNegative() && (shortest == null || wait.compareTo(shortest) < 0)) {
                 shortest = wait;
             }
         }
-        return new Admission.Wait(shortest, "every " + channel.value() + " provider (" + name()
-                + ") is open or throttled");
+        if (go == null) {
+            return new Admission.Wait(shortest, "every " + channel.value() + " provider (" + name()
+                    + ") is open or throttled");
+        }
+        if (senderLimit != null) {
+            Object sender = payload == null ? null : payload.get(senderLimit.keyField());
+            String name = sender == null ? "(default)" : sender.toString();
+            Duration wait = limiter.tryAcquire("sender:" + channel.value() + ":" + name, senderLimit.limit());
+            if (!wait.isZero()) {
+                release(go);
+                return new Admission.Wait(wait, "sender " + name + " is over its limit of "
+                        + senderLimit.permits() + " per " + senderLimit.per());
+            }
+        }
+        return go;
     }
 
     /** The job was not claimed after all: give the breaker permission back (the rate permit stays spent). */

@@ -10,10 +10,15 @@ import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.provider.NotificationProvider;
 import io.notifyhub.worker.support.ScriptedProvider;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.notifyhub.localstack.TestInfrastructure;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
 
 /** The chain's failover and its breakers, with scripted providers (the breakers are real Resilience4j). */
 class ProviderChainTests {
@@ -90,6 +95,29 @@ class ProviderChainTests {
 
         assertThat(admission).isInstanceOfSatisfying(Admission.Wait.class,
                 wait -> assertThat(wait.reason()).contains("primary>fallback"));
+    }
+
+    @Test
+    void shouldNotSpendASendersPermitWhileNoProviderCanTakeTheJob() {
+        try (MongoClient client = MongoClients.create(TestInfrastructure.mongoUri())) {
+            SharedRateLimiter limiter = new SharedRateLimiter(new MongoTemplate(client, "notifyhub"), Clock.systemUTC());
+            ResilienceProperties oneAnHour = new ResilienceProperties(null, null, Map.of(Channel.SMS,
+                    new ResilienceProperties.SenderLimit(1, Duration.ofHours(1), "from")));
+            ProviderChain limited = new ProviderChain(Channel.SMS, List.of(primary, fallback),
+                    List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")), oneAnHour, limiter);
+            Map<String, Object> payload = Map.of("from", "sender-" + System.nanoTime());
+            breakers.circuitBreaker("primary").transitionToOpenState();
+            breakers.circuitBreaker("fallback").transitionToOpenState();
+
+            assertThat(limited.admit(payload)).isInstanceOf(Admission.Wait.class);
+
+            breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+            assertThat(limited.admit(payload)).as("the permit was kept").isEqualTo(new Admission.Go(0));
+            assertThat(limited.admit(payload)).isInstanceOfSatisfying(Admission.Wait.class, wait -> {
+                assertThat(wait.reason()).contains("over its limit of 1 per PT1H");
+                assertThat(wait.delay()).isGreaterThan(Duration.ofMinutes(59));
+            });
+        }
     }
 
     private ProviderChain.Outcome send(String jobId) {
