@@ -153,7 +153,7 @@ class DeliveryService {
             log.warn("Could not park job {} while {}: {}; requeueing it", jobId, wait.reason(), e.getMessage());
             return Disposition.REQUEUE;
         }
-        metrics.deferred(channel, wait.reason().startsWith("sender") ? "sender_limit" : "providers_unavailable");
+        metrics.deferred(channel, wait.why().tag());
         log.debug("Job {} waits {}: {}", jobId, tier, wait.reason());
         return Disposition.ACK;
     }

@@ -14,6 +14,22 @@ public sealed interface Admission {
      *
      * @param delay how long until a permit is free, or null when unknown (an open breaker)
      */
-    record Wait(Duration delay, String reason) implements Admission {
+    record Wait(Duration delay, Why why, String reason) implements Admission {
+    }
+
+    /** Why a job waits; the value is the metric tag. */
+    enum Why {
+        SENDER_LIMIT("sender_limit"),
+        PROVIDERS_UNAVAILABLE("providers_unavailable");
+
+        private final String tag;
+
+        Why(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
     }
 }

@@ -69,8 +69,8 @@ public class ProviderChain {
             }
         }
         if (go == null) {
-            return new Admission.Wait(shortest, "every " + channel.value() + " provider (" + name()
-                    + ") is open or throttled");
+            return new Admission.Wait(shortest, Admission.Why.PROVIDERS_UNAVAILABLE,
+                    "every " + channel.value() + " provider (" + name() + ") is open or throttled");
         }
         if (senderLimit != null) {
             Object sender = payload == null ? null : payload.get(senderLimit.keyField());
@@ -78,8 +78,8 @@ public class ProviderChain {
             Duration wait = limiter.tryAcquire("sender:" + channel.value() + ":" + name, senderLimit.limit());
             if (!wait.isZero()) {
                 release(go);
-                return new Admission.Wait(wait, "sender " + name + " is over its limit of "
-                        + senderLimit.permits() + " per " + senderLimit.per());
+                return new Admission.Wait(wait, Admission.Why.SENDER_LIMIT,
+                        "sender " + name + " is over its limit of " + senderLimit.permits() + " per " + senderLimit.per());
             }
         }
         return go;
