@@ -99,6 +99,17 @@ class TwilioSmsProviderTests extends ProviderContractTests {
     }
 
     @Test
+    void shouldReadARetryAfterGivenAsAnHttpDate() {
+        String in30s = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(30));
+        answer(error(429, 20429, "Too Many Requests").withHeader("Retry-After", in30s));
+
+        assertThat(provider(twilio.baseUrl(), TOKEN).send(request()))
+                .isInstanceOfSatisfying(DeliveryResult.Retryable.class, retryable -> assertThat(retryable.retryAfter())
+                        .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(30)));
+    }
+
+    @Test
     void shouldCallANumberThatCannotReceiveSmsPermanent() {
         answer(error(400, 21614, "'To' number is not a valid mobile number"));
 
