@@ -79,6 +79,9 @@ public class WebhookDispatcher implements AutoCloseable {
                         slots.release(); // another replica took it first, or the store failed
                     }
                 }
+                if (leased.isEmpty()) {
+                    continue;
+                }
                 Job job = leased.get();
                 posts.execute(() -> {
                     try {

@@ -63,6 +63,12 @@ class WebhookTests extends ApiIntegrationTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    WebhookProperties properties;
+
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
     @BeforeAll
     static void startTarget() {
         target = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20));
@@ -189,6 +195,41 @@ class WebhookTests extends ApiIntegrationTest {
         // the slow target answers after 4s, past the 2s read timeout: that POST failed and waits for its retry
         await().atMost(Duration.ofSeconds(4)).until(() -> store.find(slow).orElseThrow().callback().lastError() != null);
         assertThat(store.find(slow).orElseThrow().callback().lastError()).startsWith("timed out");
+    }
+
+    @Test
+    void shouldPostEachWebhookOnceWhileSeveralReplicasPollAtTheSameTime() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            // stored straight away, so that all of them fall due before any replica looks
+            Job job = store.insert(Job.queued(Channel.SMS, java.util.Map.of("phone", "+14155550123", "message", "m"),
+                    Instant.now()).withCallback(hook("race")));
+            ids.add(job.idHex());
+        }
+        List<WebhookDispatcher> replicas = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> new WebhookDispatcher(store, properties, new CallbackTargets(true),
+                        clientId -> java.util.Optional.empty(), json,
+                        new WebhookMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                        java.time.Clock.systemUTC()))
+                .toList();
+
+        ids.forEach(id -> store.cancel(new ObjectId(id), Instant.now()));
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<?>> rounds = new java.util.ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                replicas.forEach(replica -> rounds.add(threads.submit(replica::runOnce)));
+            }
+            for (var round : rounds) {
+                round.get(); // a replica that lost a lease goes on with the others, it does not fail
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> ids.stream()
+                .allMatch(id -> store.find(id).orElseThrow().callback().deliveredAt() != null));
+        Thread.sleep(300); // a POST made twice would show by now
+        assertThat(received("/hooks/race")).extracting(request -> request.getHeader("Notifyhub-Job-Id"))
+                .containsExactlyInAnyOrderElementsOf(ids);
+        replicas.forEach(WebhookDispatcher::close);
     }
 
     private static int closedPort() throws Exception {
