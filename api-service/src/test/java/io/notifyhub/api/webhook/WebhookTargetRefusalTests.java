@@ -39,6 +39,8 @@ class WebhookTargetRefusalTests extends ApiIntegrationTest {
             "http://127.0.0.1:8080/hook | loopback",
             "http://localhost/hook | loopback",
             "http://[::1]/hook | loopback",
+            "http://2130706433/hook | loopback",
+            "http://[::ffff:a9fe:a9fe]/hook | link-local",
             "http://0.0.0.0/hook | any-local",
             "http://10.1.2.3/hook | private",
             "http://172.16.0.9/hook | private",
