@@ -12,10 +12,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -23,9 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * POSTs due status webhooks (the outbox is the jobs themselves: {@code callback.dueAt}, set with the final
- * status). Each look leases as many due webhooks as there are free slots, and each POST runs on its own
- * virtual thread: a slow or dead target holds one slot until its timeouts, never the others, and never a
- * delivery (workers do not wait for webhooks at all). Safe on any number of replicas: a lease is a
+ * status). A webhook is leased when a slot is free for it, and each POST runs on its own virtual thread: a slow
+ * or dead target holds one slot until its timeouts, never the others, and never a delivery (workers do not wait
+ * for webhooks at all). Safe on any number of replicas: a lease is a
  * conditional update, and the outcome is recorded only while the lease holds.
  */
 public class WebhookDispatcher implements AutoCloseable {
@@ -59,44 +61,50 @@ public class WebhookDispatcher implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** One look for due webhooks; their POSTs go on in the background. */
+    /**
+     * Takes due webhooks until none is left, each POSTed in the background as soon as a slot is free; a webhook is
+     * leased only once it has a slot, so no lease runs out while it waits. Returns when nothing more is due, or
+     * when no slot frees up within the timeouts of a POST (every slot is stuck on a slow target).
+     */
     public void runOnce() {
+        long slotWait = properties.connectTimeout().plus(properties.readTimeout()).toMillis();
         try {
-            int free = slots.availablePermits();
-            if (free == 0) {
-                return;
-            }
-            Instant now = clock.instant();
-            for (Job due : store.findDueCallbacks(now, Math.min(free, properties.batch()))) {
-                if (!slots.tryAcquire()) {
-                    return;
-                }
-                Optional<Job> leased = Optional.empty();
-                try {
-                    leased = store.leaseCallback(due, now.plus(properties.lease()));
-                } finally {
-                    if (leased.isEmpty()) {
-                        slots.release(); // another replica took it first, or the store failed
+            List<Job> due;
+            do {
+                due = store.findDueCallbacks(clock.instant(), properties.batch());
+                for (Job job : due) {
+                    if (!slots.tryAcquire(slotWait, TimeUnit.MILLISECONDS)) {
+                        return;
                     }
-                }
-                if (leased.isEmpty()) {
-                    continue;
-                }
-                Job job = leased.get();
-                posts.execute(() -> {
+                    Optional<Job> leased = Optional.empty();
                     try {
-                        deliver(job);
+                        leased = store.leaseCallback(job, clock.instant().plus(properties.lease()));
                     } finally {
-                        slots.release();
+                        if (leased.isEmpty()) {
+                            slots.release(); // another replica took it first, or the store failed
+                        }
                     }
-                });
-            }
+                    leased.ifPresent(this::postInBackground);
+                }
+            } while (due.size() == properties.batch());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             if (!StoreFailures.isUnavailable(e)) {
                 throw e;
             }
             log.warn("Webhook round skipped, store unavailable: {}", e.getMessage());
         }
+    }
+
+    private void postInBackground(Job leased) {
+        posts.execute(() -> {
+            try {
+                deliver(leased);
+            } finally {
+                slots.release();
+            }
+        });
     }
 
     /** POSTs one leased webhook and records the outcome; a store failure leaves the lease to run out. */
