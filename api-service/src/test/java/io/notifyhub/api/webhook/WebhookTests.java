@@ -50,6 +50,7 @@ import org.springframework.test.context.TestPropertySource;
         "notifyhub.webhooks.connect-timeout=500ms",
         "notifyhub.webhooks.read-timeout=2s",
         "notifyhub.webhooks.lease=5s",
+        "notifyhub.webhooks.max-attempts=3",
         "NOTIFYHUB_WEBHOOK_SECRET=" + WebhookTests.SECRET})
 class WebhookTests extends ApiIntegrationTest {
 
@@ -168,6 +169,27 @@ class WebhookTests extends ApiIntegrationTest {
         assertThat(callback.attempts()).isEqualTo(2);
         assertThat(callback.dueAt()).isNull();
         assertThat(meters.counter("notifyhub.webhooks", "outcome", "retried").count()).isEqualTo(retriedBefore + 1);
+    }
+
+    @Test
+    void shouldGiveUpAfterTheConfiguredAttemptsKeepingTheLastError() {
+        target.stubFor(WireMock.post(urlPathEqualTo("/hooks/down")).willReturn(aResponse().withStatus(503)));
+        double failedBefore = meters.counter("notifyhub.webhooks", "outcome", "failed").count();
+        String id = create(hook("down"));
+
+        new ApiClient(port).delete("/api/jobs/" + id);
+
+        // 400 ms after the first failure, 800 ms after the second, then no more
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.find(id).orElseThrow().callback().attempts() == 3);
+        Callback callback = store.find(id).orElseThrow().callback();
+        assertThat(callback.dueAt()).as("given up").isNull();
+        assertThat(callback.deliveredAt()).isNull();
+        assertThat(callback.lastError()).isEqualTo("HTTP 503");
+        List<LoggedRequest> posts = received("/hooks/down");
+        assertThat(posts).extracting(request -> request.getHeader("Notifyhub-Attempt")).containsExactly("1", "2", "3");
+        assertThat(posts.get(2).getLoggedDate().getTime() - posts.get(1).getLoggedDate().getTime())
+                .as("the backoff doubled").isGreaterThanOrEqualTo(800);
+        assertThat(meters.counter("notifyhub.webhooks", "outcome", "failed").count()).isEqualTo(failedBefore + 1);
     }
 
     @Test
