@@ -115,19 +115,21 @@ public class WebhookDispatcher implements AutoCloseable {
             Optional<String> refusal = targets.refusal(url);
             String error = refusal.map(reason -> "refused: target " + reason).orElseGet(() -> post(job, url, attempt));
             Instant now = clock.instant();
-            if (error == null) {
-                store.recordCallback(job, now, null, null);
+            boolean givenUp = refusal.isPresent() || attempt >= properties.maxAttempts();
+            Instant next = error == null || givenUp ? null : now.plus(properties.backoffAfter(attempt));
+            if (!store.recordCallback(job, now, error, next)) {
+                // the lease ran out (another replica took over) or the job is gone: the outcome is not ours to count
+                log.info("Webhook of job {} attempt {} ended after its lease: {}", job.idHex(), attempt,
+                        error == null ? "delivered" : error);
+            } else if (error == null) {
                 metrics.delivered();
                 log.debug("Webhook of job {} delivered on attempt {}", job.idHex(), attempt);
-            } else if (refusal.isPresent() || attempt >= properties.maxAttempts()) {
-                store.recordCallback(job, now, error, null);
+            } else if (givenUp) {
                 metrics.failed();
                 log.warn("Webhook of job {} given up after {} attempt(s): {}", job.idHex(), attempt, error);
             } else {
-                store.recordCallback(job, now, error, now.plus(properties.backoffAfter(attempt)));
                 metrics.retried();
-                log.info("Webhook of job {} failed (attempt {}), retried in {}: {}", job.idHex(), attempt,
-                        properties.backoffAfter(attempt), error);
+                log.info("Webhook of job {} failed (attempt {}), retried at {}: {}", job.idHex(), attempt, next, error);
             }
         } catch (RuntimeException e) {
             log.warn("Webhook of job {} left to its lease: {}", job.idHex(), e.toString());
