@@ -1,5 +1,7 @@
 package io.notifyhub.api.webhook;
 
+import io.notifyhub.api.auth.ClientSettings;
+import io.notifyhub.api.auth.Clients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.store.JobStore;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +28,16 @@ class WebhookConfiguration implements SchedulingConfigurer {
     private final WebhookDispatcher dispatcher;
 
     WebhookConfiguration(WebhookProperties properties, JobStore store, JsonMapper json, MeterRegistry meters,
-            Clock clock, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
+            Clock clock, Clients clients, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
         this.properties = properties;
         if (secret.isBlank()) {
             log.warn("NOTIFYHUB_WEBHOOK_SECRET is not set: status webhooks go out unsigned");
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        WebhookSecrets secrets = clientId -> secret.isBlank() ? Optional.empty() : Optional.of(key);
+        // a client's own key when an admin set one, else the service's
+        WebhookSecrets secrets = clientId -> clients.settings(clientId).map(ClientSettings::webhookSecret)
+                .map(own -> own.getBytes(StandardCharsets.UTF_8))
+                .or(() -> secret.isBlank() ? Optional.empty() : Optional.of(key));
         this.dispatcher = new WebhookDispatcher(store, properties, callbackTargets(), secrets, json,
                 new WebhookMetrics(meters), clock);
     }

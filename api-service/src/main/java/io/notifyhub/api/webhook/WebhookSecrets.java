@@ -3,8 +3,8 @@ package io.notifyhub.api.webhook;
 import java.util.Optional;
 
 /**
- * The key a webhook is signed with. One secret for every client today (from {@code NOTIFYHUB_WEBHOOK_SECRET});
- * per-client secrets can come later behind the same method.
+ * The key a webhook is signed with: the client's own when an admin set one ({@code PUT /api/admin/clients/{id}}),
+ * else the service's ({@code NOTIFYHUB_WEBHOOK_SECRET}).
  */
 public interface WebhookSecrets {
 

@@ -136,6 +136,43 @@ class WebhookTests extends ApiIntegrationTest {
         assertThat(delivered.dueAt()).isNull();
     }
 
+    @Test
+    void shouldGiveAClientsJobsItsDefaultWebhookSignedWithItsOwnKey() throws Exception {
+        ApiClient admin = new ApiClient(port, ApiClient.ADMIN_KEY);
+        String ownKey = "whsec-other-client-key-1234";
+        HttpResponse<String> refused = new ApiClient(port).put("/api/admin/clients/other", "application/json",
+                "{\"callbackUrl\":\"" + hook("other") + "\"}");
+        assertThat(refused.statusCode()).as("a client key may not").isEqualTo(403);
+        HttpResponse<String> bad = admin.put("/api/admin/clients/other", "application/json",
+                "{\"callbackUrl\":\"ftp://x\",\"webhookSecret\":\"short\",\"x\":1}");
+        assertThat(JsonPath.<List<String>>read(bad.body(), "$.errors[*].field"))
+                .containsExactlyInAnyOrder("callbackUrl", "webhookSecret", "x");
+        HttpResponse<String> set = admin.put("/api/admin/clients/other", "application/json",
+                "{\"callbackUrl\":\"" + hook("other") + "\",\"webhookSecret\":\"" + ownKey + "\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(set.body()).contains("\"webhookSecretSet\":true").doesNotContain(ownKey);
+
+        ApiClient other = new ApiClient(port, ApiClient.OTHER_KEY);
+        HttpResponse<String> created = other.postJson(
+                "{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"m\"}}");
+        String id = JsonPath.read(created.body(), "$._id");
+        assertThat(JsonPath.<String>read(created.body(), "$.callbackUrl")).isEqualTo(hook("other"));
+        // another client's job keeps having none
+        assertThat(postJson("{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"m\"}}").body())
+                .doesNotContain("callbackUrl");
+
+        assertThat(other.delete("/api/jobs/" + id).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> received("/hooks/other").size() == 1);
+        LoggedRequest request = received("/hooks/other").getFirst();
+        String header = request.getHeader("Notifyhub-Signature");
+        String t = header.substring(2, header.indexOf(','));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(ownKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertThat(header.substring(header.indexOf("v1=") + 3)).as("signed with the client's own key")
+                .isEqualTo(HexFormat.of().formatHex(mac.doFinal((t + "." + request.getBodyAsString())
+                        .getBytes(StandardCharsets.UTF_8))));
+    }
+
     /** Verifies the way a receiver would, as the README shows: recompute the HMAC over "t.body". */
     private static void assertSignedWithTheSecret(String header, String body) throws Exception {
         assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
