@@ -48,7 +48,7 @@ public final class Benchmark {
         try (LocalSystem system = new LocalSystem(env).start(settings.workers());
              MongoClient client = MongoClients.create(system.mongoUri())) {
             MongoCollection<Document> jobs = client.getDatabase("notifyhub-e2e").getCollection("jobs");
-            OpenLoopDriver driver = new OpenLoopDriver(system.apiPort());
+            OpenLoopDriver driver = new OpenLoopDriver(system.apiPort(), settings.batch());
             if (settings.warmup() > 0) {
                 driver.drive(Math.max(1, settings.rate() / 2), settings.warmup());
             }

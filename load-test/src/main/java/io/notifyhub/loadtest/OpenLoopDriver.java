@@ -15,7 +15,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Submits jobs at a fixed rate whatever the answers take (open loop), and measures each answer from the
- * moment it was due, not from when it was sent, so a stall shows in full (no coordinated omission).
+ * moment it was due, not from when it was sent, so a stall shows in full (no coordinated omission). With a
+ * batch size over 1, each request is a {@code POST /api/jobs/batch} of that many jobs.
  */
 final class OpenLoopDriver {
 
@@ -24,12 +25,25 @@ final class OpenLoopDriver {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI jobs;
+    private final int batch;
 
-    OpenLoopDriver(int apiPort) {
-        this.jobs = URI.create("http://127.0.0.1:" + apiPort + "/api/jobs");
+    OpenLoopDriver(int apiPort, int batch) {
+        this.batch = batch;
+        this.jobs = URI.create("http://127.0.0.1:" + apiPort + (batch > 1 ? "/api/jobs/batch" : "/api/jobs"));
     }
 
-    /** What one stretch of load did. */
+    private String body(long request) {
+        if (batch <= 1) {
+            return BODY.formatted(request);
+        }
+        StringBuilder jobs = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < batch; i++) {
+            jobs.append(i == 0 ? "" : ",").append(BODY.formatted(request * batch + i));
+        }
+        return jobs.append("]}").toString();
+    }
+
+    /** What one stretch of load did: jobs accepted and not, and the latency of each request. */
     record Outcome(long accepted, long failed, Histogram latencyMicros, Histogram[] perSecondMicros) {
     }
 
@@ -59,7 +73,7 @@ final class OpenLoopDriver {
                                 .timeout(Duration.ofSeconds(30))
                                 .header("Content-Type", "application/json")
                                 .header("Authorization", "Bearer " + LocalSystem.API_KEY)
-                                .POST(HttpRequest.BodyPublishers.ofString(BODY.formatted(n)))
+                                .POST(HttpRequest.BodyPublishers.ofString(body(n)))
                                 .build(), HttpResponse.BodyHandlers.discarding());
                         ok = response.statusCode() == 201;
                     } catch (Exception e) {
@@ -71,7 +85,7 @@ final class OpenLoopDriver {
                     synchronized (perSecond[second]) {
                         perSecond[second].recordValue(micros);
                     }
-                    (ok ? accepted : failed).incrementAndGet();
+                    (ok ? accepted : failed).addAndGet(Math.max(1, batch));
                 });
             }
         }

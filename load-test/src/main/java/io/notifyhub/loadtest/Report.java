@@ -59,11 +59,14 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("| figure | value |\n|---|---|\n");
         row(md, "settings", r.settings().describe());
-        row(md, "offered (open loop)", r.settings().rate() + " submissions/s for " + r.settings().seconds() + " s");
-        row(md, "accepted (201)", r.accepted() + (r.refused() > 0 ? " (" + r.refused() + " refused or failed)" : ""));
+        row(md, "offered (open loop)", r.settings().batch() > 1
+                ? r.settings().rate() + " batches of " + r.settings().batch() + " jobs/s for " + r.settings().seconds() + " s"
+                : r.settings().rate() + " submissions/s for " + r.settings().seconds() + " s");
+        row(md, "accepted (201), jobs", r.accepted() + (r.refused() > 0 ? " (" + r.refused() + " refused or failed)" : ""));
         row(md, "end to end, accepted to sent", "%.0f notifications/s%s".formatted(r.sentPerSecond(),
                 r.drained() ? "" : " (backlog not drained within 5 min)"));
-        row(md, "API latency p50 / p99 / max", latency(r.apiMicros(), 1000.0));
+        row(md, r.settings().batch() > 1 ? "API latency per batch p50 / p99 / max" : "API latency p50 / p99 / max",
+                latency(r.apiMicros(), 1000.0));
         row(md, "end-to-end latency p50 / p99 / max", latency(r.endToEndMillis(), 1.0));
         if (r.ceiling() != null) {
             row(md, "PerfTest ceiling (quorum, persistent, confirms)", r.ceiling().receivedPerSecond() + " msg/s received");
