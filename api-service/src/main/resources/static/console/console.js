@@ -163,8 +163,9 @@ function refreshEvery(load) {
 
 function show(page) {
   document.querySelectorAll('.page').forEach(node => { node.hidden = node.id !== 'page-' + page; });
+  const section = page === 'job' ? 'jobs' : page;
   document.querySelectorAll('#nav a').forEach(link => {
-    link.classList.toggle('active', page.startsWith(link.dataset.page));
+    link.classList.toggle('active', link.dataset.page === section);
   });
 }
 

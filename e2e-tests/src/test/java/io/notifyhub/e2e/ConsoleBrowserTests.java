@@ -1,0 +1,362 @@
+package io.notifyhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.jayway.jsonpath.JsonPath;
+import io.notifyhub.e2e.support.LocalSystem;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The ops console in Debian's Chromium (headless, through its chromedriver) against the whole system as processes:
+ * sign in, compose, watch a job reach {@code sent}, read its history, fail one and send it again from the dead
+ * letters, cancel a scheduled one, keep another client out, and show HTML from a job as text. Every page is saved
+ * as a screenshot in {@code docs/console/}. Skipped where Chromium or chromedriver is missing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTests {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String SHOP_KEY = "nhk_shopclient_for-tests-only-000000000";
+    private static final String RIVAL_KEY = "nhk_rivalclient_for-tests-only-00000000";
+    /** Recipients the simulated provider refuses for good, so their jobs land in the dead letters. */
+    private static final String REFUSED = "bounce-.*@example\\.com";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static LocalSystem system;
+    private static ChromeDriver browser;
+    private static Path screenshots;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "ConsoleBrowserTests skipped: needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
+                        + "/usr/bin/chromedriver); apt-get install -y chromium chromium-driver");
+        system = new LocalSystem(Map.of(
+                "NOTIFYHUB_API_BOOTSTRAP_KEYS", "e2e:" + LocalSystem.API_KEY + ":admin,shop:" + SHOP_KEY
+                        + ",rival:" + RIVAL_KEY,
+                "NOTIFYHUB_PROVIDERS_SIMULATED_FAIL_RECIPIENTS", REFUSED)).start(1);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + Files.createTempDirectory("console-chromium"));
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        screenshots = Path.of(System.getProperty("notifyhub.root", ".."), "docs", "console");
+        Files.createDirectories(screenshots);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldSignInComposeAnEmailAndShowItSentWithItsHistory() throws IOException {
+        open("/console/");
+        browser.executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        visible(By.id("api-key")).sendKeys("nhk_nobody_no-such-key-000000000000");
+        browser.findElement(By.cssSelector("#sign-in-form button")).click();
+        textOf(By.id("sign-in-error"), "unknown or revoked");
+        screenshot("sign-in");
+
+        signIn(SHOP_KEY, "shop");
+        open("/console/#/compose");
+        type("c-recipient", "not-an-address");
+        browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
+        // the API's field errors, shown next to the fields they name
+        assertThat(textOf(By.cssSelector("fieldset[data-type=email] [data-field='payload.recipient']"), "")).isNotBlank();
+        assertThat(textOf(By.cssSelector("fieldset[data-type=email] [data-field='payload.subject']"), "")).isNotBlank();
+        screenshot("compose-errors");
+
+        type("c-recipient", "ada@example.com");
+        type("c-subject", "Your order has shipped");
+        type("c-email-body", "It is on its way.");
+        browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
+        String id = visible(By.id("compose-created")).getText();
+        assertThat(browser.findElements(By.cssSelector("#compose-form .field-error")))
+                .allSatisfy(error -> assertThat(error.getText()).isEmpty());
+        screenshot("compose");
+
+        open("/console/#/jobs");
+        // the table refreshes itself: no reload, the row turns sent
+        waitUntil(By.cssSelector("#jobs-table tr[data-id='" + id + "'][data-status='sent']"));
+        assertThat(browser.findElement(By.cssSelector("#jobs-table tr[data-id='" + id + "']")).getText())
+                .contains("ad***@example.com").doesNotContain("ada@example.com");
+        screenshot("jobs");
+
+        browser.findElement(By.cssSelector("#jobs-table tr[data-id='" + id + "'] a.job-link")).click();
+        textOf(By.cssSelector("#job-fields dd[data-field=status]"), "sent");
+        List<WebElement> attempts = browser.findElements(By.cssSelector("#job-history tbody tr"));
+        assertThat(attempts).hasSize(1);
+        assertThat(attempts.getFirst().getText()).contains("e2e-worker-1", "simulated", "sent").containsPattern("\\d+ ms");
+        assertThat(browser.findElement(By.cssSelector("#job-payload dd[data-field=recipient]")).getText())
+                .isEqualTo("ad***@example.com");
+        assertThat(browser.findElement(By.cssSelector("#job-payload dd[data-field=subject]")).getText())
+                .isEqualTo("Your order has shipped");
+        screenshot("job");
+    }
+
+    @Test
+    @Order(2)
+    void shouldFailAJobIntoTheDeadLettersAndSendItAgainWithRetry() throws Exception {
+        assumeTrue(deadLettersServed(), "the dead-letter endpoints (GET /api/dead-letters, POST /api/jobs/{id}/retry) "
+                + "are not in this build of the API yet");
+        signIn(SHOP_KEY, "shop");
+        String id = composeEmail("bounce-1@example.com", "Receipt", "Thanks");
+        open("/console/#/jobs/" + id);
+        textOf(By.cssSelector("#job-fields dd[data-field=status]"), "failed");
+        assertThat(browser.findElement(By.cssSelector("#job-fields dd[data-field=error]")).getText())
+                .contains("recipient refused");
+
+        open("/console/#/dead-letters");
+        WebElement row = waitUntil(By.cssSelector("#dead-table tr[data-id='" + id + "']"));
+        assertThat(row.getText()).contains("bo***@example.com", "recipient refused");
+        assertThat(browser.findElement(By.id("replay")).isDisplayed()).as("replay is for admins").isFalse();
+        screenshot("dead-letters");
+        row.findElement(By.cssSelector("button.retry")).click();
+        textOf(By.id("dead-result"), "queued again");
+
+        // the provider still refuses it: it fails again, and the history shows both attempts
+        open("/console/#/jobs/" + id);
+        new WebDriverWait(browser, WAIT).until(d -> failedAttempts() == 2);
+    }
+
+    @Test
+    @Order(3)
+    void shouldLetAnAdminReplayTheDeadLettersMatchingAFilter() throws Exception {
+        assumeTrue(deadLettersServed(), "the dead-letter endpoints (GET /api/dead-letters, POST "
+                + "/api/dead-letters/replay) are not in this build of the API yet");
+        signIn(SHOP_KEY, "shop");
+        String replayed = composeEmail("bounce-2@example.com", "Invoice", "Attached");
+        String other = composeEmail("bounce-3@example.com", "Invoice", "Attached");
+        for (String id : List.of(replayed, other)) {
+            open("/console/#/jobs/" + id);
+            textOf(By.cssSelector("#job-fields dd[data-field=status]"), "failed");
+        }
+
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/dead-letters");
+        type(By.cssSelector("#dead-filter input[name=recipient]"), "bounce-2@example.com");
+        browser.findElement(By.cssSelector("#dead-filter button[type=submit]")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#dead-table tbody tr")).size() == 1);
+        browser.findElement(By.id("replay")).click();
+        textOf(By.id("dead-result"), "Replayed 1 job(s).");
+        screenshot("dead-letters-replayed");
+
+        open("/console/#/jobs/" + replayed);
+        new WebDriverWait(browser, WAIT).until(d -> failedAttempts() == 2);
+        open("/console/#/jobs/" + other);
+        textOf(By.cssSelector("#job-fields dd[data-field=status]"), "failed");
+        assertThat(failedAttempts()).as("not matched by the filter, not replayed").isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void shouldCancelAScheduledJob() throws IOException {
+        signIn(SHOP_KEY, "shop");
+        open("/console/#/compose");
+        type("c-recipient", "later@example.com");
+        type("c-subject", "Reminder");
+        type("c-email-body", "Tomorrow");
+        // a week ahead (the API takes up to 30 days), in the browser's time zone, which is this JVM's
+        LocalDateTime later = LocalDateTime.now().plusDays(7).withNano(0);
+        browser.executeScript("document.getElementById('c-scheduled').value = arguments[0]",
+                later.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")));
+        browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
+        textOf(By.id("compose-result"), "(scheduled)");
+        visible(By.id("compose-created")).click();
+        textOf(By.cssSelector("#job-fields dd[data-field=status]"), "scheduled");
+        assertThat(browser.findElement(By.cssSelector("#job-fields dd[data-field='scheduled for']")).getText())
+                .startsWith(later.atZone(ZoneId.systemDefault()).withZoneSameInstant(ZoneOffset.UTC).toLocalDate().toString());
+
+        visible(By.id("job-cancel")).click();
+
+        textOf(By.cssSelector("#job-fields dd[data-field=status]"), "cancelled");
+        assertThat(browser.findElements(By.id("job-cancel"))).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void shouldNotShowOneClientsJobToAnother() throws Exception {
+        String shops = JsonPath.read(post(SHOP_KEY, """
+                {"type":"sms","payload":{"phone":"+14155550123","message":"Your code is 123456"}}""").body(), "$._id");
+
+        signIn(RIVAL_KEY, "rival");
+        open("/console/#/jobs/" + shops);
+        textOf(By.id("job-error"), "No such job");
+        assertThat(browser.findElement(By.id("job-body")).isDisplayed()).isFalse();
+        assertThat(browser.getPageSource()).doesNotContain("123456");
+        open("/console/#/jobs");
+        textOf(By.id("jobs-count"), "on this page");
+        assertThat(browser.findElements(By.cssSelector("#jobs-table tr[data-id='" + shops + "']"))).isEmpty();
+        screenshot("other-client");
+    }
+
+    @Test
+    @Order(6)
+    void shouldShowHtmlFromAJobAsText() throws IOException {
+        signIn(SHOP_KEY, "shop");
+        String subject = "<script>alert(1)</script>";
+        String body = "<img src=x onerror=\"document.title='pwned'\"><b>bold?</b>";
+        String id = composeEmail("ada@example.com", subject, body);
+
+        open("/console/#/jobs/" + id);
+        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=subject]"), subject)).isEqualTo(subject);
+        assertThat(browser.findElement(By.cssSelector("#job-payload dd[data-field=body]")).getText()).isEqualTo(body);
+        assertThat(browser.findElements(By.cssSelector("#job-payload script, #job-payload img, #job-payload b")))
+                .isEmpty();
+        assertThat(browser.getTitle()).isEqualTo("notifyhub console");
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+        screenshot("escaped");
+    }
+
+    @Test
+    @Order(7)
+    void shouldShowAnAdminCountsThroughputAndQueueDepthsRefreshingByThemselves() throws Exception {
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/overview");
+        WebElement sent = waitUntil(By.cssSelector("#by-status tr[data-name=sent] td"));
+        assertThat(Integer.parseInt(sent.getText())).isPositive();
+        waitUntil(By.cssSelector("#queues tr[data-name='notifyhub.work.email']"));
+        waitUntil(By.cssSelector("#queues tr[data-name='notifyhub.dead-letter']"));
+        String first = textOf(By.id("overview-updated"), "as of");
+        int before = Integer.parseInt(browser.findElement(By.cssSelector("#by-type tr[data-name=sms] td")).getText());
+
+        post(LocalSystem.API_KEY, """
+                {"type":"sms","payload":{"phone":"+14155550199","message":"counted"}}""");
+
+        // no reload: the page asks again by itself and the new job shows
+        new WebDriverWait(browser, WAIT).until(d -> Integer.parseInt(
+                d.findElement(By.cssSelector("#by-type tr[data-name=sms] td")).getText()) == before + 1);
+        assertThat(browser.findElement(By.id("overview-updated")).getText()).isNotEqualTo(first);
+        screenshot("overview");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static void signIn(String key, String client) {
+        open("/console/");
+        browser.executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        visible(By.id("api-key")).sendKeys(key);
+        browser.findElement(By.cssSelector("#sign-in-form button")).click();
+        textOf(By.id("who-client"), client);
+    }
+
+    private static String composeEmail(String recipient, String subject, String body) {
+        open("/console/#/compose");
+        type("c-recipient", recipient);
+        type("c-subject", subject);
+        type("c-email-body", body);
+        browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
+        String id = visible(By.id("compose-created")).getText();
+        browser.executeScript("document.getElementById('compose-result').textContent = ''");
+        return id;
+    }
+
+    private static long failedAttempts() {
+        return browser.findElements(By.cssSelector("#job-history tbody tr")).stream()
+                .filter(row -> row.findElements(By.tagName("td")).get(6).getText().equals("failed")).count();
+    }
+
+    private static void open(String path) {
+        browser.get("http://127.0.0.1:" + system.apiPort() + path);
+    }
+
+    private static void type(String id, String text) {
+        type(By.id(id), text);
+    }
+
+    private static void type(By input, String text) {
+        WebElement element = visible(input);
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    private static WebElement visible(By locator) {
+        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    private static WebElement waitUntil(By locator) {
+        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(locator));
+    }
+
+    /** Waits until the element's text contains {@code part}, and answers the text. */
+    private static String textOf(By locator, String part) {
+        new WebDriverWait(browser, WAIT).until(d -> {
+            List<WebElement> found = d.findElements(locator);
+            return !found.isEmpty() && found.getFirst().getText().contains(part) && (!part.isEmpty()
+                    || !found.getFirst().getText().isEmpty());
+        });
+        return browser.findElement(locator).getText();
+    }
+
+    private static void screenshot(String name) throws IOException {
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        Files.write(screenshots.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static boolean deadLettersServed() throws Exception {
+        return get(LocalSystem.API_KEY, "/api/dead-letters?limit=1").statusCode() == 200;
+    }
+
+    private static HttpResponse<String> post(String key, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api("/api/jobs"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response;
+    }
+
+    private static HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(api(path)).header("Authorization", "Bearer " + key).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI api(String path) {
+        return URI.create("http://127.0.0.1:" + system.apiPort() + path);
+    }
+}
