@@ -31,6 +31,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -123,18 +124,18 @@ class ConsoleBrowserTests {
         open("/console/#/jobs");
         // the table refreshes itself: no reload, the row turns sent
         waitUntil(By.cssSelector("#jobs-table tr[data-id='" + id + "'][data-status='sent']"));
-        assertThat(browser.findElement(By.cssSelector("#jobs-table tr[data-id='" + id + "']")).getText())
+        assertThat(textOf(By.cssSelector("#jobs-table tr[data-id='" + id + "']"), ""))
                 .contains("ad***@example.com").doesNotContain("ada@example.com");
         screenshot("jobs");
 
-        browser.findElement(By.cssSelector("#jobs-table tr[data-id='" + id + "'] a.job-link")).click();
+        click(By.cssSelector("#jobs-table tr[data-id='" + id + "'] a.job-link"));
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "sent");
         List<WebElement> attempts = browser.findElements(By.cssSelector("#job-history tbody tr"));
         assertThat(attempts).hasSize(1);
         assertThat(attempts.getFirst().getText()).contains("e2e-worker-1", "simulated", "sent").containsPattern("\\d+ ms");
-        assertThat(browser.findElement(By.cssSelector("#job-payload dd[data-field=recipient]")).getText())
+        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=recipient]"), ""))
                 .isEqualTo("ad***@example.com");
-        assertThat(browser.findElement(By.cssSelector("#job-payload dd[data-field=subject]")).getText())
+        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=subject]"), ""))
                 .isEqualTo("Your order has shipped");
         screenshot("job");
     }
@@ -148,20 +149,20 @@ class ConsoleBrowserTests {
         String id = composeEmail("bounce-1@example.com", "Receipt", "Thanks");
         open("/console/#/jobs/" + id);
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "failed");
-        assertThat(browser.findElement(By.cssSelector("#job-fields dd[data-field=error]")).getText())
+        assertThat(textOf(By.cssSelector("#job-fields dd[data-field=error]"), ""))
                 .contains("recipient refused");
 
         open("/console/#/dead-letters");
-        WebElement row = waitUntil(By.cssSelector("#dead-table tr[data-id='" + id + "']"));
-        assertThat(row.getText()).contains("bo***@example.com", "recipient refused");
+        String row = "#dead-table tr[data-id='" + id + "']";
+        assertThat(textOf(By.cssSelector(row), "")).contains("bo***@example.com", "recipient refused");
         assertThat(browser.findElement(By.id("replay")).isDisplayed()).as("replay is for admins").isFalse();
         screenshot("dead-letters");
-        row.findElement(By.cssSelector("button.retry")).click();
+        click(By.cssSelector(row + " button.retry"));
         textOf(By.id("dead-result"), "queued again");
 
         // the provider still refuses it: it fails again, and the history shows both attempts
         open("/console/#/jobs/" + id);
-        new WebDriverWait(browser, WAIT).until(d -> failedAttempts() == 2);
+        waiting().until(d -> failedAttempts() == 2);
     }
 
     @Test
@@ -181,13 +182,13 @@ class ConsoleBrowserTests {
         open("/console/#/dead-letters");
         type(By.cssSelector("#dead-filter input[name=recipient]"), "bounce-2@example.com");
         browser.findElement(By.cssSelector("#dead-filter button[type=submit]")).click();
-        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#dead-table tbody tr")).size() == 1);
-        browser.findElement(By.id("replay")).click();
+        waiting().until(d -> d.findElements(By.cssSelector("#dead-table tbody tr")).size() == 1);
+        click(By.id("replay"));
         textOf(By.id("dead-result"), "Replayed 1 job(s).");
         screenshot("dead-letters-replayed");
 
         open("/console/#/jobs/" + replayed);
-        new WebDriverWait(browser, WAIT).until(d -> failedAttempts() == 2);
+        waiting().until(d -> failedAttempts() == 2);
         open("/console/#/jobs/" + other);
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "failed");
         assertThat(failedAttempts()).as("not matched by the filter, not replayed").isEqualTo(1);
@@ -209,7 +210,7 @@ class ConsoleBrowserTests {
         textOf(By.id("compose-result"), "(scheduled)");
         visible(By.id("compose-created")).click();
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "scheduled");
-        assertThat(browser.findElement(By.cssSelector("#job-fields dd[data-field='scheduled for']")).getText())
+        assertThat(textOf(By.cssSelector("#job-fields dd[data-field='scheduled for']"), ""))
                 .startsWith(later.atZone(ZoneId.systemDefault()).withZoneSameInstant(ZoneOffset.UTC).toLocalDate().toString());
 
         visible(By.id("job-cancel")).click();
@@ -245,7 +246,7 @@ class ConsoleBrowserTests {
 
         open("/console/#/jobs/" + id);
         assertThat(textOf(By.cssSelector("#job-payload dd[data-field=subject]"), subject)).isEqualTo(subject);
-        assertThat(browser.findElement(By.cssSelector("#job-payload dd[data-field=body]")).getText()).isEqualTo(body);
+        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=body]"), "")).isEqualTo(body);
         assertThat(browser.findElements(By.cssSelector("#job-payload script, #job-payload img, #job-payload b")))
                 .isEmpty();
         assertThat(browser.getTitle()).isEqualTo("notifyhub console");
@@ -263,15 +264,15 @@ class ConsoleBrowserTests {
         waitUntil(By.cssSelector("#queues tr[data-name='notifyhub.work.email']"));
         waitUntil(By.cssSelector("#queues tr[data-name='notifyhub.dead-letter']"));
         String first = textOf(By.id("overview-updated"), "as of");
-        int before = Integer.parseInt(browser.findElement(By.cssSelector("#by-type tr[data-name=sms] td")).getText());
+        int before = Integer.parseInt(textOf(By.cssSelector("#by-type tr[data-name=sms] td"), ""));
 
         post(LocalSystem.API_KEY, """
                 {"type":"sms","payload":{"phone":"+14155550199","message":"counted"}}""");
 
         // no reload: the page asks again by itself and the new job shows
-        new WebDriverWait(browser, WAIT).until(d -> Integer.parseInt(
+        waiting().until(d -> Integer.parseInt(
                 d.findElement(By.cssSelector("#by-type tr[data-name=sms] td")).getText()) == before + 1);
-        assertThat(browser.findElement(By.id("overview-updated")).getText()).isNotEqualTo(first);
+        assertThat(textOf(By.id("overview-updated"), "as of")).isNotEqualTo(first);
         screenshot("overview");
     }
 
@@ -297,9 +298,10 @@ class ConsoleBrowserTests {
         return id;
     }
 
+    /** The attempts of the job on show that failed, read in one go (the table may be re-rendered at any time). */
     private static long failedAttempts() {
-        return browser.findElements(By.cssSelector("#job-history tbody tr")).stream()
-                .filter(row -> row.findElements(By.tagName("td")).get(6).getText().equals("failed")).count();
+        return (Long) browser.executeScript("return [...document.querySelectorAll('#job-history tbody tr')]"
+                + ".filter(row => row.cells[6].textContent === 'failed').length");
     }
 
     private static void open(String path) {
@@ -316,22 +318,36 @@ class ConsoleBrowserTests {
         element.sendKeys(text);
     }
 
+    /** A wait that looks again when the page re-rendered what it held (the console refreshes every few seconds). */
+    private static WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** Clicks, looking the element up again if the page re-rendered it in between. */
+    private static void click(By locator) {
+        waiting().until(d -> {
+            d.findElement(locator).click();
+            return true;
+        });
+    }
+
     private static WebElement visible(By locator) {
-        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     private static WebElement waitUntil(By locator) {
-        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(locator));
+        return waiting().until(ExpectedConditions.presenceOfElementLocated(locator));
     }
 
-    /** Waits until the element's text contains {@code part}, and answers the text. */
+    /** Waits until the element's text contains {@code part} (any text, when empty), and answers the text. */
     private static String textOf(By locator, String part) {
-        new WebDriverWait(browser, WAIT).until(d -> {
+        return waiting().until(d -> {
             List<WebElement> found = d.findElements(locator);
-            return !found.isEmpty() && found.getFirst().getText().contains(part) && (!part.isEmpty()
-                    || !found.getFirst().getText().isEmpty());
+            String text = found.isEmpty() ? "" : found.getFirst().getText();
+            return text.contains(part) && !text.isEmpty() ? text : null;
         });
-        return browser.findElement(locator).getText();
     }
 
     private static void screenshot(String name) throws IOException {
