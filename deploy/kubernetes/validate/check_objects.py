@@ -45,7 +45,7 @@ CHECKS = [
 # or by an operator.
 EXTERNAL_SECRETS = {"notifyhub-secrets", "notifyhub-mongodb-password"}
 CHANNELS = {"email", "sms", "push"}
-WORK_QUEUES = {f"notifyhub.work.{c}" for c in CHANNELS}
+WORK_QUEUES = {f"notifyhub.work.{c}{p}" for c in CHANNELS for p in ("", ".high")}
 SPRING_SHUTDOWN_PHASE_SECONDS = 30
 OPERATOR_GROUPS = {
     "keda.sh": "KEDA",
@@ -301,7 +301,7 @@ def check_scaled_objects(t):
                 if queue not in WORK_QUEUES:
                     t.error(so, f"rabbitmq trigger queue {queue!r} is not a work queue {sorted(WORK_QUEUES)}")
                 channels = env_value(target, "NOTIFYHUB_WORKER_CHANNELS") if target else None
-                if target and channels and queue and queue.rsplit(".", 1)[-1] not in channels.split(","):
+                if target and channels and queue and queue.split(".")[2] not in channels.split(","):
                     t.error(so, f"scales on {queue} but its Deployment consumes {channels!r}")
                 if not auth and "host" not in trig.get("metadata", {}):
                     t.error(so, "rabbitmq trigger without host or authenticationRef")

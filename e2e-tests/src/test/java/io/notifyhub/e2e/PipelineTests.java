@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,6 +89,53 @@ class PipelineTests {
         assertThat(JsonPath.<String>read(sent, "$.traceId")).isEqualTo(trace);
         assertThat(JsonPath.<String>read(sent, "$.jobId")).isEqualTo(id);
         assertThat(sent).as("no recipient in logs").doesNotContain("+14155550123");
+    }
+
+    @Test
+    void shouldSendAScheduledJobWithinAFewSecondsOfItsTime() throws Exception {
+        Instant due = Instant.now().plusSeconds(2);
+        HttpResponse<String> created = post("/api/jobs", """
+                {"type":"email","scheduledAt":"%s","payload":{"recipient":"later@example.com","subject":"Reminder","body":"Now"}}"""
+                .formatted(due));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = JsonPath.read(created.body(), "$._id");
+        assertThat(JsonPath.<String>read(created.body(), "$.status")).isEqualTo("scheduled");
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
+
+        String job = get("/api/jobs/" + id);
+        Instant started = Instant.parse(JsonPath.read(job, "$.history[0].startedAt"));
+        Instant ended = Instant.parse(JsonPath.read(job, "$.history[0].endedAt"));
+        assertThat(started).as("not sent before its time").isAfterOrEqualTo(due);
+        assertThat(Duration.between(due, ended)).as("sent within a few seconds of its time")
+                .isLessThan(Duration.ofSeconds(3));
+        System.out.printf("PipelineTests: scheduled for %s, sent %s (%d ms late)%n", due, ended,
+                Duration.between(due, ended).toMillis());
+    }
+
+    @Test
+    void shouldSendEveryJobOfABatchIncludingAHighOne() throws Exception {
+        HttpResponse<String> created = post("/api/jobs/batch", """
+                {"jobs":[
+                 {"type":"sms","payload":{"phone":"+14155550123","message":"one"}},
+                 {"type":"sms","priority":"high","payload":{"phone":"+14155550123","message":"two"}},
+                 {"type":"push","payload":{"token":"device-1","title":"Hi","body":"three"}}]}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        List<String> ids = JsonPath.read(created.body(), "$.ids");
+        assertThat(ids).hasSize(3);
+
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
+        }
+        assertThat(JsonPath.<String>read(get("/api/jobs/" + ids.get(1)), "$.priority")).isEqualTo("high");
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(api(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY).header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private static String logLine(String service, String jobId, String text) throws IOException {

@@ -5,9 +5,11 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.notifyhub.e2e.support.LocalSystem;
 import io.notifyhub.e2e.support.ServiceProcess;
+import io.notifyhub.e2e.support.ServiceProcess;
 import io.notifyhub.localstack.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -38,6 +40,11 @@ public final class Benchmark {
         env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_PREFETCH", String.valueOf(settings.prefetch()));
         env.put("LOG_FORMAT", "");
         env.put("NOTIFYHUB_API_RATE_LIMIT_ENABLED", "false"); // the benchmark measures the system, not the limit
+        // full JIT (the tests' services run C1 only, to start fast), the heap as set, and maybe a JFR recording each
+        System.setProperty(ServiceProcess.JVM_ARGS, "-Xmx" + settings.heapMb() + "m"
+                + (settings.profile() ? " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + out.toAbsolutePath().resolve("service-%p.jfr") + " -XX:+HeapDumpOnOutOfMemoryError"
+                        + " -XX:HeapDumpPath=" + out.toAbsolutePath() : ""));
         try (LocalSystem system = new LocalSystem(env).start(settings.workers());
              MongoClient client = MongoClients.create(system.mongoUri())) {
             MongoCollection<Document> jobs = client.getDatabase("notifyhub-e2e").getCollection("jobs");
@@ -84,6 +91,9 @@ public final class Benchmark {
                 usage.put(name, new Results.Usage((a.cpuSeconds() - b.cpuSeconds()) / loadSeconds * 100,
                         a.rssBytes() / (1024 * 1024)));
             });
+            if (settings.profile()) {
+                system.terminate(Duration.ofSeconds(60)); // a JVM writes its recording when it exits normally
+            }
             return new Results(settings, started, load.accepted(), load.failed(), endToEnd.getTotalCount() / sentSeconds,
                     drained, load.latencyMicros(), load.perSecondMicros(), endToEnd, sentOverTime, usage, ceiling,
                     machine());

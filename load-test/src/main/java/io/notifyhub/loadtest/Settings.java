@@ -7,10 +7,11 @@ import java.util.Map;
  * One benchmark run, from {@code key=value} words: {@code rate} (submissions per second, open loop),
  * {@code seconds} (measured), {@code warmup} (seconds before), {@code latency} (simulated provider, ms),
  * {@code workers}, {@code concurrency} and {@code prefetch} (per worker), {@code perftest} (seconds of
- * PerfTest; 0 skips it).
+ * PerfTest; 0 skips it), {@code heap} (MB per service process), {@code profile} (1: a JFR recording of every
+ * service process, in the output folder).
  */
 public record Settings(int rate, int seconds, int warmup, int latencyMs, int workers, int concurrency, int prefetch,
-        int perfTestSeconds) {
+        int perfTestSeconds, int heapMb, boolean profile) {
 
     public static Settings parse(String words) {
         Map<String, String> given = new HashMap<>();
@@ -25,7 +26,8 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
         }
         Settings settings = new Settings(get(given, "rate", 500), get(given, "seconds", 30), get(given, "warmup", 5),
                 get(given, "latency", 0), get(given, "workers", 2), get(given, "concurrency", 16),
-                get(given, "prefetch", 50), get(given, "perftest", 20));
+                get(given, "prefetch", 50), get(given, "perftest", 20), get(given, "heap", 512),
+                get(given, "profile", 0) == 1);
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown settings " + given.keySet());
         }
@@ -38,7 +40,8 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
     }
 
     public String describe() {
-        return "rate=%d/s seconds=%d warmup=%d latency=%dms workers=%d concurrency=%d prefetch=%d perftest=%ds"
-                .formatted(rate, seconds, warmup, latencyMs, workers, concurrency, prefetch, perfTestSeconds);
+        return "rate=%d/s seconds=%d warmup=%d latency=%dms workers=%d concurrency=%d prefetch=%d perftest=%ds heap=%dMB%s"
+                .formatted(rate, seconds, warmup, latencyMs, workers, concurrency, prefetch, perfTestSeconds, heapMb,
+                        profile ? " profile" : "");
     }
 }

@@ -5,7 +5,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.notifyhub.model.store.StoreFailures;
 import java.io.IOException;
+import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -46,7 +48,18 @@ class ApiKeyFilter extends OncePerRequestFilter {
             refuse(response, "Send an API key as 'Authorization: Bearer <key>'.");
             return;
         }
-        var caller = keys.authenticate(header.substring(BEARER.length()).trim());
+        Optional<Caller> caller;
+        try {
+            caller = keys.authenticate(header.substring(BEARER.length()).trim());
+        } catch (RuntimeException e) {
+            if (!StoreFailures.isUnavailable(e)) {
+                throw e;
+            }
+            response.setHeader(HttpHeaders.RETRY_AFTER, "2");
+            ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Store unavailable",
+                    "The API key cannot be checked while the store is unavailable; nothing was stored. Try again shortly.");
+            return;
+        }
         if (caller.isEmpty()) {
             refuse(response, "The API key is unknown or revoked.");
             return;

@@ -2,7 +2,7 @@ package io.notifyhub.api.auth;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,8 +25,8 @@ import org.springframework.stereotype.Service;
 /**
  * Creates, revokes and checks API keys. A key is {@code nhk_<keyId>_<secret>}: 160 random bits of secret,
  * stored only as a SHA-256 hash (a fast hash is enough for a random key, as for GitHub's or Stripe's
- * tokens; a slow one would only make every request slower). Lookups are cached for a few seconds per key, so
- * a revocation takes effect on every replica within {@code cacheFor}.
+ * tokens; a slow one would only make every request slower). Lookups are cached per key and refreshed after
+ * {@code cacheFor}, so a revocation takes effect on every replica within about {@code cacheFor}.
  */
 @Service
 public class ApiKeys {
@@ -37,12 +37,18 @@ public class ApiKeys {
 
     private final MongoOperations mongo;
     private final Clock clock;
-    private final Cache<String, Optional<Caller>> cache;
+    private final LoadingCache<String, Optional<Caller>> cache;
 
     public ApiKeys(MongoOperations mongo, Clock clock, AuthProperties properties) {
         this.mongo = mongo;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(properties.cacheFor()).build();
+        // a key is looked up again in the background once it is cacheFor old, and served from the cache meanwhile,
+        // so requests never queue behind a slow store for a key they already proved; an entry the store could not
+        // refresh for a while expires, and the next request waits for a fresh answer
+        this.cache = Caffeine.newBuilder().maximumSize(10_000)
+                .refreshAfterWrite(properties.cacheFor())
+                .expireAfterWrite(properties.cacheFor().multipliedBy(6))
+                .build(this::lookUp);
     }
 
     /** A new key for a client; the only time the key itself is seen. */
@@ -99,9 +105,13 @@ public class ApiKeys {
         if (token == null || !KEY.matcher(token).matches()) {
             return Optional.empty();
         }
-        return cache.get(hash(token), hash -> Optional.ofNullable(mongo.findById(hash, ApiKey.class))
+        return cache.get(hash(token));
+    }
+
+    private Optional<Caller> lookUp(String hash) {
+        return Optional.ofNullable(mongo.findById(hash, ApiKey.class))
                 .filter(key -> key.revokedAt() == null)
-                .map(key -> new Caller(key.clientId(), key.admin())));
+                .map(key -> new Caller(key.clientId(), key.admin()));
     }
 
     public void createIndexes() {

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -21,6 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code Retry-After} straight away and stays healthy.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE) // before anything that may wait (the key lookup, the body), or waiters pile up
 @EnableConfigurationProperties(ApiProperties.class)
 class LoadShedding extends OncePerRequestFilter {
 

@@ -73,8 +73,8 @@ class JobService {
             return job; // the scheduler queues and publishes it when it is due
         }
         try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
-            broker.executeRunnable(() -> publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
-                    JobMessage.of(job.idHex())));
+            broker.executeRunnable(() -> publisher.publish(Topology.WORK_EXCHANGE,
+                    Topology.routingKey(job.type(), job.priority()), JobMessage.of(job.idHex())));
             log.debug("Job {} stored and published", job.idHex());
         } catch (CallNotPermittedException brokerDown) {
             log.debug("Job {} is stored; the broker is failing, so the reconciler publishes it", job.idHex());

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import io.notifyhub.model.topology.Topology;
@@ -47,7 +48,9 @@ class SystemGauges {
         this.admin = admin;
         this.clock = clock;
         for (Channel channel : Channel.values()) {
-            queues.add(Topology.workQueue(channel));
+            for (Priority priority : Priority.values()) {
+                queues.add(Topology.workQueue(channel, priority));
+            }
         }
         topology.delayTiers().forEach(tier -> queues.add(Topology.delayName(tier)));
         queues.add(Topology.DEAD_LETTER_QUEUE);

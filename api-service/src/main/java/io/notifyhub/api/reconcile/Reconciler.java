@@ -1,15 +1,12 @@
 package io.notifyhub.api.reconcile;
 
-import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.messaging.JobPublisher.Outgoing;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
-import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
@@ -90,12 +87,7 @@ public class Reconciler {
         if (jobs.isEmpty()) {
             return 0;
         }
-        List<Outgoing> messages = new ArrayList<>(jobs.size());
-        for (Job job : jobs) {
-            messages.add(new Outgoing(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
-                    JobMessage.of(job.idHex())));
-        }
-        List<String> confirmed = publisher.publishAll(messages);
+        List<String> confirmed = publisher.publishAll(jobs.stream().map(Outgoing::toWork).toList());
         store.markPublished(confirmed.stream().map(ObjectId::new).toList(), clock.instant());
         return confirmed.size();
     }

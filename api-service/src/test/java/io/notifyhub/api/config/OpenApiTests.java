@@ -22,6 +22,7 @@ class OpenApiTests extends ApiIntegrationTest {
         Map<String, String[]> expected = Map.of(
                 "$.paths['/api/jobs'].post.responses", new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
                 "$.paths['/api/jobs'].get.responses", new String[] {"200", "400", "401"},
+                "$.paths['/api/jobs/batch'].post.responses", new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
                 "$.paths['/api/jobs/{id}'].get.responses", new String[] {"200", "401", "404"},
                 "$.paths['/api/jobs/{id}'].delete.responses", new String[] {"200", "401", "404", "409"},
                 "$.paths['/api/admin/keys'].post.responses", new String[] {"201", "400", "401", "403"},

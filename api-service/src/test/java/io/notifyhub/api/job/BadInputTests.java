@@ -122,6 +122,16 @@ class BadInputTests extends ApiIntegrationTest {
         all.add(post("priority unknown", withTop("\"priority\":\"urgent\""), 400, "priority"));
         all.add(post("callbackUrl not http", withTop("\"callbackUrl\":\"ftp://example.com/hook\""), 400, "callbackUrl"));
         all.add(post("callbackUrl relative", withTop("\"callbackUrl\":\"/hook\""), 400, "callbackUrl"));
+        // batches
+        all.add(batch("batch with 1,001 jobs", "{\"jobs\":[" + String.join(",", java.util.Collections.nCopies(1001,
+                sms("+14155550123"))) + "]}", 400, "jobs"));
+        all.add(batch("batch with no jobs", "{\"jobs\":[]}", 400, "jobs"));
+        all.add(batch("batch with one bad item", "{\"jobs\":[" + sms("+14155550123") + "," + sms("12345") + "]}", 400,
+                "jobs[1].payload.phone"));
+        all.add(batch("batch item not an object", "{\"jobs\":[" + sms("+14155550123") + ",42]}", 400, "jobs[1]"));
+        all.add(new Case("batch body over 5 MB", "POST", "/api/jobs/batch", "application/json",
+                utf8("{\"jobs\":[" + email("a@b.co", "x".repeat(990)).replace("\"Body\"", "\"" + "y".repeat(5_300_000) + "\"")
+                        + "]}"), Map.of(), 413, "Content Too Large", null));
         // query parameters
         all.add(get("operator in a query parameter", "/api/jobs?status%5B%24ne%5D=x", 400, "status[$ne]"));
         all.add(get("regex operator on recipient", "/api/jobs?recipient%5B%24regex%5D=.*", 400, "recipient[$regex]"));
@@ -188,6 +198,11 @@ class BadInputTests extends ApiIntegrationTest {
 
     private static Case post(String name, String body, int status, String field) {
         return new Case(name, "POST", "/api/jobs", "application/json", utf8(body), Map.of(), status,
+                "Invalid request", field);
+    }
+
+    private static Case batch(String name, String body, int status, String field) {
+        return new Case(name, "POST", "/api/jobs/batch", "application/json", utf8(body), Map.of(), status,
                 "Invalid request", field);
     }
 

@@ -35,6 +35,7 @@ class StoreOutageTests {
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.mongodb.uri", () -> STORE.uri("outage"));
         registry.add("spring.rabbitmq.addresses", TestInfrastructure::rabbitAddresses);
+        registry.add("notifyhub.api.auth.bootstrap-keys", () -> ApiClient.BOOTSTRAP_KEYS);
     }
 
     @AfterAll
@@ -60,5 +61,10 @@ class StoreOutageTests {
         assertThat(took).as("answered within the store timeout (2 s) plus slack").isLessThan(Duration.ofSeconds(4));
         assertThat(admin.getQueueInfo(Topology.workQueue(Channel.EMAIL)).getMessageCount())
                 .as("nothing published").isZero();
+
+        // a key this replica has not seen yet cannot be checked without the store: 503 too, not 401 or 500
+        HttpResponse<String> unchecked = api.as(ApiClient.OTHER_KEY).postJson(JobApiTests.WELCOME_EMAIL);
+        assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(503);
+        assertThat(unchecked.headers().firstValue("Retry-After")).isPresent();
     }
 }

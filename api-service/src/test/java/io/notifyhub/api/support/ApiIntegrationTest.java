@@ -2,6 +2,7 @@ package io.notifyhub.api.support;
 
 import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.topology.Topology;
@@ -42,7 +43,9 @@ public abstract class ApiIntegrationTest {
     @BeforeEach
     void emptyQueuesAndStore() {
         for (Channel channel : Channel.values()) {
-            rabbitAdmin.purgeQueue(Topology.workQueue(channel), false);
+            for (Priority priority : Priority.values()) {
+                rabbitAdmin.purgeQueue(Topology.workQueue(channel, priority), false);
+            }
         }
         mongo.remove(new Query(), Job.class);
         mongo.getCollection(MongoBucketProxyManager.COLLECTION).deleteMany(new org.bson.Document());

@@ -1,6 +1,8 @@
 package io.notifyhub.model.messaging;
 
 import io.notifyhub.model.JobMessage;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.topology.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +113,12 @@ public class JobPublisher {
 
     /** A message to publish. */
     public record Outgoing(String exchange, String routingKey, JobMessage message) {
+
+        /** A job's message to the work queue of its channel and priority. */
+        public static Outgoing toWork(Job job) {
+            return new Outgoing(Topology.WORK_EXCHANGE, Topology.routingKey(job.type(), job.priority()),
+                    JobMessage.of(job.idHex()));
+        }
     }
 
     private record Sent(Outgoing outgoing, CorrelationData correlation) {

@@ -47,6 +47,8 @@ public class JobStore {
         for (String field : RECIPIENT_FIELDS) {
             indexes.createIndex(newestFirst(new Index().on(field, Sort.Direction.ASC)).sparse());
         }
+        // the scheduler's query: scheduled jobs by due time
+        indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("scheduledAt", Sort.Direction.ASC));
     }
 
     private static Index newestFirst(Index index) {
@@ -56,6 +58,11 @@ public class JobStore {
     /** Stores a new job; the client's write concern (majority) applies. */
     public Job insert(Job job) {
         return mongo.insert(job);
+    }
+
+    /** Stores new jobs with one bulk insert; the client's write concern (majority) applies. */
+    public List<Job> insertAll(List<Job> jobs) {
+        return List.copyOf(mongo.insertAll(jobs));
     }
 
     public Optional<Job> find(String id) {
@@ -135,6 +142,25 @@ public class JobStore {
         query.fields().include("updatedAt");
         return Optional.ofNullable(mongo.findOne(query, org.bson.Document.class, Job.COLLECTION))
                 .map(doc -> doc.getDate("updatedAt").toInstant());
+    }
+
+    /** Scheduled jobs due at {@code now} or earlier, the longest overdue first. */
+    public List<Job> findDue(Instant now, int limit) {
+        Query query = Query.query(where("status").is(JobStatus.SCHEDULED).and("scheduledAt").lte(now))
+                .with(Sort.by("scheduledAt"))
+                .limit(limit);
+        return mongo.find(query, Job.class);
+    }
+
+    /**
+     * Queues a scheduled job that is due: {@code scheduled → queued}, unpublished. Does nothing if it was
+     * cancelled or queued by someone else in the meantime, so only one caller ever publishes it.
+     *
+     * @return the queued job, or empty when it is not (or no longer) a due scheduled job
+     */
+    public Optional<Job> queueDue(ObjectId id, Instant now) {
+        return change(id, Set.of(JobStatus.SCHEDULED), JobStatus.QUEUED, job -> job.and("scheduledAt").lte(now),
+                new Update().unset("publishedAt"), now);
     }
 
     /** Jobs whose claim expired before its holder recorded an outcome: the worker died or hung. */

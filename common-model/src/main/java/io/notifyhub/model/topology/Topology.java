@@ -1,6 +1,7 @@
 package io.notifyhub.model.topology;
 
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +18,15 @@ import org.springframework.amqp.core.QueueBuilder;
  * Every exchange and queue of the system, declared in this one place.
  *
  * <pre>
- * api ──► notifyhub.work (direct, key = channel) ──► notifyhub.work.{email,sms,push} (quorum) ──► workers
- *                  ▲                                              │ reject (failed, poison, delivery limit)
- *                  │ dead-lettered after the tier's TTL           ▼
- * notifyhub.delay.{ttl} (fanout) ──► notifyhub.delay.{ttl}     notifyhub.dead-letter (fanout) ──► notifyhub.dead-letter
+ * api ──► notifyhub.work (direct, key = channel[.high]) ──► notifyhub.work.{email,sms,push}[.high] (quorum) ──► workers
+ *                  ▲                                                     │ reject (failed, poison, delivery limit)
+ *                  │ dead-lettered after the tier's TTL                  ▼
+ * notifyhub.delay.{ttl} (fanout) ──► notifyhub.delay.{ttl}            notifyhub.dead-letter (fanout) ──► notifyhub.dead-letter
  * </pre>
  *
- * A retry is published to the delay exchange of its tier with the channel as routing key; when the tier's
- * queue TTL expires, RabbitMQ dead-letters it back to the work exchange keeping that routing key.
+ * A {@code high} job goes to the {@code .high} queue of its channel (key {@code <channel>.high}). A retry is
+ * published to the delay exchange of its tier with the job's routing key; when the tier's queue TTL expires,
+ * RabbitMQ dead-letters it back to the work exchange keeping that routing key, so to the queue it came from.
  */
 public final class Topology {
 
@@ -33,6 +35,7 @@ public final class Topology {
     public static final String DEAD_LETTER_QUEUE = "notifyhub.dead-letter";
     private static final String WORK_QUEUE_PREFIX = "notifyhub.work.";
     private static final String DELAY_PREFIX = "notifyhub.delay.";
+    private static final String HIGH_SUFFIX = ".high";
 
     private final TopologyProperties properties;
 
@@ -46,6 +49,23 @@ public final class Topology {
 
     public static String routingKey(Channel channel) {
         return channel.value();
+    }
+
+    /**
+     * The queue of a channel's jobs of one priority. RabbitMQ 3.10 quorum queues have no message priorities,
+     * so {@code high} jobs have a queue of their own ({@code notifyhub.work.<channel>.high}), consumed apart
+     * from the normal one: a backlog of normal jobs never stands in front of them.
+     */
+    public static String workQueue(Channel channel, Priority priority) {
+        return priority == Priority.HIGH ? workQueue(channel) + HIGH_SUFFIX : workQueue(channel);
+    }
+
+    /**
+     * The routing key of a channel's jobs of one priority. Delay tiers dead-letter a retry with the key it was
+     * published with, so a retried high job comes back to the high queue.
+     */
+    public static String routingKey(Channel channel, Priority priority) {
+        return priority == Priority.HIGH ? routingKey(channel) + HIGH_SUFFIX : routingKey(channel);
     }
 
     /** The name of the delay exchange and of its queue for a tier. */
@@ -74,13 +94,15 @@ public final class Topology {
         all.add(deadLetterQueue);
         all.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter));
         for (Channel channel : Channel.values()) {
-            Queue queue = QueueBuilder.durable(workQueue(channel))
-                    .quorum()
-                    .deliveryLimit(properties.deliveryLimit())
-                    .deadLetterExchange(DEAD_LETTER_EXCHANGE)
-                    .build();
-            all.add(queue);
-            all.add(BindingBuilder.bind(queue).to(work).with(routingKey(channel)));
+            for (Priority priority : Priority.values()) {
+                Queue queue = QueueBuilder.durable(workQueue(channel, priority))
+                        .quorum()
+                        .deliveryLimit(properties.deliveryLimit())
+                        .deadLetterExchange(DEAD_LETTER_EXCHANGE)
+                        .build();
+                all.add(queue);
+                all.add(BindingBuilder.bind(queue).to(work).with(routingKey(channel, priority)));
+            }
         }
         for (Duration tier : properties.delayTiers()) {
             FanoutExchange exchange = ExchangeBuilder.fanoutExchange(delayName(tier)).durable(true).build();

@@ -54,6 +54,29 @@ class JobStoreTests {
     }
 
     @Test
+    void shouldQueueOnlyDueScheduledJobsAndLetAnEarlierCancelWin() {
+        Map<String, Object> sms = Map.of("phone", "+14155550123", "message", "hi");
+        List<Job> jobs = store.insertAll(List.of(
+                Job.queued(Channel.SMS, sms, NOW).scheduledFor(NOW.minusSeconds(1)),
+                Job.queued(Channel.SMS, sms, NOW).scheduledFor(NOW.minusSeconds(2)),
+                Job.queued(Channel.SMS, sms, NOW).scheduledFor(NOW.plusSeconds(60))));
+        Job due = jobs.get(0);
+        Job cancelled = jobs.get(1);
+        Job later = jobs.get(2);
+        store.cancel(cancelled.id(), NOW).orElseThrow();
+
+        assertThat(store.findDue(NOW, 10)).extracting(Job::id).containsExactly(due.id());
+        assertThat(store.queueDue(later.id(), NOW)).as("not due yet").isEmpty();
+        assertThat(store.queueDue(cancelled.id(), NOW)).as("cancelled first").isEmpty();
+        Job queued = store.queueDue(due.id(), NOW).orElseThrow();
+        assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(queued.publishedAt()).isNull();
+        assertThat(store.queueDue(due.id(), NOW)).as("queued once").isEmpty();
+        assertThat(store.find(cancelled.idHex()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(store.find(later.idHex()).orElseThrow().status()).isEqualTo(JobStatus.SCHEDULED);
+    }
+
+    @Test
     void shouldStoreStatusAndTypeAsTheSeedsLowercaseStrings() {
         Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), NOW));
 

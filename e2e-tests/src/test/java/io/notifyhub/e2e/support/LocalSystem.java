@@ -129,4 +129,9 @@ public final class LocalSystem implements AutoCloseable {
     public void close() {
         processes.reversed().forEach(ServiceProcess::close);
     }
+
+    /** Stops every process with SIGTERM, the last started first, so each shuts down as it would in production. */
+    public void terminate(Duration timeout) {
+        processes.reversed().stream().filter(ServiceProcess::isAlive).forEach(process -> process.terminate(timeout));
+    }
 }

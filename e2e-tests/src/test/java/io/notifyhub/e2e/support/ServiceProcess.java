@@ -25,6 +25,11 @@ public final class ServiceProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
+    /** The system property with the services' JVM options (space-separated). */
+    public static final String JVM_ARGS = "notifyhub.service.jvm-args";
+    /** For tests: a small heap, and C1 only, which starts fast; benchmarks want full speed instead. */
+    static final String TEST_JVM_ARGS = "-Xmx256m -XX:TieredStopAtLevel=1";
+
     public ServiceProcess(String name, String jarProperty, Map<String, String> env) {
         this.name = name;
         this.jar = Path.of(System.getProperty(jarProperty, "missing system property " + jarProperty));
@@ -37,7 +42,9 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing; build it first (./mvnw verify builds it)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(List.of(System.getProperty(JVM_ARGS, TEST_JVM_ARGS).trim().split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString()));
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)

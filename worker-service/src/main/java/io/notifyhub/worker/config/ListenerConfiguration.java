@@ -1,5 +1,6 @@
 package io.notifyhub.worker.config;
 
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.topology.Topology;
 import org.springframework.amqp.rabbit.config.ContainerCustomizer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -19,5 +20,17 @@ class ListenerConfiguration {
     @Bean
     String[] workQueues(WorkerProperties properties) {
         return properties.channels().stream().map(Topology::workQueue).toArray(String[]::new);
+    }
+
+    /** The high-priority queues of the same channels, consumed by a listener container of their own. */
+    @Bean
+    String[] priorityQueues(WorkerProperties properties) {
+        return properties.channels().stream().map(channel -> Topology.workQueue(channel, Priority.HIGH))
+                .toArray(String[]::new);
+    }
+
+    @Bean
+    String priorityConcurrency(WorkerProperties properties) {
+        return String.valueOf(properties.priorityConcurrency());
     }
 }

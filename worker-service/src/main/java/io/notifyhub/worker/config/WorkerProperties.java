@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param storeRetry  pause between tries of a store write while the store is unreachable
  * @param shutdownTimeout on SIGTERM, how long deliveries in flight may take to finish; what is still
  *                    unfinished then goes back to the queue
+ * @param priorityConcurrency consumers of the {@code high} priority queues, apart from those of the normal ones,
+ *                    so a normal backlog never delays a high job
  */
 @ConfigurationProperties("notifyhub.worker")
 public record WorkerProperties(
@@ -27,7 +29,8 @@ public record WorkerProperties(
         @DefaultValue("2m") Duration lease,
         Map<Channel, String> providers,
         @DefaultValue("1s") Duration storeRetry,
-        @DefaultValue("20s") Duration shutdownTimeout) {
+        @DefaultValue("20s") Duration shutdownTimeout,
+        @DefaultValue("4") int priorityConcurrency) {
 
     public static final String DEFAULT_PROVIDER = "simulated";
 
@@ -37,6 +40,9 @@ public record WorkerProperties(
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("notifyhub.worker.max-attempts must be at least 1");
+        }
+        if (priorityConcurrency < 1) {
+            throw new IllegalArgumentException("notifyhub.worker.priority-concurrency must be at least 1");
         }
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         channels = List.copyOf(channels);

@@ -18,6 +18,20 @@ class DeliveryListener {
 
     @RabbitListener(id = "deliveries", queues = "#{@workQueues}", ackMode = "MANUAL")
     void onMessage(Message message, Channel channel) throws IOException {
+        handle(message, channel);
+    }
+
+    /**
+     * The high-priority queues, in a container of their own: its consumers never hold normal messages, so a
+     * high job waits only for other high jobs, never behind a normal backlog (prefetched or queued).
+     */
+    @RabbitListener(id = "priority-deliveries", queues = "#{@priorityQueues}", ackMode = "MANUAL",
+            concurrency = "#{@priorityConcurrency}")
+    void onPriorityMessage(Message message, Channel channel) throws IOException {
+        handle(message, channel);
+    }
+
+    private void handle(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
         Disposition disposition;
         try {

@@ -110,7 +110,8 @@ class DeliveryService {
     private Disposition lookAgainLater(Job held) {
         Duration delay = topology.delayTiers().getLast();
         try {
-            publisher.publish(Topology.delayName(delay), Topology.routingKey(held.type()), JobMessage.of(held.idHex()));
+            publisher.publish(Topology.delayName(delay), Topology.routingKey(held.type(), held.priority()),
+                    JobMessage.of(held.idHex()));
         } catch (JobPublisher.PublishException e) {
             log.warn("Could not park the message of job {}: {}; requeueing it", held.idHex(), e.getMessage());
             return Disposition.REQUEUE;
@@ -175,7 +176,8 @@ class DeliveryService {
         }
         Duration delay = topology.delayBefore(job.attempts() + 1);
         try {
-            publisher.publish(Topology.delayName(delay), Topology.routingKey(job.type()), JobMessage.of(job.idHex()));
+            publisher.publish(Topology.delayName(delay), Topology.routingKey(job.type(), job.priority()),
+                    JobMessage.of(job.idHex()));
         } catch (JobPublisher.PublishException e) {
             // the job is queued again; the original message brings it back now rather than after the delay
             log.warn("Could not park job {} for {}: {}; requeueing it", job.idHex(), delay, e.getMessage());

@@ -2,6 +2,7 @@ package io.notifyhub.worker.support;
 
 import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Job;
@@ -68,7 +69,9 @@ public abstract class WorkerIntegrationTest {
     void emptyQueuesAndStore() {
         provider.reset();
         for (Channel channel : Channel.values()) {
-            admin.purgeQueue(Topology.workQueue(channel), false);
+            for (Priority priority : Priority.values()) {
+                admin.purgeQueue(Topology.workQueue(channel, priority), false);
+            }
         }
         topology.delayTiers().forEach(tier -> admin.purgeQueue(Topology.delayName(tier), false));
         admin.purgeQueue(Topology.DEAD_LETTER_QUEUE, false);
