@@ -20,15 +20,21 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueInformation;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoOperations;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
 
 /**
- * Counts for the ops console, read on demand: one count per status, channel and minute (each backed by an index
- * of the jobs collection), scoped to the caller's client as {@code GET /api/jobs} is; and, for admins, the depth
- * of every queue the {@link Topology} declares, asked of the broker.
+ * Counts for the ops console, read on demand: one count per status, channel and minute, scoped to the caller's
+ * client as {@code GET /api/jobs} is; and, for admins, the depth of every queue the {@link Topology} declares,
+ * asked of the broker. The counts by status and by minute use two indexes of their own ({@code status, updatedAt}
+ * and {@code clientId, status, updatedAt}); a client's counts by channel walk that client's entries of the
+ * {@code clientId} index.
  */
 @Service
 class StatsService {
@@ -48,6 +54,19 @@ class StatsService {
         this.admin = admin;
         this.clock = clock;
         this.queues = topology.declarables().getDeclarablesByType(Queue.class).stream().map(Queue::getName).toList();
+    }
+
+    /** The indexes of the counts; a store that is down at start-up does not stop the service. */
+    @EventListener(ApplicationReadyEvent.class)
+    void createIndexes() {
+        try {
+            var indexes = mongo.indexOps(Job.class);
+            indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("updatedAt", Sort.Direction.ASC));
+            indexes.createIndex(new Index().on("clientId", Sort.Direction.ASC).on("status", Sort.Direction.ASC)
+                    .on("updatedAt", Sort.Direction.ASC));
+        } catch (RuntimeException e) {
+            log.warn("Could not create the stats indexes now ({}); they are created on the next start", e.getMessage());
+        }
     }
 
     Stats of(Caller caller) {
