@@ -37,6 +37,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -52,6 +53,7 @@ class ConsoleBrowserTests {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String SHOP_KEY = "nhk_shopclient_for-tests-only-000000000";
     private static final String RIVAL_KEY = "nhk_rivalclient_for-tests-only-00000000";
+    private static final String PAGER_KEY = "nhk_pagerclient_for-tests-only-00000000";
     /** Recipients the simulated provider refuses for good, so their jobs land in the dead letters. */
     private static final String REFUSED = "bounce-.*@example\\.com";
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -68,7 +70,7 @@ class ConsoleBrowserTests {
                         + "/usr/bin/chromedriver); apt-get install -y chromium chromium-driver");
         system = new LocalSystem(Map.of(
                 "NOTIFYHUB_API_BOOTSTRAP_KEYS", "e2e:" + LocalSystem.API_KEY + ":admin,shop:" + SHOP_KEY
-                        + ",rival:" + RIVAL_KEY,
+                        + ",rival:" + RIVAL_KEY + ",pager:" + PAGER_KEY,
                 "NOTIFYHUB_PROVIDERS_SIMULATED_FAIL_RECIPIENTS", REFUSED)).start(1);
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
                 "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -238,6 +240,32 @@ class ConsoleBrowserTests {
 
     @Test
     @Order(6)
+    void shouldPageThroughTheJobsTableAndFilterIt() throws Exception {
+        for (int i = 0; i < 23; i++) {
+            post(PAGER_KEY, """
+                    {"type":"push","payload":{"token":"device-%d","title":"t","body":"b"}}""".formatted(i));
+        }
+        signIn(PAGER_KEY, "pager");
+        open("/console/#/jobs");
+        new Select(visible(By.cssSelector("#jobs-filter select[name=limit]"))).selectByVisibleText("20");
+        click(By.cssSelector("#jobs-filter button[type=submit]"));
+        textOf(By.id("jobs-count"), "20 on this page");
+        assertThat(browser.findElement(By.id("jobs-first")).isEnabled()).isFalse();
+
+        click(By.id("jobs-next"));
+
+        textOf(By.id("jobs-count"), "3 on this page");
+        assertThat(browser.findElement(By.id("jobs-next")).isEnabled()).isFalse();
+        click(By.id("jobs-first"));
+        textOf(By.id("jobs-count"), "20 on this page");
+
+        type(By.cssSelector("#jobs-filter input[name=recipient]"), "device-7");
+        click(By.cssSelector("#jobs-filter button[type=submit]"));
+        textOf(By.id("jobs-count"), "1 on this page");
+    }
+
+    @Test
+    @Order(7)
     void shouldShowHtmlFromAJobAsText() throws IOException {
         signIn(SHOP_KEY, "shop");
         String subject = "<script>alert(1)</script>";
@@ -255,7 +283,7 @@ class ConsoleBrowserTests {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void shouldShowAnAdminCountsThroughputAndQueueDepthsRefreshingByThemselves() throws Exception {
         signIn(LocalSystem.API_KEY, "e2e");
         open("/console/#/overview");
