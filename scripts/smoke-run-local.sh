@@ -3,7 +3,8 @@
 # waits until the job is sent, stops run-local as Ctrl-C would, and checks that nothing is left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export API_PORT=18080 MANAGEMENT_PORT=19080 WORKER_1_PORT=18081 WORKER_2_PORT=18082 LOCAL_STACK_MONGO_PORT=28017
+export API_PORT=18080 MANAGEMENT_PORT=19080 WORKER_1_PORT=18081 WORKER_2_PORT=18082 LOCAL_STACK_MONGO_PORT=28017 \
+  LOCAL_STACK_SMTP_PORT=22525 LOCAL_STACK_MAIL_PORT=28025
 log=$(mktemp)
 ./run-local > "$log" 2>&1 &
 pid=$!
@@ -28,10 +29,13 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 [ "$status" = sent ] || { echo "smoke: job $id is '$status', not sent" >&2; tail -n 20 .run-local/logs/*.log; exit 1; }
+# the email went over SMTP to local-stack's sink, with the Message-ID derived from the job id
+curl -fsS "http://127.0.0.1:$LOCAL_STACK_MAIL_PORT/messages" | grep -q "<$id@notifyhub>" \
+  || { echo "smoke: job $id's mail did not arrive at the SMTP sink" >&2; exit 1; }
 
 kill -TERM "$pid"
 wait "$pid" || true
 trap - EXIT
 left=$(pgrep -f -- '-exec\.jar' || true)
 [ -z "$left" ] || { echo "smoke: processes left after stop: $left" >&2; exit 1; }
-echo "smoke: ./run-local started, job $id was sent, and stopping left nothing running"
+echo "smoke: ./run-local started, job $id was sent (its mail arrived over SMTP), and stopping left nothing running"

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts attempts before a retryable failure becomes final
  * @param lease       how long a claim holds; after it another worker may claim the job again. Longer than
  *                    any provider call.
- * @param providers   provider name per channel (default {@code simulated})
+ * @param providers   the provider chain per channel: names in the order they are tried (default
+ *                    {@code simulated})
  * @param storeRetry  pause between tries of a store write while the store is unreachable
  * @param shutdownTimeout on SIGTERM, how long deliveries in flight may take to finish; what is still
  *                    unfinished then goes back to the queue
@@ -27,7 +28,7 @@ public record WorkerProperties(
         @DefaultValue({"email", "sms", "push"}) List<Channel> channels,
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("2m") Duration lease,
-        Map<Channel, String> providers,
+        Map<Channel, List<String>> providers,
         @DefaultValue("1s") Duration storeRetry,
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("4") int priorityConcurrency) {
@@ -45,6 +46,11 @@ public record WorkerProperties(
             throw new IllegalArgumentException("notifyhub.worker.priority-concurrency must be at least 1");
         }
         providers = providers == null ? Map.of() : Map.copyOf(providers);
+        providers.forEach((channel, chain) -> {
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("notifyhub.worker.providers." + channel + " names no provider");
+            }
+        });
         channels = List.copyOf(channels);
     }
 }

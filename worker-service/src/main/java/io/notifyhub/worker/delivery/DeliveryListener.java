@@ -1,7 +1,11 @@
 package io.notifyhub.worker.delivery;
 
 import com.rabbitmq.client.Channel;
+import io.notifyhub.model.topology.Topology;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
@@ -9,6 +13,11 @@ import org.springframework.stereotype.Component;
 /** Thin: a message in, the delivery service decides, the message is acked, rejected or requeued. */
 @Component
 class DeliveryListener {
+
+    /** Work queue name to its channel: the chain is asked before the job is read. */
+    private static final Map<String, io.notifyhub.model.Channel> CHANNELS = Arrays.stream(
+            io.notifyhub.model.Channel.values())
+            .collect(Collectors.toMap(Topology::workQueue, c -> c));
 
     private final DeliveryService deliveries;
 
@@ -36,7 +45,8 @@ class DeliveryListener {
         Disposition disposition;
         try {
             Object count = message.getMessageProperties().getHeader("x-delivery-count");
-            disposition = deliveries.handle(message.getBody(), count instanceof Number n ? n.longValue() : 0);
+            disposition = deliveries.handle(message.getBody(), count instanceof Number n ? n.longValue() : 0,
+                    CHANNELS.get(message.getMessageProperties().getConsumerQueue()));
         } catch (StoreRetry.StoreUnavailableException e) {
             disposition = Disposition.REQUEUE;
         }

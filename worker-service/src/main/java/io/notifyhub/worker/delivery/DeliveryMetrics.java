@@ -42,6 +42,13 @@ class DeliveryMetrics {
                 .register(registry).record(latency);
     }
 
+    /** A job parked without an attempt: {@code sender_limit} or {@code providers_unavailable}. */
+    void deferred(Channel channel, String reason) {
+        Counter.builder("notifyhub.deferred").description("Jobs that waited for their provider chain, no attempt spent")
+                .tags("channel", channel.value(), "reason", reason)
+                .register(registry).increment();
+    }
+
     void retry(Channel channel, Duration tier) {
         Counter.builder("notifyhub.retries").description("Retries parked in a delay tier")
                 .tags("channel", channel.value(), "tier", tier.toString())

@@ -1,5 +1,6 @@
 package io.notifyhub.worker.delivery;
 
+import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.messaging.JobPublisher;
@@ -11,11 +12,14 @@ import io.notifyhub.model.topology.TopologyProperties;
 import io.notifyhub.worker.config.WorkerProperties;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
-import io.notifyhub.worker.provider.NotificationProvider;
 import io.notifyhub.worker.provider.ProviderRegistry;
+import io.notifyhub.worker.provider.chain.Admission;
+import io.notifyhub.worker.provider.chain.ProviderChain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
@@ -24,9 +28,13 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /**
- * Handles one job message: claim the job, call its channel's provider once, record the outcome, and say
- * what becomes of the message. Only the holder of the claim calls the provider, so a redelivered or
+ * Handles one job message: claim the job, call its channel's provider chain once, record the outcome, and
+ * say what becomes of the message. Only the holder of the claim calls a provider, so a redelivered or
  * duplicated message never sends twice.
+ *
+ * <p>Before claiming, the chain is asked whether it can take the job now (sender limit, breakers, provider
+ * rate limits). When it cannot, the message waits in a delay queue and the job stays {@code queued} with its
+ * attempts untouched: throttling and open breakers never fail a job or spend its attempts.
  */
 @Service
 class DeliveryService {
@@ -60,8 +68,9 @@ class DeliveryService {
 
     /**
      * @param deliveries how many times the broker delivered this message before ({@code x-delivery-count})
+     * @param channel    the channel of the queue it came from, or null when unknown
      */
-    Disposition handle(byte[] body, long deliveries) {
+    Disposition handle(byte[] body, long deliveries, Channel channel) {
         JobMessage message;
         try {
             message = JobMessage.parse(body);
@@ -79,13 +88,83 @@ class DeliveryService {
             return Disposition.DEAD_LETTER;
         }
         try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", message.jobId())) {
+            Admission.Go admitted = null;
+            if (channel != null) {
+                Admission admission = admit(id, providers.forChannel(channel));
+                if (admission instanceof Admission.Wait wait) {
+                    return waitForCapacity(message.jobId(), channel, wait);
+                }
+                admitted = (Admission.Go) admission; // null: nothing to send; the claim will say so
+            }
             Optional<Job> claimed = storeRetry.call("claim job " + id,
                     () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
             if (claimed.isEmpty()) {
+                if (admitted != null) {
+                    providers.forChannel(channel).release(admitted);
+                }
                 return notClaimed(message.jobId());
             }
-            return deliver(claimed.get());
+            ProviderChain chain = providers.forChannel(claimed.get().type());
+            if (admitted == null || claimed.get().type() != channel) {
+                if (admitted != null) {
+                    providers.forChannel(channel).release(admitted);
+                }
+                // a message from an unknown queue (or in the wrong one): the chain is asked only now. A refusal
+                // then keeps the claim until its lease runs out, and the next claim counts one more attempt;
+                // messages from the work queues never take this path
+                Admission late = chain.admit(claimed.get().payload());
+                if (late instanceof Admission.Wait wait) {
+                    log.warn("Job {} claimed outside its queue and its chain is busy ({})", id, wait.reason());
+                    return waitForCapacity(message.jobId(), claimed.get().type(), wait);
+                }
+                admitted = (Admission.Go) late;
+            }
+            return deliver(claimed.get(), chain, admitted);
         }
+    }
+
+    /**
+     * Asks the chain; with a sender limit, the job is read first to learn its sender.
+     *
+     * @return null when the job is unknown or finished: there is nothing to admit, and the claim will fail
+     */
+    private Admission admit(ObjectId id, ProviderChain chain) {
+        Map<String, Object> payload = null;
+        if (chain.needsPayload()) {
+            Optional<Job> job = storeRetry.call("find job " + id, () -> store.find(id.toHexString()));
+            if (job.isEmpty() || (job.get().status() != JobStatus.QUEUED
+                    && job.get().status() != JobStatus.PROCESSING)) {
+                return null;
+            }
+            payload = job.get().payload();
+        }
+        return chain.admit(payload);
+    }
+
+    /**
+     * The chain cannot take the job now: its message waits in the shortest delay tier that covers the wait,
+     * the job stays queued, and no attempt is spent.
+     */
+    private Disposition waitForCapacity(String jobId, Channel channel, Admission.Wait wait) {
+        Duration tier = tierCovering(wait.delay());
+        try {
+            publisher.publish(Topology.delayName(tier), Topology.routingKey(channel), JobMessage.of(jobId));
+        } catch (JobPublisher.PublishException e) {
+            log.warn("Could not park job {} while {}: {}; requeueing it", jobId, wait.reason(), e.getMessage());
+            return Disposition.REQUEUE;
+        }
+        metrics.deferred(channel, wait.why().tag());
+        log.debug("Job {} waits {}: {}", jobId, tier, wait.reason());
+        return Disposition.ACK;
+    }
+
+    /** The shortest delay tier at least {@code wait} long (the longest tier when none is; the shortest for null). */
+    private Duration tierCovering(Duration wait) {
+        List<Duration> tiers = topology.delayTiers().stream().sorted().toList();
+        if (wait == null) {
+            return tiers.getFirst();
+        }
+        return tiers.stream().filter(tier -> tier.compareTo(wait) >= 0).findFirst().orElse(tiers.getLast());
     }
 
     private Disposition notClaimed(String id) {
@@ -121,25 +200,29 @@ class DeliveryService {
         return Disposition.ACK;
     }
 
-    private Disposition deliver(Job job) {
-        NotificationProvider provider = providers.forChannel(job.type());
+    private Disposition deliver(Job job, ProviderChain chain, Admission.Go admitted) {
         if (job.attempts() > properties.maxAttempts()) {
+            chain.release(admitted);
             // earlier claims ended without an outcome (their workers died, or the job crashed them)
-            return fail(job, attempt(job, provider, clock.instant(), Attempt.FAILED, "gave up after "
+            return fail(job, attempt(job, chain.name(), clock.instant(), Attempt.FAILED, "gave up after "
                     + (job.attempts() - 1) + " attempts; the last ones ended without an outcome"));
         }
         DeliveryResult result;
+        String provider = chain.name();
         long calling = System.nanoTime();
         try {
-            result = provider.send(new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()));
+            ProviderChain.Outcome outcome = chain.send(
+                    new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()), admitted);
+            provider = outcome.provider();
+            result = outcome.result();
         } catch (VirtualMachineError fatal) {
             if (!(fatal instanceof StackOverflowError)) {
                 throw fatal; // out of memory: nothing here can be trusted; the message returns to the queue
             }
-            result = new DeliveryResult.Retryable(provider.name() + " threw " + fatal);
+            result = new DeliveryResult.Retryable(provider + " threw " + fatal);
         } catch (Exception | Error e) {
             // one job's provider failure must not stop the consumer that serves all the others
-            result = new DeliveryResult.Retryable(provider.name() + " threw " + e);
+            result = new DeliveryResult.Retryable(provider + " threw " + e);
         }
         Instant ended = clock.instant();
         String outcome = switch (result) {
@@ -147,19 +230,20 @@ class DeliveryService {
             case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() -> Attempt.RETRY;
             default -> Attempt.FAILED;
         };
-        metrics.providerCall(job.type(), provider.name(), outcome, Duration.ofNanos(System.nanoTime() - calling));
-        metrics.delivery(job.type(), provider.name(), outcome);
+        metrics.providerCall(job.type(), provider, outcome, Duration.ofNanos(System.nanoTime() - calling));
+        metrics.delivery(job.type(), provider, outcome);
         return switch (result) {
             case DeliveryResult.Sent sent -> {
                 Attempt attempt = attempt(job, provider, ended, Attempt.SENT, null);
                 recorded(storeRetry.call("record job " + job.idHex() + " sent",
                         () -> store.recordSent(job, attempt, sent.providerMessageId(), ended)), job);
                 metrics.endToEnd(job.type(), Duration.between(job.createdAt(), ended));
-                log.debug("Job {} sent by {} on attempt {}", job.idHex(), provider.name(), job.attempts());
+                log.debug("Job {} sent by {} on attempt {}", job.idHex(), provider, job.attempts());
                 yield Disposition.ACK;
             }
             case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() ->
-                    retryLater(job, attempt(job, provider, ended, Attempt.RETRY, retryable.reason()));
+                    retryLater(job, attempt(job, provider, ended, Attempt.RETRY, retryable.reason()),
+                            retryable.retryAfter());
             case DeliveryResult.Retryable retryable -> fail(job,
                     attempt(job, provider, ended, Attempt.FAILED, "gave up after " + job.attempts()
                             + " attempts: " + retryable.reason()));
@@ -168,13 +252,16 @@ class DeliveryService {
         };
     }
 
-    private Disposition retryLater(Job job, Attempt attempt) {
+    private Disposition retryLater(Job job, Attempt attempt, Duration retryAfter) {
         Instant now = attempt.endedAt();
         if (recorded(storeRetry.call("record a retry of job " + job.idHex(),
                 () -> store.recordRetry(job, attempt, now)), job).isEmpty()) {
             return Disposition.ACK;
         }
         Duration delay = topology.delayBefore(job.attempts() + 1);
+        if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+            delay = tierCovering(retryAfter); // the provider asked for a longer wait (429 Retry-After)
+        }
         try {
             publisher.publish(Topology.delayName(delay), Topology.routingKey(job.type(), job.priority()),
                     JobMessage.of(job.idHex()));
@@ -200,8 +287,8 @@ class DeliveryService {
         return Disposition.DEAD_LETTER;
     }
 
-    private Attempt attempt(Job job, NotificationProvider provider, Instant ended, String outcome, String error) {
-        return new Attempt(job.attempts(), job.claimedAt(), ended, properties.id(), provider.name(), outcome, error);
+    private Attempt attempt(Job job, String provider, Instant ended, String outcome, String error) {
+        return new Attempt(job.attempts(), job.claimedAt(), ended, properties.id(), provider, outcome, error);
     }
 
     /** A write that matched nothing means the lease expired and another worker claimed the job. */

@@ -1,5 +1,7 @@
 package io.notifyhub.worker.provider;
 
+import java.time.Duration;
+
 /** What a provider made of one attempt. */
 public sealed interface DeliveryResult {
 
@@ -7,8 +9,16 @@ public sealed interface DeliveryResult {
     record Sent(String providerMessageId) implements DeliveryResult {
     }
 
-    /** Not delivered this time; another attempt may succeed (timeouts, throttling, 5xx). */
-    record Retryable(String reason) implements DeliveryResult {
+    /**
+     * Not delivered this time; another attempt may succeed (timeouts, throttling, 5xx).
+     *
+     * @param retryAfter how long the provider asked us to wait (a 429's {@code Retry-After}), or null
+     */
+    record Retryable(String reason, Duration retryAfter) implements DeliveryResult {
+
+        public Retryable(String reason) {
+            this(reason, null);
+        }
     }
 
     /** Never deliverable as it is (invalid recipient, rejected content, bad credentials). */

@@ -1,33 +1,52 @@
 package io.notifyhub.worker.provider;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.notifyhub.model.Channel;
 import io.notifyhub.worker.config.WorkerProperties;
+import io.notifyhub.worker.provider.chain.ProviderChain;
+import io.notifyhub.worker.provider.chain.ResilienceProperties;
+import io.notifyhub.worker.provider.chain.SharedRateLimiter;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
-/** The provider for each channel, chosen by name in {@code notifyhub.worker.providers}. */
+/**
+ * The provider chain of each channel, from the ordered names in {@code notifyhub.worker.providers.<channel>}
+ * (default {@code simulated}). Each provider has one circuit breaker, named after it, shared by every chain
+ * it is in.
+ */
 @Component
 public class ProviderRegistry {
 
-    private final Map<Channel, NotificationProvider> byChannel = new EnumMap<>(Channel.class);
+    private final Map<Channel, ProviderChain> byChannel = new EnumMap<>(Channel.class);
 
-    public ProviderRegistry(List<NotificationProvider> providers, WorkerProperties properties) {
+    public ProviderRegistry(List<NotificationProvider> providers, WorkerProperties properties,
+            CircuitBreakerRegistry breakers, ResilienceProperties resilience, SharedRateLimiter limiter) {
         for (Channel channel : Channel.values()) {
-            String name = properties.providers().getOrDefault(channel, WorkerProperties.DEFAULT_PROVIDER);
-            NotificationProvider provider = providers.stream()
-                    .filter(p -> p.name().equals(name) && p.channels().contains(channel))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No provider named '" + name + "' for channel "
-                            + channel + "; known: " + providers.stream()
-                                    .map(p -> p.name() + p.channels()).collect(Collectors.joining(", "))));
-            byChannel.put(channel, provider);
+            List<String> names = properties.providers().getOrDefault(channel, List.of(WorkerProperties.DEFAULT_PROVIDER));
+            List<NotificationProvider> chain = new ArrayList<>();
+            List<CircuitBreaker> chainBreakers = new ArrayList<>();
+            for (String name : names) {
+                NotificationProvider provider = providers.stream()
+                        .filter(p -> p.name().equals(name) && p.channels().contains(channel))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("No provider named '" + name + "' for channel "
+                                + channel + "; known: " + providers.stream()
+                                        .map(p -> p.name() + p.channels()).collect(Collectors.joining(", "))
+                                + " (smtp needs spring.mail.host, twilio notifyhub.providers.twilio.account-sid, "
+                                + "fcm a service account)"));
+                chain.add(provider);
+                chainBreakers.add(breakers.circuitBreaker(name));
+            }
+            byChannel.put(channel, new ProviderChain(channel, chain, chainBreakers, resilience, limiter));
         }
     }
 
-    public NotificationProvider forChannel(Channel channel) {
+    public ProviderChain forChannel(Channel channel) {
         return byChannel.get(channel);
     }
 }

@@ -23,15 +23,25 @@ public class ScriptedProvider implements NotificationProvider {
 
     public static final String NAME = "scripted";
 
+    private final String name;
     private final Map<String, Deque<DeliveryResult>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<Instant>> calls = new ConcurrentHashMap<>();
     private volatile DeliveryResult always;
     private volatile Error crash;
     private volatile Duration latency = Duration.ZERO;
 
+    public ScriptedProvider() {
+        this(NAME);
+    }
+
+    /** Another scripted provider, for a chain of several. */
+    public ScriptedProvider(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -57,7 +67,7 @@ public class ScriptedProvider implements NotificationProvider {
         }
         Deque<DeliveryResult> script = scripts.get(request.jobId());
         DeliveryResult next = script == null ? null : script.poll();
-        return next != null ? next : new DeliveryResult.Sent("scripted-" + request.jobId() + "-" + request.attempt());
+        return next != null ? next : new DeliveryResult.Sent(name + "-" + request.jobId() + "-" + request.attempt());
     }
 
     public void script(String jobId, DeliveryResult... results) {

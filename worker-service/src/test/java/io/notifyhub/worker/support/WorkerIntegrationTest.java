@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -120,6 +121,7 @@ public abstract class WorkerIntegrationTest {
     @TestConfiguration(proxyBeanMethods = false)
     static class Providers {
         @Bean
+        @Primary // the one tests script; chain tests add more under other names
         ScriptedProvider scriptedProvider() {
             return new ScriptedProvider();
         }

@@ -1,0 +1,133 @@
+package io.notifyhub.worker.provider.sms;
+
+import io.notifyhub.model.Channel;
+import io.notifyhub.worker.provider.DeliveryRequest;
+import io.notifyhub.worker.provider.DeliveryResult;
+import io.notifyhub.worker.provider.NotificationProvider;
+import io.notifyhub.worker.provider.http.HttpOutcomes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * SMS through Twilio's Messages API: a form POST to {@code /2010-04-01/Accounts/{sid}/Messages.json} with
+ * basic auth. Success is {@code 201} with the message's {@code sid}; failures carry a Twilio error
+ * {@code code}, which decides whether another attempt could help.
+ */
+public class TwilioSmsProvider implements NotificationProvider {
+
+    public static final String NAME = "twilio";
+
+    /** Twilio error codes that no retry fixes: the number, the recipient's choice, or our credentials. */
+    private static final Map<Integer, String> PERMANENT = Map.of(
+            21211, "invalid 'To' number",
+            21614, "'To' number is not a mobile number",
+            21610, "recipient unsubscribed (replied STOP)",
+            21612, "'To' number cannot be reached from this sender",
+            21408, "no permission to send to this region",
+            21617, "message body too long",
+            20003, "authentication failed (check the account SID and auth token)",
+            20404, "account or resource not found");
+
+    private final TwilioProperties properties;
+    private final HttpClient http;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Clock clock;
+    private final URI messages;
+    private final String authorization;
+
+    public TwilioSmsProvider(TwilioProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.connectTimeout()).build();
+        String base = properties.baseUrl().toString().replaceAll("/+$", "");
+        this.messages = URI.create(base + "/2010-04-01/Accounts/" + properties.accountSid() + "/Messages.json");
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (properties.accountSid() + ":" + properties.authToken()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<Channel> channels() {
+        return Set.of(Channel.SMS);
+    }
+
+    @Override
+    public DeliveryResult send(DeliveryRequest request) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("To", request.text("phone"));
+        if (properties.messagingServiceSid() != null && !properties.messagingServiceSid().isBlank()) {
+            form.put("MessagingServiceSid", properties.messagingServiceSid());
+        } else {
+            form.put("From", properties.from());
+        }
+        form.put("Body", request.text("message"));
+        HttpRequest post = HttpRequest.newBuilder(messages)
+                .timeout(properties.timeout())
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(post, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return HttpOutcomes.unanswered(NAME, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryResult.Retryable("interrupted while calling Twilio");
+        }
+        return outcome(response);
+    }
+
+    private DeliveryResult outcome(HttpResponse<String> response) {
+        JsonNode body = parse(response.body());
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            String sid = body.path("sid").asString(null);
+            return sid != null ? new DeliveryResult.Sent(sid)
+                    : new DeliveryResult.Retryable("Twilio answered " + status + " without a message sid");
+        }
+        int code = body.path("code").asInt(0);
+        String detail = (code != 0 ? "error " + code + ": " : "") + body.path("message").asString(response.body());
+        if (PERMANENT.containsKey(code)) {
+            return new DeliveryResult.Permanent("Twilio " + PERMANENT.get(code) + " (" + detail + ")");
+        }
+        return HttpOutcomes.retryable(NAME, response, detail, clock).orElseGet(() -> status == 401 || status == 403
+                ? new DeliveryResult.Permanent("Twilio refused our credentials (" + status + "): " + detail)
+                : new DeliveryResult.Permanent("Twilio rejected the message (" + status + "): " + detail));
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return json.readTree(body == null || body.isBlank() ? "{}" : body);
+        } catch (RuntimeException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private static String encode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue() == null ? "" : e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}

@@ -1,0 +1,93 @@
+package io.notifyhub.worker.provider.email;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal SMTP server over TCP for the replies GreenMail never gives: it answers {@code RCPT TO} with a
+ * chosen reply (such as {@code 550 5.1.1 no such user} or {@code 451 4.3.0 try later}), or, when silent,
+ * accepts connections and never says a word.
+ */
+final class ScriptedSmtpServer implements AutoCloseable {
+
+    private final ServerSocket socket;
+    private final String rcptReply;
+
+    private ScriptedSmtpServer(String rcptReply) {
+        this.rcptReply = rcptReply;
+        try {
+            this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread.ofVirtual().name("scripted-smtp").start(this::serve);
+    }
+
+    static ScriptedSmtpServer replyingToRcpt(String reply) {
+        return new ScriptedSmtpServer(reply);
+    }
+
+    static ScriptedSmtpServer silent() {
+        return new ScriptedSmtpServer(null);
+    }
+
+    int port() {
+        return socket.getLocalPort();
+    }
+
+    private void serve() {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                Thread.ofVirtual().start(() -> converse(client));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void converse(Socket client) {
+        try (client) {
+            if (rcptReply == null) {
+                client.getInputStream().read(); // say nothing until the client gives up
+                return;
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = client.getOutputStream();
+            reply(out, "220 scripted ESMTP");
+            for (String line; (line = in.readLine()) != null; ) {
+                String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                switch (command) {
+                    case "EHLO", "HELO" -> reply(out, "250 scripted");
+                    case "MAIL" -> reply(out, "250 2.1.0 ok");
+                    case "RCPT" -> reply(out, rcptReply);
+                    case "RSET", "NOOP" -> reply(out, "250 ok");
+                    case "QUIT" -> {
+                        reply(out, "221 bye");
+                        return;
+                    }
+                    default -> reply(out, "502 5.5.2 not implemented");
+                }
+            }
+        } catch (IOException ignored) {
+            // the client hung up
+        }
+    }
+
+    private static void reply(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
