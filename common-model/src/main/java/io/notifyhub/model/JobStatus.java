@@ -32,8 +32,12 @@ public enum JobStatus {
                 .orElseThrow(() -> new IllegalArgumentException("unknown status: " + value));
     }
 
+    /**
+     * Whether the job's delivery is over: its outcome is final and its status webhook falls due. A failed job
+     * is final too, although it may be re-queued by hand (which starts a new outcome).
+     */
     public boolean isTerminal() {
-        return JobStatusTransitions.allowedFrom(this).isEmpty();
+        return this == SENT || this == FAILED || this == CANCELLED;
     }
 
     @Override

@@ -27,7 +27,9 @@ public final class JobStatusTransitions {
             case QUEUED -> EnumSet.of(PROCESSING, FAILED, CANCELLED);
             // the holder of the claim records the outcome; an expired lease may be claimed again
             case PROCESSING -> EnumSet.of(SENT, QUEUED, FAILED, PROCESSING);
-            case SENT, FAILED, CANCELLED -> EnumSet.noneOf(JobStatus.class);
+            // a dead letter may be re-queued by hand (POST /api/jobs/{id}/retry, or a replay)
+            case FAILED -> EnumSet.of(QUEUED);
+            case SENT, CANCELLED -> EnumSet.noneOf(JobStatus.class);
         };
     }
 

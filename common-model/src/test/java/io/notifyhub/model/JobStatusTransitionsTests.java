@@ -24,7 +24,8 @@ class JobStatusTransitionsTests {
     private static final Set<String> ALLOWED = Set.of(
             "scheduled->queued", "scheduled->cancelled",
             "queued->processing", "queued->failed", "queued->cancelled",
-            "processing->sent", "processing->queued", "processing->failed", "processing->processing");
+            "processing->sent", "processing->queued", "processing->failed", "processing->processing",
+            "failed->queued");
 
     static Stream<Arguments> everyPair() {
         return Arrays.stream(JobStatus.values())
@@ -55,7 +56,7 @@ class JobStatusTransitionsTests {
     @Test
     void shouldListTheSourcesOfATransition() {
         assertThat(JobStatusTransitions.sourcesOf(PROCESSING)).containsExactlyInAnyOrder(QUEUED, PROCESSING);
-        assertThat(JobStatusTransitions.sourcesOf(QUEUED)).containsExactlyInAnyOrder(SCHEDULED, PROCESSING);
+        assertThat(JobStatusTransitions.sourcesOf(QUEUED)).containsExactlyInAnyOrder(SCHEDULED, PROCESSING, FAILED);
         assertThat(JobStatusTransitions.sourcesOf(SCHEDULED)).isEmpty();
     }
 

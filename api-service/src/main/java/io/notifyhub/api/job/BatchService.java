@@ -1,5 +1,6 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.api.auth.Clients;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.messaging.JobPublisher.Outgoing;
@@ -31,8 +32,10 @@ class BatchService {
     private final JobStore store;
     private final JobPublisher publisher;
     private final Clock clock;
+    private final Clients clients;
 
-    BatchService(JobStore store, JobPublisher publisher, Clock clock) {
+    BatchService(JobStore store, JobPublisher publisher, Clock clock, Clients clients) {
+        this.clients = clients;
         this.store = store;
         this.publisher = publisher;
         this.clock = clock;
@@ -46,7 +49,8 @@ class BatchService {
         Instant now = clock.instant();
         List<Job> jobs = new ArrayList<>(ids.size());
         for (int index = 0; index < ids.size(); index++) {
-            jobs.add(batch.jobs().get(index).toJob(ids.get(index), now).ownedBy(clientId));
+            jobs.add(JobService.withDefaults(batch.jobs().get(index).toJob(ids.get(index), now).ownedBy(clientId),
+                    clients));
         }
         try {
             store.insertAll(jobs);

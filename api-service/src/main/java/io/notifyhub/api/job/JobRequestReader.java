@@ -1,5 +1,6 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.api.webhook.CallbackTargets;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.Priority;
 import jakarta.validation.ConstraintViolation;
@@ -54,10 +55,12 @@ class JobRequestReader {
 
     private final Validator validator;
     private final Clock clock;
+    private final CallbackTargets callbackTargets;
 
-    JobRequestReader(Validator validator, Clock clock) {
+    JobRequestReader(Validator validator, Clock clock, CallbackTargets callbackTargets) {
         this.validator = validator;
         this.clock = clock;
+        this.callbackTargets = callbackTargets;
     }
 
     NewJob read(JsonNode body) {
@@ -123,8 +126,8 @@ class JobRequestReader {
         return at;
     }
 
-    /** An absolute http or https URL. */
-    private static String readCallbackUrl(JsonNode callbackUrl, List<FieldProblem> problems) {
+    /** An absolute http or https URL, not on an internal network (see {@link CallbackTargets}). */
+    private String readCallbackUrl(JsonNode callbackUrl, List<FieldProblem> problems) {
         if (callbackUrl == null || callbackUrl.isNull()) {
             return null;
         }
@@ -137,6 +140,11 @@ class JobRequestReader {
         if (uri == null || !uri.isAbsolute() || uri.getHost() == null
                 || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             problems.add(new FieldProblem("callbackUrl", "must be an absolute http or https URL"));
+            return null;
+        }
+        String refused = callbackTargets.refusal(uri).orElse(null);
+        if (refused != null) {
+            problems.add(new FieldProblem("callbackUrl", refused));
             return null;
         }
         return uri.toString();

@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.notifyhub.api.auth.Clients;
 import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.config.MessagingProperties;
@@ -33,9 +34,11 @@ class JobService {
     private final JobPublisher publisher;
     private final CircuitBreaker broker;
     private final Clock clock;
+    private final Clients clients;
 
     JobService(JobStore store, JobPublisher publisher, MessagingProperties messaging, MeterRegistry meters,
-            Clock clock) {
+            Clock clock, Clients clients) {
+        this.clients = clients;
         this.store = store;
         this.publisher = publisher;
         this.clock = clock;
@@ -55,6 +58,14 @@ class JobService {
                 .build());
     }
 
+    /** The job with its client's default webhook when it names none. */
+    static Job withDefaults(Job job, Clients clients) {
+        if (job.callback() != null) {
+            return job;
+        }
+        return clients.defaultCallbackUrl(job.clientId()).map(job::withCallback).orElse(job);
+    }
+
     /**
      * Stores and publishes a job. A store failure propagates (no job, nothing published). A publish failure
      * does not: the job is stored and stays unpublished ({@code publishedAt} unset) until it is published
@@ -63,7 +74,7 @@ class JobService {
     Job accept(NewJob request, ObjectId id, String clientId) {
         Job job;
         try {
-            job = store.insert(request.toJob(id, clock.instant()).ownedBy(clientId));
+            job = store.insert(withDefaults(request.toJob(id, clock.instant()).ownedBy(clientId), clients));
         } catch (DuplicateKeyException alreadyStored) {
             // an idempotent request taken over after its first try died: the job is there already; if it
             // is unpublished, the reconciler publishes it

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** A job as the API shows it: the seed's fields, plus the delivery details once there are some. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobView(
+public record JobView(
         @JsonProperty("_id") String id,
         Channel type,
         Map<String, Object> payload,
@@ -29,7 +29,7 @@ record JobView(
         Instant scheduledAt,
         String callbackUrl) {
 
-    static JobView of(Job job) {
+    public static JobView of(Job job) {
         return new JobView(job.idHex(), job.type(), job.payload(), job.status(), job.attempts(), job.error(),
                 job.createdAt(), job.updatedAt(), job.provider(), job.providerMessageId(), job.history(),
                 job.priority(), job.scheduledAt(), job.callback() == null ? null : job.callback().url());

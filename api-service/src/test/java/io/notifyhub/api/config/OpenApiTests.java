@@ -25,6 +25,9 @@ class OpenApiTests extends ApiIntegrationTest {
                 "$.paths['/api/jobs/batch'].post.responses", new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
                 "$.paths['/api/jobs/{id}'].get.responses", new String[] {"200", "401", "404"},
                 "$.paths['/api/jobs/{id}'].delete.responses", new String[] {"200", "401", "404", "409"},
+                "$.paths['/api/dead-letters'].get.responses", new String[] {"200", "400", "401"},
+                "$.paths['/api/jobs/{id}/retry'].post.responses", new String[] {"200", "401", "404", "409"},
+                "$.paths['/api/dead-letters/replay'].post.responses", new String[] {"200", "400", "401", "403"},
                 "$.paths['/api/admin/keys'].post.responses", new String[] {"201", "400", "401", "403"},
                 "$.paths['/api/admin/keys/{keyId}'].delete.responses", new String[] {"204", "401", "403", "404"});
         expected.forEach((path, statuses) -> assertThat(JsonPath.<Map<String, Object>>read(json, path))

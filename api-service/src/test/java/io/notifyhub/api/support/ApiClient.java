@@ -56,6 +56,10 @@ public final class ApiClient {
         return post("/api/jobs", "application/json", body);
     }
 
+    public HttpResponse<String> put(String path, String contentType, String body) {
+        return send(builder(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public HttpResponse<String> get(String path) {
         return send(builder(path).GET().build());
     }

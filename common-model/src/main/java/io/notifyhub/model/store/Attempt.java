@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param number    1 for the first attempt
  * @param outcome   {@link #SENT}, {@link #RETRY}, {@link #FAILED}, or {@link #LOST} when the worker holding the
- *                  claim vanished before recording an outcome
+ *                  claim vanished before recording an outcome, or {@link #REQUEUED} for the mark of a re-queue
  * @param error     why it did not succeed, or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,4 +25,6 @@ public record Attempt(
     public static final String RETRY = "retry";
     public static final String FAILED = "failed";
     public static final String LOST = "lost";
+    /** Not an attempt: the mark left where a failed job was re-queued by hand (its attempts start again from 0). */
+    public static final String REQUEUED = "requeued";
 }

@@ -1,6 +1,7 @@
 package io.notifyhub.model.store;
 
 import java.time.Instant;
+import org.springframework.data.annotation.PersistenceCreator;
 
 /**
  * Where and how a job's status webhook goes. The webhook is due once the job reaches a final status;
@@ -16,5 +17,11 @@ public record Callback(String url, int attempts, Instant dueAt, Instant delivere
 
     public static Callback to(String url) {
         return new Callback(url, 0, null, null, null);
+    }
+
+    /** Read from the store, where a re-queue unsets {@code attempts} (a $set could create a url-less callback). */
+    @PersistenceCreator
+    static Callback stored(String url, Integer attempts, Instant dueAt, Instant deliveredAt, String lastError) {
+        return new Callback(url, attempts == null ? 0 : attempts, dueAt, deliveredAt, lastError);
     }
 }

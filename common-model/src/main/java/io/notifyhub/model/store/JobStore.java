@@ -30,6 +30,7 @@ public class JobStore {
 
     /** Where each channel's payload keeps its recipient: email address, phone number, device token. */
     static final List<String> RECIPIENT_FIELDS = List.of("payload.recipient", "payload.phone", "payload.token");
+    static final String CALLBACK_DUE = "callback.dueAt";
 
     private final MongoOperations mongo;
 
@@ -49,6 +50,8 @@ public class JobStore {
         }
         // the scheduler's query: scheduled jobs by due time
         indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("scheduledAt", Sort.Direction.ASC));
+        // only jobs whose webhook is due (or leased) carry callback.dueAt: the dispatcher's poll reads this index
+        indexes.createIndex(new Index().on(CALLBACK_DUE, Sort.Direction.ASC).sparse());
     }
 
     private static Index newestFirst(Index index) {
@@ -74,9 +77,14 @@ public class JobStore {
 
     /** One page of jobs matching the query, newest first, ties broken by id. Every filter is backed by an index. */
     public List<Job> findPage(JobQuery query) {
+        return findPage(query, query.clientId());
+    }
+
+    /** {@link #findPage(JobQuery)} among the jobs of one client ({@code null}: of all clients). */
+    public List<Job> findPage(JobQuery query, String clientId) {
         List<Criteria> all = new ArrayList<>();
-        if (query.clientId() != null) {
-            all.add(where("clientId").is(query.clientId()));
+        if (clientId != null) {
+            all.add(where("clientId").is(clientId));
         }
         if (query.status() != null) {
             all.add(where("status").is(query.status()));
@@ -242,6 +250,66 @@ public class JobStore {
         return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.FAILED, heldBy(claimed), update, now);
     }
 
+    /**
+     * Re-queues a failed job (a dead letter): attempts start again from 0, the error is cleared, the history is
+     * kept with a {@link Attempt#REQUEUED} mark, and the webhook is reset so that the next outcome is notified
+     * again. The job is left unpublished: the caller publishes it, or else the reconciler does.
+     *
+     * @param clientId only a job of this client ({@code null}: of any client)
+     * @return the queued job, or empty when it is not there (for that client) or not failed
+     */
+    public Optional<Job> requeueFailed(ObjectId id, String clientId, Instant now) {
+        Attempt mark = new Attempt(0, now, now, null, null, Attempt.REQUEUED, null);
+        Update update = new Update().push("history", mark).set("attempts", 0).unset("error").unset("publishedAt")
+                // $unset of a path under a missing callback does nothing, where $set would create a url-less one
+                .unset(CALLBACK_DUE).unset("callback.deliveredAt").unset("callback.lastError")
+                .unset("callback.attempts");
+        UnaryOperator<Criteria> ofClient = clientId == null ? UnaryOperator.identity()
+                : job -> job.and("clientId").is(clientId);
+        return change(id, Set.of(JobStatus.FAILED), JobStatus.QUEUED, ofClient, update, now);
+    }
+
+    /** Jobs whose webhook is due by {@code now} (a lease that ran out is due again), the longest-waiting first. */
+    public List<Job> findDueCallbacks(Instant now, int limit) {
+        Query query = Query.query(where(CALLBACK_DUE).lte(now)).with(Sort.by(CALLBACK_DUE)).limit(limit);
+        return mongo.find(query, Job.class);
+    }
+
+    /**
+     * Leases a due webhook to this caller until {@code until}, by moving its {@code dueAt} there, if nobody else
+     * did since {@code due} was read. Its new {@code dueAt} fences the outcome the caller records: several API
+     * replicas may poll at once, and each webhook is still POSTed by one at a time.
+     *
+     * @return the job with the leased webhook, or empty when someone else leased it first
+     */
+    public Optional<Job> leaseCallback(Job due, Instant until) {
+        Query query = Query.query(where("_id").is(due.id()).and(CALLBACK_DUE).is(due.callback().dueAt()));
+        return Optional.ofNullable(mongo.findAndModify(query, Update.update(CALLBACK_DUE, until),
+                FindAndModifyOptions.options().returnNew(true), Job.class));
+    }
+
+    /**
+     * Records the outcome of one POST of a leased webhook: delivered ({@code error} null), to be tried again at
+     * {@code nextDueAt}, or given up ({@code nextDueAt} null). Does nothing once the lease is lost.
+     *
+     * @return whether the outcome was recorded
+     */
+    public boolean recordCallback(Job leased, Instant now, String error, Instant nextDueAt) {
+        Query query = Query.query(where("_id").is(leased.id()).and(CALLBACK_DUE).is(leased.callback().dueAt()));
+        Update update = new Update().inc("callback.attempts", 1);
+        if (error == null) {
+            update.set("callback.deliveredAt", now).unset("callback.lastError");
+        } else {
+            update.set("callback.lastError", error);
+        }
+        if (nextDueAt == null) {
+            update.unset(CALLBACK_DUE);
+        } else {
+            update.set(CALLBACK_DUE, nextDueAt);
+        }
+        return mongo.updateFirst(query, update, Job.class).getModifiedCount() > 0;
+    }
+
     private static Update finish(Attempt attempt) {
         return new Update().push("history", attempt).unset("leaseUntil").unset("claimedBy").unset("claimedAt");
     }
@@ -257,9 +325,24 @@ public class JobStore {
     private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, UnaryOperator<Criteria> guard,
             Update update, Instant now) {
         from.forEach(source -> JobStatusTransitions.check(source, to));
-        // one flat filter with the _id first: every MongoDB finds the job by its _id index
-        Query query = Query.query(guard.apply(where("_id").is(id).and("status").in(from)));
         update.set("status", to).set("updatedAt", now);
+        if (!to.isTerminal()) {
+            // one flat filter with the _id first: every MongoDB finds the job by its _id index
+            return findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from))), update);
+        }
+        // a final status makes the job's webhook due in the same write, so no outcome can miss its webhook.
+        // Whether the job has one is part of the filter (a $set under a missing callback would create one):
+        // a job without one is changed by the first write, a job with one by the second.
+        Optional<Job> changed = findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from)
+                .and("callback.url").exists(false))), update);
+        if (changed.isPresent()) {
+            return changed;
+        }
+        return findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from)
+                .and("callback.url").exists(true))), update.set(CALLBACK_DUE, now));
+    }
+
+    private Optional<Job> findAndModify(Query query, Update update) {
         return Optional.ofNullable(mongo.findAndModify(query, update,
                 FindAndModifyOptions.options().returnNew(true), Job.class));
     }

@@ -81,6 +81,20 @@ public final class LocalSystem implements AutoCloseable {
         return process;
     }
 
+    /** Starts one more worker, with settings of its own over the shared ones, and waits until it is healthy. */
+    public ServiceProcess startWorker(String name, Map<String, String> extraEnv) {
+        int port = freePort();
+        workerPorts.add(port);
+        Map<String, String> own = new HashMap<>(env);
+        own.putAll(extraEnv);
+        own.put("WORKER_PORT", String.valueOf(port));
+        own.put("NOTIFYHUB_WORKER_ID", "e2e-" + name);
+        ServiceProcess process = new ServiceProcess(name, "notifyhub.jar.worker", own).start();
+        processes.add(process);
+        healthUrls.put(name, "http://127.0.0.1:" + port + "/actuator/health");
+        return awaitHealthy(process);
+    }
+
     public ServiceProcess awaitHealthy(ServiceProcess process) {
         return process.awaitHealthy(healthUrls.get(process.name()), START);
     }

@@ -1,0 +1,61 @@
+package io.notifyhub.api.webhook;
+
+import io.notifyhub.api.auth.ClientSettings;
+import io.notifyhub.api.auth.Clients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.notifyhub.model.store.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Status webhooks: the target check (used when a job is accepted) and, when enabled, the dispatcher's rounds. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WebhookProperties.class)
+class WebhookConfiguration implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookConfiguration.class);
+
+    private final WebhookProperties properties;
+    private final WebhookDispatcher dispatcher;
+
+    WebhookConfiguration(WebhookProperties properties, JobStore store, JsonMapper json, MeterRegistry meters,
+            Clock clock, Clients clients, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
+        this.properties = properties;
+        if (secret.isBlank()) {
+            log.warn("NOTIFYHUB_WEBHOOK_SECRET is not set: status webhooks go out unsigned");
+        }
+        byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+        // a client's own key when an admin set one, else the service's
+        WebhookSecrets secrets = clientId -> clients.settings(clientId).map(ClientSettings::webhookSecret)
+                .map(own -> own.getBytes(StandardCharsets.UTF_8))
+                .or(() -> secret.isBlank() ? Optional.empty() : Optional.of(key));
+        this.dispatcher = new WebhookDispatcher(store, properties, callbackTargets(), secrets, json,
+                new WebhookMetrics(meters), clock);
+    }
+
+    @Bean
+    CallbackTargets callbackTargets() {
+        return new CallbackTargets(properties.allowPrivateTargets());
+    }
+
+    @Bean
+    WebhookDispatcher webhookDispatcher() {
+        return dispatcher;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        if (properties.enabled()) {
+            registrar.addFixedDelayTask(dispatcher::runOnce, properties.pollInterval());
+        }
+    }
+}
