@@ -13,6 +13,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * A provider for every channel that sends nothing: it waits the configured latency and fails at the
- * configured rate (retryable). Like a provider API with idempotency keys, it takes the job id as the key:
+ * configured rate (retryable); recipients matching the configured pattern it refuses for good. Like a provider API with idempotency keys, it takes the job id as the key:
  * a job it already delivered is answered as delivered again and not delivered twice. With a record file,
  * every delivery (and every repeat it absorbed) is a line in that file, and the key holds across all the
  * processes that share it; without one, within this process.
@@ -29,6 +30,10 @@ import org.springframework.stereotype.Component;
 public class SimulatedProvider implements NotificationProvider {
 
     public static final String NAME = "simulated";
+
+    /** Where each channel's payload keeps its recipient. */
+    private static final Map<Channel, String> RECIPIENT_FIELDS = Map.of(
+            Channel.EMAIL, "recipient", Channel.SMS, "phone", Channel.PUSH, "token");
 
     private final SimulatedProviderProperties properties;
     private final String worker;
@@ -64,6 +69,9 @@ public class SimulatedProvider implements NotificationProvider {
                 return new DeliveryResult.Retryable("interrupted");
             }
         }
+        if (refuses(request)) {
+            return new DeliveryResult.Permanent("simulated: recipient refused");
+        }
         if (properties.failureRate() > 0 && ThreadLocalRandom.current().nextDouble() < properties.failureRate()) {
             return new DeliveryResult.Retryable("simulated failure");
         }
@@ -73,6 +81,14 @@ public class SimulatedProvider implements NotificationProvider {
             deliverOnce(request);
         }
         return new DeliveryResult.Sent("sim-" + request.jobId());
+    }
+
+    private boolean refuses(DeliveryRequest request) {
+        if (properties.failRecipients() == null) {
+            return false;
+        }
+        String recipient = request.text(RECIPIENT_FIELDS.get(request.channel()));
+        return recipient != null && properties.failRecipients().matcher(recipient).matches();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.notifyhub.worker.provider.simulated;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,12 +12,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recordFile  if set, every delivery appends a line {@code jobId attempt worker} to this file, and every
  *                    repeat of a delivered job one ending in {@code repeat}; workers sharing the file share the
  *                    provider's idempotency keys (tests count deliveries across processes from it)
+ * @param failRecipients if set, a recipient (email address, phone number or device token) matching this regular
+ *                    expression in full is refused for good, as a real provider refuses an invalid address: the
+ *                    job fails at once, without retries (for demonstrations and tests of dead letters)
  */
 @ConfigurationProperties("notifyhub.providers.simulated")
 public record SimulatedProviderProperties(
         @DefaultValue("0ms") Duration latency,
         @DefaultValue("0") double failureRate,
-        Path recordFile) {
+        Path recordFile,
+        Pattern failRecipients) {
 
     public SimulatedProviderProperties {
         if (failureRate < 0 || failureRate > 1) {

@@ -1,0 +1,120 @@
+package io.notifyhub.api.stats;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import io.notifyhub.api.auth.Caller;
+import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.topology.Topology;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueInformation;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoOperations;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Service;
+
+/**
+ * Counts for the ops console, read on demand: one count per status, channel and minute, scoped to the caller's
+ * client as {@code GET /api/jobs} is; and, for admins, the depth of every queue the {@link Topology} declares,
+ * asked of the broker. The counts by status and by minute use two indexes of their own ({@code status, updatedAt}
+ * and {@code clientId, status, updatedAt}); a client's counts by channel walk that client's entries of the
+ * {@code clientId} index.
+ */
+@Service
+class StatsService {
+
+    /** How many minutes of throughput the overview shows. */
+    static final int MINUTES = 5;
+
+    private static final Logger log = LoggerFactory.getLogger(StatsService.class);
+
+    private final MongoOperations mongo;
+    private final AmqpAdmin admin;
+    private final List<String> queues;
+    private final Clock clock;
+
+    StatsService(MongoOperations mongo, AmqpAdmin admin, Topology topology, Clock clock) {
+        this.mongo = mongo;
+        this.admin = admin;
+        this.clock = clock;
+        this.queues = topology.declarables().getDeclarablesByType(Queue.class).stream().map(Queue::getName).toList();
+    }
+
+    /** The indexes of the counts; a store that is down at start-up does not stop the service. */
+    @EventListener(ApplicationReadyEvent.class)
+    void createIndexes() {
+        try {
+            var indexes = mongo.indexOps(Job.class);
+            indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("updatedAt", Sort.Direction.ASC));
+            indexes.createIndex(new Index().on("clientId", Sort.Direction.ASC).on("status", Sort.Direction.ASC)
+                    .on("updatedAt", Sort.Direction.ASC));
+        } catch (RuntimeException e) {
+            log.warn("Could not create the stats indexes now ({}); they are created on the next start", e.getMessage());
+        }
+    }
+
+    Stats of(Caller caller) {
+        Instant now = clock.instant();
+        Map<String, Long> byStatus = new LinkedHashMap<>();
+        for (JobStatus status : JobStatus.values()) {
+            byStatus.put(status.value(), count(caller, where("status").is(status)));
+        }
+        Map<String, Long> byType = new LinkedHashMap<>();
+        for (Channel channel : Channel.values()) {
+            byType.put(channel.value(), count(caller, where("type").is(channel)));
+        }
+        List<Stats.Minute> throughput = new ArrayList<>();
+        Instant thisMinute = now.truncatedTo(ChronoUnit.MINUTES);
+        for (int i = MINUTES - 1; i >= 0; i--) {
+            Instant start = thisMinute.minus(Duration.ofMinutes(i));
+            Instant end = start.plus(Duration.ofMinutes(1));
+            throughput.add(new Stats.Minute(start, finished(caller, JobStatus.SENT, start, end),
+                    finished(caller, JobStatus.FAILED, start, end)));
+        }
+        return new Stats(new Stats.CallerView(caller.clientId(), caller.admin()), now, byStatus, byType, throughput,
+                caller.admin() ? queueDepths() : null);
+    }
+
+    private long finished(Caller caller, JobStatus status, Instant from, Instant to) {
+        return count(caller, where("status").is(status).and("updatedAt").gte(from).lt(to));
+    }
+
+    private long count(Caller caller, Criteria criteria) {
+        if (caller.scope() != null) {
+            criteria = new Criteria().andOperator(where("clientId").is(caller.scope()), criteria);
+        }
+        return mongo.count(Query.query(criteria), Job.class);
+    }
+
+    /** Every queue's depth; a queue the broker cannot tell about (down, or not declared yet) shows no figures. */
+    private List<Stats.QueueDepth> queueDepths() {
+        List<Stats.QueueDepth> depths = new ArrayList<>();
+        for (String queue : queues) {
+            QueueInformation info = null;
+            try {
+                info = admin.getQueueInfo(queue);
+            } catch (RuntimeException e) {
+                log.debug("Depth of {} unknown: {}", queue, e.getMessage());
+            }
+            depths.add(info == null ? new Stats.QueueDepth(queue, null, null)
+                    : new Stats.QueueDepth(queue, (long) info.getMessageCount(), (long) info.getConsumerCount()));
+        }
+        return depths;
+    }
+}
