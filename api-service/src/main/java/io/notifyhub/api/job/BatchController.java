@@ -12,8 +12,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.notifyhub.api.ops.ApiMetrics;
 import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import java.util.List;
+import org.bson.types.ObjectId;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -38,10 +40,12 @@ class BatchController {
     private final JsonMapper json;
     private final ApiMetrics metrics;
     private final SubmissionLimits limits;
+    private final JobStore store;
 
     BatchController(BatchRequestReader reader, BatchService service, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics, SubmissionLimits limits) {
+            ApiMetrics metrics, SubmissionLimits limits, JobStore store) {
         this.limits = limits;
+        this.store = store;
         this.reader = reader;
         this.service = service;
         this.keys = keys;
@@ -96,10 +100,13 @@ class BatchController {
                 try {
                     jobs = service.accept(batch, batch.idsFor(proceed.jobId()), caller.clientId());
                 } catch (RuntimeException e) {
-                    if (!StoreFailures.isUnavailable(e)) {
-                        keys.release(scopedKey); // refused outright: nothing was stored, the key is free again
+                    List<ObjectId> ids = batch.idsFor(proceed.jobId());
+                    // the key is freed only when no job of the batch is stored (a refusal before the insert);
+                    // otherwise it stays in flight, and a repeat finishes the batch with the same ids
+                    if (!StoreFailures.isUnavailable(e) && nothingStored(ids)) {
+                        keys.release(scopedKey);
                     }
-                    throw e; // after a timeout the key stays in flight; a repeat finishes it with the same ids
+                    throw e;
                 }
                 ResponseEntity<BatchView> created = created(jobs);
                 keys.complete(scopedKey, json.writeValueAsString(created.getBody()));
@@ -114,6 +121,14 @@ class BatchController {
             case IdempotencyKeys.Outcome.Mismatch mismatch -> throw conflict(HttpStatus.UNPROCESSABLE_CONTENT,
                     "This Idempotency-Key was used with a different request.");
         };
+    }
+
+    private boolean nothingStored(List<ObjectId> ids) {
+        try {
+            return store.countByIds(ids) == 0;
+        } catch (RuntimeException unknown) {
+            return false;
+        }
     }
 
     private ResponseEntity<BatchView> created(List<Job> jobs) {

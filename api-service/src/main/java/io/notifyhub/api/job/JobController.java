@@ -104,11 +104,7 @@ class JobController {
                 try {
                     job = JobView.of(service.accept(request, proceed.jobId(), caller.clientId()));
                 } catch (RuntimeException e) {
-                    if (!StoreFailures.isUnavailable(e)) {
-                        keys.release(scopedKey); // refused outright: nothing was stored, the key is free again
-                    }
-                    // after a timeout the job may have been stored after all: the key stays in flight, and a
-                    // repeat once it times out finishes the request with the same job id rather than a new one
+                    releaseIfNothingStored(scopedKey, e, proceed.jobId());
                     throw e;
                 }
                 keys.complete(scopedKey, json.writeValueAsString(job));
@@ -123,6 +119,25 @@ class JobController {
             case IdempotencyKeys.Outcome.Mismatch mismatch -> throw problem(HttpStatus.UNPROCESSABLE_CONTENT,
                     "This Idempotency-Key was used with a different request.");
         };
+    }
+
+    /**
+     * After a failed request, frees its Idempotency-Key only when the job is known not to be stored: a refusal
+     * before the insert. After a store timeout, or when the job is there (a failure after the insert), the key
+     * stays in flight, and a repeat once it times out finishes the request with the same job id rather than
+     * storing a second job.
+     */
+    private void releaseIfNothingStored(String scopedKey, RuntimeException failure, ObjectId jobId) {
+        if (StoreFailures.isUnavailable(failure)) {
+            return;
+        }
+        try {
+            if (store.find(jobId.toHexString()).isEmpty()) {
+                keys.release(scopedKey);
+            }
+        } catch (RuntimeException unknown) {
+            // cannot tell: keep the key in flight
+        }
     }
 
     private ResponseEntity<JobView> created(JobView job) {

@@ -3,6 +3,7 @@ package io.notifyhub.api.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.notifyhub.api.job.JobApiTests;
 import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
@@ -52,8 +53,8 @@ class RateLimitTests extends ApiIntegrationTest {
     void shouldHoldTheLimitAcrossReplicas() {
         RateLimitProperties properties = new RateLimitProperties(true, 1, Duration.ofMinutes(1), 5,
                 Duration.ofMillis(1), 1);
-        SubmissionLimits replicaA = new SubmissionLimits(properties, mongo);
-        SubmissionLimits replicaB = new SubmissionLimits(properties, mongo);
+        SubmissionLimits replicaA = new SubmissionLimits(properties, mongo, new SimpleMeterRegistry());
+        SubmissionLimits replicaB = new SubmissionLimits(properties, mongo, new SimpleMeterRegistry());
         int taken = 0;
         for (int i = 0; i < 10; i++) {
             for (SubmissionLimits replica : List.of(replicaA, replicaB)) {

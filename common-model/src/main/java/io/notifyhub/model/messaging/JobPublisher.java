@@ -82,7 +82,9 @@ public class JobPublisher {
         try {
             rabbit.send(outgoing.exchange(), outgoing.routingKey(), new Message(jobMessage.toBytes(), properties),
                     correlation);
-        } catch (AmqpException e) {
+        } catch (AmqpException | com.rabbitmq.client.ShutdownSignalException e) {
+            // the client also throws its own unchecked exceptions past Spring's translation, such as
+            // AlreadyClosedException for a channel whose node just died: all mean "not published"
             throw new PublishException("cannot publish job " + jobMessage.jobId() + ": " + e.getMessage(), e);
         }
         return new Sent(outgoing, correlation);

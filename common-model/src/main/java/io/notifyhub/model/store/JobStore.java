@@ -138,6 +138,11 @@ public class JobStore {
         return mongo.find(query, Job.class);
     }
 
+    /** How many of these jobs are stored. */
+    public long countByIds(Collection<ObjectId> ids) {
+        return mongo.count(Query.query(where("_id").in(ids)), Job.class);
+    }
+
     /** How many jobs are in a status. */
     public long count(JobStatus status) {
         return mongo.count(Query.query(where("status").is(status)), Job.class);
