@@ -1,6 +1,8 @@
 package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * mongo-java-server uses the {@code _id} index only for a query that is exactly {@code {_id: value}}; any
@@ -14,12 +16,19 @@ final class IdLookup {
     private IdLookup() {
     }
 
-    /** The {@code _id} a query pins down next to other conditions, or null when it does not. */
-    static Object pinnedId(Document query) {
-        if (query.size() < 2) {
-            return null; // {_id: x} alone already uses the index; {} and others scan as before
-        }
+    /**
+     * The {@code _id}s a query pins down next to other conditions ({@code {_id: x, ...}}), or lists
+     * ({@code {_id: {$in: [...]}, ...}}, as a bulk update by ids sends); null when it does not, or when it is
+     * exactly {@code {_id: x}}, which the store already finds by its index.
+     */
+    static List<Object> pinnedIds(Document query) {
         Object id = query.get("_id");
-        return id instanceof Document ? null : id;
+        if (id == null) {
+            return null;
+        }
+        if (id instanceof Document condition) {
+            return condition.size() == 1 && condition.get("$in") instanceof Collection<?> in ? List.copyOf(in) : null;
+        }
+        return query.size() < 2 ? null : List.of(id);
     }
 }

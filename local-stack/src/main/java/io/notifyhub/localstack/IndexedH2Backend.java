@@ -77,11 +77,11 @@ final class IndexedH2Backend extends H2Backend {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document fieldSelector) {
-            Object id = IdLookup.pinnedId(query);
-            if (id == null) {
+            List<Object> ids = IdLookup.pinnedIds(query);
+            if (ids == null) {
                 return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
             }
-            List<Object> positions = getDocument(id) == null ? List.of() : List.of(id);
+            List<Object> positions = ids.stream().distinct().filter(id -> getDocument(id) != null).toList();
             return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
         }
     }

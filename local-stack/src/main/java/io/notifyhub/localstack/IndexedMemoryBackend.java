@@ -11,6 +11,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 
 /** The in-memory store, answering {@code hello} and finding a query's pinned {@code _id} by a map. */
@@ -58,13 +59,12 @@ final class IndexedMemoryBackend extends MemoryBackend {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document fieldSelector) {
-            Object id = IdLookup.pinnedId(query);
-            if (id == null) {
+            List<Object> ids = IdLookup.pinnedIds(query);
+            if (ids == null) {
                 return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
             }
-            Integer position = positionsById.get(id);
-            return matchDocuments(query, position == null ? List.of() : List.of(position), orderBy, skip, limit,
-                    batchSize, fieldSelector);
+            List<Integer> positions = ids.stream().map(positionsById::get).filter(Objects::nonNull).distinct().toList();
+            return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
         }
     }
 }

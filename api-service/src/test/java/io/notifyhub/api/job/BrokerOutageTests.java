@@ -32,6 +32,7 @@ class BrokerOutageTests {
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.mongodb.uri", TestInfrastructure::mongoUri);
         registry.add("spring.rabbitmq.addresses", () -> "127.0.0.1:" + closedPort());
+        registry.add("notifyhub.api.auth.bootstrap-keys", () -> ApiClient.BOOTSTRAP_KEYS);
     }
 
     @Test

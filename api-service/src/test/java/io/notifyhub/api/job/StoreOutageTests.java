@@ -47,6 +47,9 @@ class StoreOutageTests {
     void shouldAnswer503FastAndPublishNothingWhileTheStoreIsDown() {
         ApiClient api = new ApiClient(port);
         assertThat(api.postJson(JobApiTests.WELCOME_EMAIL).statusCode()).as("store up").isEqualTo(201);
+        // its message goes out just after the answer: wait for it, then empty the queue
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> admin.getQueueInfo(Topology.workQueue(Channel.EMAIL)).getMessageCount() == 1);
         admin.purgeQueue(Topology.workQueue(Channel.EMAIL), false);
 
         STORE.close();

@@ -72,7 +72,13 @@ public class JobPublisher {
         return confirmed;
     }
 
-    private Sent send(Outgoing outgoing) {
+    /**
+     * Sends one message without waiting for its confirm; {@link #awaitConfirm(Sent)} waits for it. Sending many
+     * and then waiting for all is how a batch takes one round trip instead of one per message.
+     *
+     * @throws PublishException when the broker cannot be reached
+     */
+    public Sent send(Outgoing outgoing) {
         JobMessage jobMessage = outgoing.message();
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
@@ -90,7 +96,12 @@ public class JobPublisher {
         return new Sent(outgoing, correlation);
     }
 
-    private void awaitConfirm(Sent sent) {
+    /**
+     * Waits for the confirm of a message sent with {@link #send(Outgoing)}.
+     *
+     * @throws PublishException when the broker nacks it, returns it as unroutable, or does not confirm in time
+     */
+    public void awaitConfirm(Sent sent) {
         String jobId = sent.outgoing().message().jobId();
         try {
             CorrelationData.Confirm confirm =
@@ -123,7 +134,8 @@ public class JobPublisher {
         }
     }
 
-    private record Sent(Outgoing outgoing, CorrelationData correlation) {
+    /** A message sent, its confirm still to come. */
+    public record Sent(Outgoing outgoing, CorrelationData correlation) {
     }
 
     /** The message is not known to be in a queue; the job must be published again later. */
