@@ -8,12 +8,17 @@ import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.time.Clock;
 import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /** Accepts a job: stored (majority), answered, and published with a confirm in a batch with other requests'. */
 @Service
 class JobService {
+
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final JobStore store;
     private final BatchingPublisher batching;
@@ -54,7 +59,10 @@ class JobService {
         }
         // answered once stored: the message goes out with other requests' in the next batch, and if it is not
         // confirmed the job stays unpublished and the reconciler publishes it
-        batching.publish(JobPublisher.Outgoing.toWork(job));
+        try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
+            batching.publish(JobPublisher.Outgoing.toWork(job));
+            log.debug("Job {} stored; its message is published with the next batch", job.idHex());
+        }
         return job;
     }
 }
