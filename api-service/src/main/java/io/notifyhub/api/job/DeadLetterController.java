@@ -17,7 +17,6 @@ import io.notifyhub.model.store.JobStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,7 +29,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Dead letters: the jobs that ended {@code failed}, listed like {@code GET /api/jobs} and re-queued one by one or
@@ -75,15 +73,7 @@ class DeadLetterController {
         JobQuery read = JobQueryReader.read(params);
         JobQuery query = new JobQuery(JobStatus.FAILED, read.type(), read.createdAfter(), read.createdBefore(),
                 read.recipient(), read.after(), read.limit());
-        List<Job> page = store.findPage(query, caller.scope());
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
-        if (page.size() == query.limit()) {
-            String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                    .replaceQueryParam("cursor", JobQuery.Cursor.of(page.getLast()).encode())
-                    .build().toUriString();
-            ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
-        }
-        return ok.body(page.stream().map(JobView::of).toList());
+        return Pages.of(store.findPage(query, caller.scope()), query.limit());
     }
 
     /**

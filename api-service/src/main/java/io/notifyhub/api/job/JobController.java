@@ -21,7 +21,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import org.bson.types.ObjectId;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -37,7 +36,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -213,14 +211,6 @@ class JobController {
     ResponseEntity<List<JobView>> list(@Parameter(hidden = true) Caller caller,
             @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params) {
         JobQuery query = JobQueryReader.read(params).forClient(caller.scope());
-        List<Job> page = store.findPage(query);
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
-        if (page.size() == query.limit()) {
-            String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                    .replaceQueryParam("cursor", JobQuery.Cursor.of(page.getLast()).encode())
-                    .build().toUriString();
-            ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
-        }
-        return ok.body(page.stream().map(JobView::of).toList());
+        return Pages.of(store.findPage(query), query.limit());
     }
 }

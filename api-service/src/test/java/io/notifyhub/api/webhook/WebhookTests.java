@@ -287,8 +287,14 @@ class WebhookTests extends ApiIntegrationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> ids.stream()
                 .allMatch(id -> store.find(id).orElseThrow().callback().deliveredAt() != null));
         Thread.sleep(300); // a POST made twice would show by now
-        assertThat(received("/hooks/race")).extracting(request -> request.getHeader("Notifyhub-Job-Id"))
-                .containsExactlyInAnyOrderElementsOf(ids);
+        List<String> posted = received("/hooks/race").stream().map(request -> request.getHeader("Notifyhub-Job-Id")).toList();
+        assertThat(posted).containsAll(ids);
+        // every POST is an attempt some replica held the lease for: two replicas never POST the same attempt. (A
+        // POST that timed out on a machine this busy is tried again, which the README calls at least once.)
+        for (String id : ids) {
+            assertThat(posted.stream().filter(id::equals).count()).as("POSTs of %s", id)
+                    .isEqualTo(store.find(id).orElseThrow().callback().attempts());
+        }
         replicas.forEach(WebhookDispatcher::close);
     }
 
