@@ -3,7 +3,6 @@ package io.notifyhub.api.job;
 import io.notifyhub.api.auth.Clients;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.messaging.JobPublisher;
-import io.notifyhub.model.messaging.JobPublisher.Outgoing;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.time.Clock;
@@ -81,9 +80,9 @@ class BatchService {
 
     /** @return whether every message of the chunk was confirmed */
     private boolean publish(List<Job> chunk) {
-        List<String> confirmed = publisher.publishAll(chunk.stream().map(Outgoing::toWork).toList());
+        List<ObjectId> confirmed = publisher.publishJobs(chunk);
         try {
-            store.markPublished(confirmed.stream().map(ObjectId::new).toList(), clock.instant());
+            store.markPublished(confirmed, clock.instant());
         } catch (DataAccessException e) {
             log.warn("{} job(s) are published but could not be marked so: {}", confirmed.size(), e.getMessage());
         }

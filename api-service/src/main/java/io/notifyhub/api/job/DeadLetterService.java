@@ -1,13 +1,10 @@
 package io.notifyhub.api.job;
 
-import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.messaging.JobPublisher;
-import io.notifyhub.model.messaging.JobPublisher.Outgoing;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobQuery;
 import io.notifyhub.model.store.JobStore;
-import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -73,13 +70,9 @@ class DeadLetterService {
     }
 
     private void publish(List<Job> jobs) {
-        List<Outgoing> messages = jobs.stream()
-                .map(job -> new Outgoing(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
-                        JobMessage.of(job.idHex())))
-                .toList();
         try {
-            List<String> confirmed = publisher.publishAll(messages);
-            store.markPublished(confirmed.stream().map(ObjectId::new).toList(), clock.instant());
+            // to the queue of the job's priority, as the API publishes it the first time
+            store.markPublished(publisher.publishJobs(jobs), clock.instant());
         } catch (RuntimeException e) {
             log.warn("{} re-queued job(s) not published yet, left to the reconciler: {}", jobs.size(), e.getMessage());
         }

@@ -1,7 +1,6 @@
 package io.notifyhub.api.schedule;
 
 import io.notifyhub.model.messaging.JobPublisher;
-import io.notifyhub.model.messaging.JobPublisher.Outgoing;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
@@ -91,11 +90,8 @@ public class Scheduler {
     }
 
     private int publish(List<Job> jobs) {
-        if (jobs.isEmpty()) {
-            return 0;
-        }
-        List<String> confirmed = publisher.publishAll(jobs.stream().map(Outgoing::toWork).toList());
-        store.markPublished(confirmed.stream().map(ObjectId::new).toList(), clock.instant());
+        List<ObjectId> confirmed = publisher.publishJobs(jobs);
+        store.markPublished(confirmed, clock.instant());
         return confirmed.size();
     }
 }

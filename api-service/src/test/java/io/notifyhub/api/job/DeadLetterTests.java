@@ -1,6 +1,7 @@
 package io.notifyhub.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import io.notifyhub.api.support.ApiClient;
@@ -167,6 +168,21 @@ class DeadLetterTests extends ApiIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].field")).contains(field);
         assertThat(store.find(failed).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void shouldRetryAHighPriorityJobToItsHighQueue() {
+        String id = fail(JsonPath.read(postJson("""
+                {"type":"sms","priority":"high","payload":{"phone":"+14155550123","message":"code"}}""").body(), "$._id"));
+        purgeWorkQueues();
+        rabbitAdmin.purgeQueue(io.notifyhub.model.topology.Topology.workQueue(Channel.SMS,
+                io.notifyhub.model.Priority.HIGH), false);
+
+        assertThat(post("/api/jobs/" + id + "/retry", null, "").statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> rabbitAdmin.getQueueInfo(io.notifyhub.model.topology.Topology
+                .workQueue(Channel.SMS, io.notifyhub.model.Priority.HIGH)).getMessageCount() == 1);
+        assertThat(queued(Channel.SMS)).as("not the normal queue").isZero();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -70,6 +71,19 @@ public class JobPublisher {
             }
         }
         return confirmed;
+    }
+
+    /**
+     * Publishes the work messages of these jobs (each to its channel's and priority's queue), then waits for
+     * all their confirms.
+     *
+     * @return the ids of the jobs whose messages were confirmed, to be marked published
+     */
+    public List<ObjectId> publishJobs(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        return publishAll(jobs.stream().map(Outgoing::toWork).toList()).stream().map(ObjectId::new).toList();
     }
 
     /**
