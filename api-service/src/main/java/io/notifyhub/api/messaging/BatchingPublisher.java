@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public class BatchingPublisher implements SmartLifecycle {
     private final BlockingQueue<Pending> queue;
     private final ContextSnapshotFactory snapshots = ContextSnapshotFactory.builder().build();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean running;
 
     private final CircuitBreaker broker;
@@ -73,10 +75,17 @@ public class BatchingPublisher implements SmartLifecycle {
      */
     public CompletableFuture<Boolean> publish(JobPublisher.Outgoing outgoing) {
         Pending pending = new Pending(outgoing, snapshots.captureAll(), new CompletableFuture<>());
+        waiting.incrementAndGet();
+        pending.confirmed().whenComplete((published, failure) -> waiting.decrementAndGet());
         if (!running || !queue.offer(pending)) {
             pending.confirmed().complete(false);
         }
         return pending.confirmed();
+    }
+
+    /** Messages queued or in a batch whose confirms are still to come. */
+    public int waiting() {
+        return waiting.get();
     }
 
     private void run() {

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.config.MessagingProperties;
 import io.notifyhub.model.messaging.JobPublisher;
@@ -47,7 +48,11 @@ class PublisherConfiguration {
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .recordExceptions(JobPublisher.PublishException.class)
                 .build());
-        return new BatchingPublisher(publisher, store, clock, broker, properties.senders(), properties.maxBatch(),
-                properties.capacity());
+        BatchingPublisher batching = new BatchingPublisher(publisher, store, clock, broker, properties.senders(),
+                properties.maxBatch(), properties.capacity());
+        Gauge.builder("notifyhub.api.publisher.waiting", batching, BatchingPublisher::waiting)
+                .description("job messages queued or sent and waiting for the broker's confirm")
+                .register(meters);
+        return batching;
     }
 }

@@ -37,13 +37,19 @@ class DeadLetterTests extends ApiIntegrationTest {
     JobStore store;
 
     private String email(String recipient) {
-        return JsonPath.read(postJson("""
-                {"type":"email","payload":{"recipient":"%s","subject":"s","body":"b"}}""".formatted(recipient)).body(), "$._id");
+        return published(JsonPath.read(postJson("""
+                {"type":"email","payload":{"recipient":"%s","subject":"s","body":"b"}}""".formatted(recipient)).body(), "$._id"));
     }
 
     private String sms() {
-        return JsonPath.read(postJson("""
-                {"type":"sms","payload":{"phone":"+14155550123","message":"m"}}""").body(), "$._id");
+        return published(JsonPath.read(postJson("""
+                {"type":"sms","payload":{"phone":"+14155550123","message":"m"}}""").body(), "$._id"));
+    }
+
+    /** The API publishes just after its answer: wait for that, so a purge afterwards leaves no message behind. */
+    private String published(String id) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.find(id).orElseThrow().publishedAt() != null);
+        return id;
     }
 
     private String fail(String id) {
@@ -172,8 +178,8 @@ class DeadLetterTests extends ApiIntegrationTest {
 
     @Test
     void shouldRetryAHighPriorityJobToItsHighQueue() {
-        String id = fail(JsonPath.read(postJson("""
-                {"type":"sms","priority":"high","payload":{"phone":"+14155550123","message":"code"}}""").body(), "$._id"));
+        String id = fail(published(JsonPath.read(postJson("""
+                {"type":"sms","priority":"high","payload":{"phone":"+14155550123","message":"code"}}""").body(), "$._id")));
         purgeWorkQueues();
         rabbitAdmin.purgeQueue(io.notifyhub.model.topology.Topology.workQueue(Channel.SMS,
                 io.notifyhub.model.Priority.HIGH), false);

@@ -38,10 +38,11 @@ public class JobApiTests extends ApiIntegrationTest {
         assertThat(Instant.parse(JsonPath.read(response.body(), "$.createdAt"))).isBeforeOrEqualTo(Instant.now());
         assertThat(JsonPath.<String>read(response.body(), "$.updatedAt")).isNotBlank();
 
-        Job stored = mongo.findById(new ObjectId(id), Job.class);
-        assertThat(stored).isNotNull();
-        assertThat(stored.publishedAt()).as("confirmed by the broker").isNotNull();
+        assertThat(mongo.findById(new ObjectId(id), Job.class)).as("stored before the answer").isNotNull();
+        // published just after the answer, with the next batch
         await().atMost(Duration.ofSeconds(5)).until(() -> queued(Channel.EMAIL) == 1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                mongo.findById(new ObjectId(id), Job.class).publishedAt()).as("confirmed by the broker").isNotNull());
     }
 
     @ParameterizedTest(name = "{0}")

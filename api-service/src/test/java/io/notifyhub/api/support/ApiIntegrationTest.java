@@ -1,5 +1,6 @@
 package io.notifyhub.api.support;
 
+import io.notifyhub.api.messaging.BatchingPublisher;
 import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.Priority;
@@ -40,8 +41,13 @@ public abstract class ApiIntegrationTest {
         registry.add("notifyhub.api.auth.bootstrap-keys", () -> ApiClient.BOOTSTRAP_KEYS);
     }
 
+    @Autowired
+    protected BatchingPublisher batching;
+
     @BeforeEach
     void emptyQueuesAndStore() {
+        // the messages of an earlier test's jobs go out just after its answers: let them, before emptying queues
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> batching.waiting() == 0);
         for (Channel channel : Channel.values()) {
             for (Priority priority : Priority.values()) {
                 rabbitAdmin.purgeQueue(Topology.workQueue(channel, priority), false);
