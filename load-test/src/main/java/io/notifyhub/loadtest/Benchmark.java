@@ -5,7 +5,6 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.notifyhub.e2e.support.LocalSystem;
 import io.notifyhub.e2e.support.ServiceProcess;
-import io.notifyhub.e2e.support.ServiceProcess;
 import io.notifyhub.localstack.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +37,7 @@ public final class Benchmark {
         env.put("NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", settings.latencyMs() + "ms");
         env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_CONCURRENCY", String.valueOf(settings.concurrency()));
         env.put("SPRING_RABBITMQ_LISTENER_SIMPLE_PREFETCH", String.valueOf(settings.prefetch()));
+        env.put("NOTIFYHUB_WORKER_MAX_IN_FLIGHT", String.valueOf(settings.inFlight()));
         env.put("LOG_FORMAT", "");
         env.put("NOTIFYHUB_API_RATE_LIMIT_ENABLED", "false"); // the benchmark measures the system, not the limit
         // full JIT (the tests' services run C1 only, to start fast), the heap as set, and maybe a JFR recording each
@@ -65,6 +65,7 @@ public final class Benchmark {
                     jobs.countDocuments(new Document("status", "sent")) - sentBefore}), 0, 1, TimeUnit.SECONDS);
             OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            Instant loadEnded = Instant.now();
             Map<String, ProcessStats> afterLoad = stats(system);
             boolean drained = awaitSent(jobs, jobs.countDocuments(), 300);
             sampler.shutdown();
@@ -72,13 +73,18 @@ public final class Benchmark {
 
             Histogram endToEnd = new Histogram(3);
             Instant lastSent = started;
+            long sentAfterLoad = 0;
             for (Document job : jobs.find(new Document("createdAt", new Document("$gte", Date.from(started)))
                     .append("status", "sent")).projection(new Document("createdAt", 1).append("updatedAt", 1))) {
                 Instant created = job.getDate("createdAt").toInstant();
                 Instant sent = job.getDate("updatedAt").toInstant();
                 endToEnd.recordValue(Math.max(1, sent.toEpochMilli() - created.toEpochMilli()));
                 lastSent = sent.isAfter(lastSent) ? sent : lastSent;
+                sentAfterLoad += sent.isAfter(loadEnded) ? 1 : 0;
             }
+            // what the workers do once the API's inserts no longer share the store with them (over 2 s of it)
+            double drainSeconds = (lastSent.toEpochMilli() - loadEnded.toEpochMilli()) / 1000.0;
+            Double drainPerSecond = drainSeconds >= 2 ? sentAfterLoad / drainSeconds : null;
             double sentSeconds = Math.max(0.001, (lastSent.toEpochMilli() - started.toEpochMilli()) / 1000.0);
 
             PerfTestCeiling.Ceiling ceiling = settings.perfTestSeconds() <= 0 ? null : PerfTestCeiling.measure(
@@ -95,7 +101,7 @@ public final class Benchmark {
                 system.terminate(Duration.ofSeconds(60)); // a JVM writes its recording when it exits normally
             }
             return new Results(settings, started, load.accepted(), load.failed(), endToEnd.getTotalCount() / sentSeconds,
-                    drained, load.latencyMicros(), load.perSecondMicros(), endToEnd, sentOverTime, usage, ceiling,
+                    drainPerSecond, drained, load.latencyMicros(), load.perSecondMicros(), endToEnd, sentOverTime, usage, ceiling,
                     machine());
         }
     }

@@ -30,6 +30,7 @@ public final class Report {
         f.put("accepted", r.accepted());
         f.put("refusedOrFailedRequests", r.refused());
         f.put("endToEndSentPerSecond", round(r.sentPerSecond()));
+        f.put("afterSubmissionsSentPerSecond", r.drainPerSecond() == null ? null : round(r.drainPerSecond()));
         f.put("backlogDrained", r.drained());
         f.put("apiLatencyMs", percentiles(r.apiMicros(), 1000.0));
         f.put("endToEndLatencyMs", percentiles(r.endToEndMillis(), 1.0));
@@ -65,6 +66,10 @@ public final class Report {
         row(md, "accepted (201), jobs", r.accepted() + (r.refused() > 0 ? " (" + r.refused() + " refused or failed)" : ""));
         row(md, "end to end, accepted to sent", "%.0f notifications/s%s".formatted(r.sentPerSecond(),
                 r.drained() ? "" : " (backlog not drained within 5 min)"));
+        if (r.drainPerSecond() != null) {
+            row(md, "after submissions stopped, until the backlog was sent", "%.0f notifications/s".formatted(
+                    r.drainPerSecond()));
+        }
         row(md, r.settings().batch() > 1 ? "API latency per batch p50 / p99 / max" : "API latency p50 / p99 / max",
                 latency(r.apiMicros(), 1000.0));
         row(md, "end-to-end latency p50 / p99 / max", latency(r.endToEndMillis(), 1.0));

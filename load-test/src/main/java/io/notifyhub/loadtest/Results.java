@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** What a run measured; {@link Report} writes it out. */
+/**
+ * What a run measured; {@link Report} writes it out. {@code drainPerSecond}: jobs sent per second after the
+ * submissions stopped, until the backlog was gone (null when that took under 2 s).
+ */
 public record Results(
         Settings settings,
         Instant started,
         long accepted,
         long refused,
         double sentPerSecond,
+        Double drainPerSecond,
         boolean drained,
         Histogram apiMicros,
         Histogram[] apiMicrosPerSecond,

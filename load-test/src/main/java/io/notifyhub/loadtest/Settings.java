@@ -6,13 +6,14 @@ import java.util.Map;
 /**
  * One benchmark run, from {@code key=value} words: {@code rate} (submissions per second, open loop),
  * {@code seconds} (measured), {@code warmup} (seconds before), {@code latency} (simulated provider, ms),
- * {@code workers}, {@code concurrency} and {@code prefetch} (per worker), {@code perftest} (seconds of
+ * {@code workers}, {@code concurrency}, {@code prefetch} and {@code inflight} (per worker: consumers,
+ * unacked messages per consumer and queue, deliveries running at once), {@code perftest} (seconds of
  * PerfTest; 0 skips it), {@code heap} (MB per service process), {@code profile} (1: a JFR recording of every
  * service process, in the output folder), {@code batch} (jobs per request: 1 posts single jobs, more posts
  * batches of that many, and {@code rate} counts requests).
  */
 public record Settings(int rate, int seconds, int warmup, int latencyMs, int workers, int concurrency, int prefetch,
-        int perfTestSeconds, int heapMb, boolean profile, int batch) {
+        int inFlight, int perfTestSeconds, int heapMb, boolean profile, int batch) {
 
     public static Settings parse(String words) {
         Map<String, String> given = new HashMap<>();
@@ -26,8 +27,8 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
             }
         }
         Settings settings = new Settings(get(given, "rate", 500), get(given, "seconds", 30), get(given, "warmup", 5),
-                get(given, "latency", 0), get(given, "workers", 2), get(given, "concurrency", 16),
-                get(given, "prefetch", 50), get(given, "perftest", 20), get(given, "heap", 512),
+                get(given, "latency", 0), get(given, "workers", 2), get(given, "concurrency", 2),
+                get(given, "prefetch", 150), get(given, "inflight", 256), get(given, "perftest", 20), get(given, "heap", 512),
                 get(given, "profile", 0) == 1, get(given, "batch", 1));
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown settings " + given.keySet());
@@ -41,8 +42,8 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
     }
 
     public String describe() {
-        return "rate=%d/s batch=%d seconds=%d warmup=%d latency=%dms workers=%d concurrency=%d prefetch=%d perftest=%ds heap=%dMB%s"
-                .formatted(rate, batch, seconds, warmup, latencyMs, workers, concurrency, prefetch, perfTestSeconds,
-                        heapMb, profile ? " profile" : "");
+        return ("rate=%d/s batch=%d seconds=%d warmup=%d latency=%dms workers=%d concurrency=%d prefetch=%d"
+                + " inflight=%d perftest=%ds heap=%dMB%s").formatted(rate, batch, seconds, warmup, latencyMs, workers,
+                        concurrency, prefetch, inFlight, perfTestSeconds, heapMb, profile ? " profile" : "");
     }
 }

@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    unfinished then goes back to the queue
  * @param priorityConcurrency consumers of the {@code high} priority queues, apart from those of the normal ones,
  *                    so a normal backlog never delays a high job
+ * @param maxInFlight  deliveries (claim, provider call, outcome) one worker runs at once, each on a virtual
+ *                    thread; with a provider latency L, one worker sends at most {@code maxInFlight / L} a second
+ * @param priorityMaxInFlight the same for the {@code high} queues, in slots of their own
  */
 @ConfigurationProperties("notifyhub.worker")
 public record WorkerProperties(
@@ -31,7 +34,9 @@ public record WorkerProperties(
         Map<Channel, List<String>> providers,
         @DefaultValue("1s") Duration storeRetry,
         @DefaultValue("20s") Duration shutdownTimeout,
-        @DefaultValue("4") int priorityConcurrency) {
+        @DefaultValue("4") int priorityConcurrency,
+        @DefaultValue("256") int maxInFlight,
+        @DefaultValue("32") int priorityMaxInFlight) {
 
     public static final String DEFAULT_PROVIDER = "simulated";
 
@@ -44,6 +49,10 @@ public record WorkerProperties(
         }
         if (priorityConcurrency < 1) {
             throw new IllegalArgumentException("notifyhub.worker.priority-concurrency must be at least 1");
+        }
+        if (maxInFlight < 1 || priorityMaxInFlight < 1) {
+            throw new IllegalArgumentException(
+                    "notifyhub.worker.max-in-flight and priority-max-in-flight must be at least 1");
         }
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         providers.forEach((channel, chain) -> {

@@ -1,18 +1,37 @@
 package io.notifyhub.worker.delivery;
 
 import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.topology.Topology;
+import io.notifyhub.worker.config.WorkerProperties;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 
-/** Thin: a message in, the delivery service decides, the message is acked, rejected or requeued. */
+/**
+ * Thin: a message in, handed to a virtual thread where the delivery service decides, and the message is acked,
+ * rejected or requeued when that delivery ends. The listener threads only hand messages over, so one worker
+ * holds as many sends in flight as {@code notifyhub.worker.max-in-flight} allows, not one per consumer.
+ *
+ * <p>When the application closes (SIGTERM), before the listener containers stop and close their channels, no
+ * new delivery starts and those in flight get {@code shutdown-timeout} to finish and settle their messages;
+ * messages not started stay unsettled and return to the queue when the channels close.
+ */
 @Component
-class DeliveryListener {
+class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryListener.class);
 
     /** Work queue name to its channel: the chain is asked before the job is read. */
     private static final Map<String, io.notifyhub.model.Channel> CHANNELS = Arrays.stream(
@@ -20,27 +39,51 @@ class DeliveryListener {
             .collect(Collectors.toMap(Topology::workQueue, c -> c));
 
     private final DeliveryService deliveries;
+    private final Duration shutdownTimeout;
+    private final InFlightDeliveries normal;
+    private final InFlightDeliveries priority;
 
-    DeliveryListener(DeliveryService deliveries) {
+    DeliveryListener(DeliveryService deliveries, WorkerProperties properties, MeterRegistry registry) {
         this.deliveries = deliveries;
+        this.shutdownTimeout = properties.shutdownTimeout();
+        this.normal = new InFlightDeliveries("delivery", properties.maxInFlight());
+        this.priority = new InFlightDeliveries("priority-delivery", properties.priorityMaxInFlight());
+        for (var inFlight : Map.of("normal", normal, "high", priority).entrySet()) {
+            Gauge.builder("notifyhub.worker.deliveries.in.flight", inFlight.getValue(), InFlightDeliveries::running)
+                    .description("Deliveries running now (claim, provider call, outcome)")
+                    .tag("priority", inFlight.getKey()).register(registry);
+            Gauge.builder("notifyhub.worker.deliveries.in.flight.limit", inFlight.getValue(),
+                    InFlightDeliveries::limit).description("The most deliveries that run at once")
+                    .tag("priority", inFlight.getKey()).register(registry);
+        }
     }
 
     @RabbitListener(id = "deliveries", queues = "#{@workQueues}", ackMode = "MANUAL")
-    void onMessage(Message message, Channel channel) throws IOException {
-        handle(message, channel);
+    void onMessage(Message message, Channel channel) throws InterruptedException {
+        start(normal, message, channel);
     }
 
     /**
-     * The high-priority queues, in a container of their own: its consumers never hold normal messages, so a
-     * high job waits only for other high jobs, never behind a normal backlog (prefetched or queued).
+     * The high-priority queues, in a container of their own and with slots of their own: a high job waits only
+     * for other high jobs, never behind a normal backlog (queued, prefetched or in flight).
      */
     @RabbitListener(id = "priority-deliveries", queues = "#{@priorityQueues}", ackMode = "MANUAL",
             concurrency = "#{@priorityConcurrency}")
-    void onPriorityMessage(Message message, Channel channel) throws IOException {
-        handle(message, channel);
+    void onPriorityMessage(Message message, Channel channel) throws InterruptedException {
+        start(priority, message, channel);
     }
 
-    private void handle(Message message, Channel channel) throws IOException {
+    private void start(InFlightDeliveries inFlight, Message message, Channel channel) throws InterruptedException {
+        // settled on the consumer's own channel: once that closes, a late ack fails instead of being sent on a
+        // fresh channel that never saw the delivery (which the broker would close with "unknown delivery tag")
+        Channel consumer = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
+        if (!inFlight.start(() -> handle(message, consumer))) {
+            log.debug("Shutting down: message {} left for the broker to deliver again",
+                    message.getMessageProperties().getDeliveryTag());
+        }
+    }
+
+    private void handle(Message message, Channel channel) {
         long tag = message.getMessageProperties().getDeliveryTag();
         Disposition disposition;
         try {
@@ -49,11 +92,35 @@ class DeliveryListener {
                     CHANNELS.get(message.getMessageProperties().getConsumerQueue()));
         } catch (StoreRetry.StoreUnavailableException e) {
             disposition = Disposition.REQUEUE;
+        } catch (RuntimeException | Error e) {
+            // what the container did for a throwing listener: the message goes back and counts a delivery
+            log.error("Delivery of message {} failed; requeueing it", tag, e);
+            disposition = Disposition.REQUEUE;
         }
-        switch (disposition) {
-            case ACK -> channel.basicAck(tag, false);
-            case DEAD_LETTER -> channel.basicReject(tag, false);
-            case REQUEUE -> channel.basicNack(tag, false, true);
+        try {
+            switch (disposition) {
+                case ACK -> channel.basicAck(tag, false);
+                case DEAD_LETTER -> channel.basicReject(tag, false);
+                case REQUEUE -> channel.basicReject(tag, true);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the channel closed under the delivery (broker restart, connection loss): the broker has returned
+            // the message already and delivers it again; the job's store record decides what happens then
+            log.warn("Could not settle message {} ({}): {}", tag, disposition, e.toString());
+        }
+    }
+
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        try {
+            normal.close();
+            priority.close();
+            long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+            boolean finished = normal.awaitEnd(deadline) & priority.awaitEnd(deadline);
+            log.info(finished ? "Deliveries in flight finished" : "Deliveries still running after {}; their "
+                    + "messages return to the queue", shutdownTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

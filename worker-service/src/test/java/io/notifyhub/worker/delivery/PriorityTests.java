@@ -27,10 +27,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A high job overtakes a backlog of normal ones: 10,000 normal emails wait behind a slowed simulated provider
- * (300 ms a send: the 8 normal consumers would need six minutes for them), then one high email must be sent
- * within 2 s. Were the high queue consumed by the normal consumers, it would wait behind the 10 messages each
- * of them holds prefetched, about 3 s (tried: 3.3 s). The context is closed afterwards, so its listeners stop
- * taking from the shared queues.
+ * (300 ms a send, 8 normal deliveries at once: they would need six minutes), then one high email must be sent
+ * within 2 s. Were the high queue consumed by the normal consumers, or its deliveries run in the normal slots,
+ * it would wait behind the messages prefetched or in flight before it. The context is closed afterwards, so its
+ * listeners stop taking from the shared queues.
  */
 @DirtiesContext
 class PriorityTests extends WorkerIntegrationTest {
@@ -44,6 +44,7 @@ class PriorityTests extends WorkerIntegrationTest {
     static void slowSimulatedProvider(DynamicPropertyRegistry registry) {
         registry.add("notifyhub.worker.providers.email", () -> "simulated");
         registry.add("notifyhub.providers.simulated.latency", () -> "300ms");
+        registry.add("notifyhub.worker.max-in-flight", () -> "8");
     }
 
     @Autowired
