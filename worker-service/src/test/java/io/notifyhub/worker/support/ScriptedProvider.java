@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A provider whose outcomes a test scripts per job id (sent when nothing is scripted), and which records
@@ -29,6 +30,8 @@ public class ScriptedProvider implements NotificationProvider {
     private volatile DeliveryResult always;
     private volatile Error crash;
     private volatile Duration latency = Duration.ZERO;
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
 
     public ScriptedProvider() {
         this(NAME);
@@ -52,6 +55,15 @@ public class ScriptedProvider implements NotificationProvider {
     @Override
     public DeliveryResult send(DeliveryRequest request) {
         calls.computeIfAbsent(request.jobId(), id -> new ArrayList<>()).add(Instant.now());
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+            return answer(request);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private DeliveryResult answer(DeliveryRequest request) {
         if (!latency.isZero()) {
             try {
                 Thread.sleep(latency.toMillis());
@@ -87,6 +99,11 @@ public class ScriptedProvider implements NotificationProvider {
         this.latency = latency;
     }
 
+    /** The most calls that were running at the same time since the last {@link #reset}. */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
+    }
+
     public List<Instant> calls(String jobId) {
         return List.copyOf(calls.getOrDefault(jobId, List.of()));
     }
@@ -97,5 +114,6 @@ public class ScriptedProvider implements NotificationProvider {
         always = null;
         crash = null;
         latency = Duration.ZERO;
+        mostAtOnce.set(0);
     }
 }
