@@ -55,19 +55,23 @@ public final class Benchmark {
             awaitSent(jobs, jobs.countDocuments(), 120);
 
             Instant started = Instant.now();
-            long sentBefore = jobs.countDocuments(new Document("status", "sent"));
+            WorkerCounters counters = new WorkerCounters(system.workerPorts());
+            long jobsBefore = jobs.estimatedDocumentCount();
+            long finishedBefore = counters.finished();
+            long sentBefore = counters.count("sent");
             Map<String, ProcessStats> before = stats(system);
             List<long[]> sentOverTime = new ArrayList<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             long t0 = System.nanoTime();
             sampler.scheduleAtFixedRate(() -> sentOverTime.add(new long[] {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                    jobs.countDocuments(new Document("status", "sent")) - sentBefore}), 0, 1, TimeUnit.SECONDS);
+                    counters.count("sent") - sentBefore}), 0, 1, TimeUnit.SECONDS);
             OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             Instant loadEnded = Instant.now();
             Map<String, ProcessStats> afterLoad = stats(system);
-            boolean drained = awaitSent(jobs, jobs.countDocuments(), 300);
+            long submitted = jobs.estimatedDocumentCount() - jobsBefore;
+            boolean drained = awaitFinished(counters, finishedBefore + submitted, 300);
             sampler.shutdown();
             sampler.awaitTermination(5, TimeUnit.SECONDS);
 
@@ -116,6 +120,18 @@ public final class Benchmark {
         processes.addAll(system.workers());
         processes.forEach(p -> stats.put(p.name(), ProcessStats.of(p.pid())));
         return stats;
+    }
+
+    /** Waits until the workers have finished {@code total} jobs; false if that took longer than the bound. */
+    private static boolean awaitFinished(WorkerCounters counters, long total, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (counters.finished() >= total) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        return false;
     }
 
     /** Waits until every job is sent or failed; false if that took longer than the bound. */

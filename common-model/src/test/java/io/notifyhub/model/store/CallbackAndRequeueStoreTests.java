@@ -50,13 +50,16 @@ class CallbackAndRequeueStoreTests {
     private Job failed(String callbackUrl) {
         Job claimed = store.claim(insert(callbackUrl).id(), "w", NOW, LEASE).orElseThrow();
         Attempt attempt = new Attempt(1, NOW, NOW, "w", "simulated", Attempt.FAILED, "refused");
-        return store.recordFailed(claimed, attempt, NOW).orElseThrow();
+        assertThat(store.recordFailed(claimed, attempt, NOW)).isTrue();
+        return store.find(claimed.idHex()).orElseThrow();
     }
 
     @Test
     void shouldMakeTheWebhookDueInTheWriteThatMakesTheJobFinal() {
-        Job sent = store.recordSent(store.claim(insert(HOOK).id(), "w", NOW, LEASE).orElseThrow(),
-                new Attempt(1, NOW, NOW, "w", "simulated", Attempt.SENT, null), "m-1", NOW.plusSeconds(1)).orElseThrow();
+        Job claimed = store.claim(insert(HOOK).id(), "w", NOW, LEASE).orElseThrow();
+        assertThat(store.recordSent(claimed, new Attempt(1, NOW, NOW, "w", "simulated", Attempt.SENT, null), "m-1",
+                NOW.plusSeconds(1))).isTrue();
+        Job sent = store.find(claimed.idHex()).orElseThrow();
         Job cancelled = store.cancel(insert(HOOK).id(), NOW.plusSeconds(2)).orElseThrow();
         Job failed = failed(HOOK);
 

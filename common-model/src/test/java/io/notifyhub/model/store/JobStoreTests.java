@@ -114,10 +114,11 @@ class JobStoreTests {
         Job second = store.claim(job.id(), "second", NOW.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
         Attempt late = new Attempt(1, NOW, NOW.plusSeconds(200), "first", "p", Attempt.SENT, null);
 
-        assertThat(store.recordSent(first, late, "m-1", NOW.plusSeconds(200))).as("stale claim").isEmpty();
+        assertThat(store.recordSent(first, late, "m-1", NOW.plusSeconds(200))).as("stale claim").isFalse();
         assertThat(second.attempts()).isEqualTo(2);
         Attempt attempt = new Attempt(2, second.claimedAt(), NOW.plusSeconds(201), "second", "p", Attempt.SENT, null);
-        Job sent = store.recordSent(second, attempt, "m-2", NOW.plusSeconds(201)).orElseThrow();
+        assertThat(store.recordSent(second, attempt, "m-2", NOW.plusSeconds(201))).isTrue();
+        Job sent = store.find(job.idHex()).orElseThrow();
         assertThat(sent.status()).isEqualTo(JobStatus.SENT);
         assertThat(sent.providerMessageId()).isEqualTo("m-2");
         assertThat(sent.history()).containsExactly(attempt);
@@ -140,8 +141,8 @@ class JobStoreTests {
         store.markPublished(job.id(), NOW);
         Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
 
-        Job retry = store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.RETRY, "429"), NOW)
-                .orElseThrow();
+        assertThat(store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.RETRY, "429"), NOW)).isTrue();
+        Job retry = store.find(job.idHex()).orElseThrow();
 
         assertThat(retry.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(retry.attempts()).isEqualTo(1);

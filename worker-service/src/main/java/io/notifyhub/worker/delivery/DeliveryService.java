@@ -254,8 +254,8 @@ class DeliveryService {
 
     private Disposition retryLater(Job job, Attempt attempt, Duration retryAfter) {
         Instant now = attempt.endedAt();
-        if (recorded(storeRetry.call("record a retry of job " + job.idHex(),
-                () -> store.recordRetry(job, attempt, now)), job).isEmpty()) {
+        if (!recorded(storeRetry.call("record a retry of job " + job.idHex(),
+                () -> store.recordRetry(job, attempt, now)), job)) {
             return Disposition.ACK;
         }
         Duration delay = topology.delayBefore(job.attempts() + 1);
@@ -292,8 +292,8 @@ class DeliveryService {
     }
 
     /** A write that matched nothing means the lease expired and another worker claimed the job. */
-    private static Optional<Job> recorded(Optional<Job> written, Job job) {
-        if (written.isEmpty()) {
+    private static boolean recorded(boolean written, Job job) {
+        if (!written) {
             log.warn("Lost the claim on job {} (attempt {}) before recording its outcome", job.idHex(), job.attempts());
         }
         return written;
