@@ -1,5 +1,8 @@
 package io.notifyhub.worker.provider;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.notifyhub.model.Channel;
@@ -11,13 +14,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
  * The provider chain of each channel, from the ordered names in {@code notifyhub.worker.providers.<channel>}
  * (default {@code simulated}). Each provider has one circuit breaker, named after it, shared by every chain
- * it is in.
+ * it is in, and likewise its bulkhead when {@code notifyhub.worker.resilience.concurrent-calls} caps it.
  */
 @Component
 public class ProviderRegistry {
@@ -25,11 +29,13 @@ public class ProviderRegistry {
     private final Map<Channel, ProviderChain> byChannel = new EnumMap<>(Channel.class);
 
     public ProviderRegistry(List<NotificationProvider> providers, WorkerProperties properties,
-            CircuitBreakerRegistry breakers, ResilienceProperties resilience, SharedRateLimiter limiter) {
+            CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, ResilienceProperties resilience,
+            SharedRateLimiter limiter) {
         for (Channel channel : Channel.values()) {
             List<String> names = properties.providers().getOrDefault(channel, List.of(WorkerProperties.DEFAULT_PROVIDER));
             List<NotificationProvider> chain = new ArrayList<>();
             List<CircuitBreaker> chainBreakers = new ArrayList<>();
+            List<Optional<Bulkhead>> chainBulkheads = new ArrayList<>();
             for (String name : names) {
                 NotificationProvider provider = providers.stream()
                         .filter(p -> p.name().equals(name) && p.channels().contains(channel))
@@ -41,8 +47,12 @@ public class ProviderRegistry {
                                 + "fcm a service account)"));
                 chain.add(provider);
                 chainBreakers.add(breakers.circuitBreaker(name));
+                chainBulkheads.add(Optional.ofNullable(resilience.concurrentCalls().get(name))
+                        .map(calls -> bulkheads.bulkhead(name, BulkheadConfig.custom().maxConcurrentCalls(calls)
+                                .maxWaitDuration(resilience.concurrentCallWait()).build())));
             }
-            byChannel.put(channel, new ProviderChain(channel, chain, chainBreakers, resilience, limiter));
+            byChannel.put(channel, new ProviderChain(channel, chain, chainBreakers, chainBulkheads, resilience,
+                    limiter));
         }
     }
 

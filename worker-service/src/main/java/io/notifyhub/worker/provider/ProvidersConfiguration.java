@@ -1,7 +1,9 @@
 package io.notifyhub.worker.provider;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.worker.provider.chain.ResilienceProperties;
@@ -45,6 +47,14 @@ class ProvidersConfiguration {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        return registry;
+    }
+
+    /** Caps on calls at once per provider, where configured; exported as {@code resilience4j.bulkhead.*}. */
+    @Bean
+    BulkheadRegistry bulkheadRegistry(MeterRegistry meters) {
+        BulkheadRegistry registry = BulkheadRegistry.ofDefaults();
+        TaggedBulkheadMetrics.ofBulkheadRegistry(registry).bindTo(meters);
         return registry;
     }
 

@@ -1,5 +1,7 @@
 package io.notifyhub.worker.provider.chain;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.notifyhub.model.Channel;
 import io.notifyhub.worker.provider.DeliveryRequest;
@@ -8,11 +10,13 @@ import io.notifyhub.worker.provider.NotificationProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A channel's providers in configured order, each behind its own circuit breaker and optional rate limit.
+ * A channel's providers in configured order, each behind its own circuit breaker, optional rate limit and
+ * optional cap on calls at once (a bulkhead).
  * A job goes to the first provider whose breaker lets calls through and which has a permit; when that one
  * fails in a retryable way, the same attempt moves on to the next. A permanent failure stops the chain: the
  * recipient or the content is at fault, and another provider would refuse it too.
@@ -22,15 +26,24 @@ public class ProviderChain {
     private final Channel channel;
     private final List<NotificationProvider> providers;
     private final List<CircuitBreaker> breakers;
+    private final List<Optional<Bulkhead>> bulkheads;
     private final Map<String, ResilienceProperties.Limit> providerLimits;
     private final ResilienceProperties.SenderLimit senderLimit;
     private final SharedRateLimiter limiter;
 
     public ProviderChain(Channel channel, List<NotificationProvider> providers, List<CircuitBreaker> breakers,
             ResilienceProperties resilience, SharedRateLimiter limiter) {
+        this(channel, providers, breakers, providers.stream().map(p -> Optional.<Bulkhead>empty()).toList(),
+                resilience, limiter);
+    }
+
+    /** @param bulkheads per provider, the cap on its calls at once, if it has one */
+    public ProviderChain(Channel channel, List<NotificationProvider> providers, List<CircuitBreaker> breakers,
+            List<Optional<Bulkhead>> bulkheads, ResilienceProperties resilience, SharedRateLimiter limiter) {
         this.channel = channel;
         this.providers = List.copyOf(providers);
         this.breakers = List.copyOf(breakers);
+        this.bulkheads = List.copyOf(bulkheads);
         this.providerLimits = resilience.providerLimits();
         this.senderLimit = resilience.senderLimits().get(channel);
         this.limiter = limiter;
@@ -128,6 +141,24 @@ public class ProviderChain {
 
     private DeliveryResult call(int index, DeliveryRequest request) {
         CircuitBreaker breaker = breakers.get(index);
+        Optional<Bulkhead> bulkhead = bulkheads.get(index);
+        try {
+            bulkhead.ifPresent(Bulkhead::acquirePermission);
+        } catch (BulkheadFullException full) {
+            // the provider is not at fault: its breaker records nothing
+            breaker.releasePermission();
+            var config = bulkhead.get().getBulkheadConfig();
+            return new DeliveryResult.Retryable(providers.get(index).name() + " had " + config.getMaxConcurrentCalls()
+                    + " calls running for " + config.getMaxWaitDuration() + "; no call was made");
+        }
+        try {
+            return callBreaker(index, breaker, request);
+        } finally {
+            bulkhead.ifPresent(Bulkhead::onComplete);
+        }
+    }
+
+    private DeliveryResult callBreaker(int index, CircuitBreaker breaker, DeliveryRequest request) {
         long start = System.nanoTime();
         DeliveryResult result;
         try {

@@ -12,15 +12,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param breaker        the circuit breaker every provider gets
  * @param providerLimits sending rate per provider name, shared by all workers (none: unlimited)
  * @param senderLimits   sending rate per sender, per channel, shared by all workers (none: unlimited)
+ * @param concurrentCalls calls one worker makes to a provider at once, per provider name (none: as many as
+ *                       {@code notifyhub.worker.max-in-flight}); SMTP opens a connection per call
+ * @param concurrentCallWait how long a delivery waits for one of those calls before it counts as a retryable
+ *                       failure of that attempt
  */
 @ConfigurationProperties("notifyhub.worker.resilience")
 public record ResilienceProperties(
         @DefaultValue Breaker breaker,
         Map<String, Limit> providerLimits,
-        Map<Channel, SenderLimit> senderLimits) {
+        Map<Channel, SenderLimit> senderLimits,
+        Map<String, Integer> concurrentCalls,
+        @DefaultValue("30s") Duration concurrentCallWait) {
 
     public ResilienceProperties {
         providerLimits = providerLimits == null ? Map.of() : Map.copyOf(providerLimits);
+        concurrentCalls = concurrentCalls == null ? Map.of() : Map.copyOf(concurrentCalls);
+        concurrentCalls.forEach((provider, calls) -> {
+            if (calls < 1) {
+                throw new IllegalArgumentException("notifyhub.worker.resilience.concurrent-calls." + provider
+                        + " must be at least 1");
+            }
+        });
+        concurrentCallWait = concurrentCallWait == null ? Duration.ofSeconds(30) : concurrentCallWait;
         senderLimits = senderLimits == null ? Map.of() : Map.copyOf(senderLimits);
     }
 

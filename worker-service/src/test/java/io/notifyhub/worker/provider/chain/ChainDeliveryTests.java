@@ -45,7 +45,8 @@ import org.springframework.test.context.TestPropertySource;
         "notifyhub.providers.smtp.message-id-domain=notifyhub.test",
         "notifyhub.worker.resilience.breaker.window=2",
         "notifyhub.worker.resilience.breaker.minimum-calls=2",
-        "notifyhub.worker.resilience.breaker.open-for=2s",
+        // long enough that no half-open probe comes before a test has its provider recover (2 s was not, once)
+        "notifyhub.worker.resilience.breaker.open-for=3s",
         "notifyhub.worker.resilience.breaker.half-open-calls=1",
         "notifyhub.worker.resilience.provider-limits.throttled.permits=2",
         "notifyhub.worker.resilience.provider-limits.throttled.per=2s",

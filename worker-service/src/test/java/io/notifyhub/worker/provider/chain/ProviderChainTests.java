@@ -2,6 +2,8 @@ package io.notifyhub.worker.provider.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -16,6 +18,11 @@ import io.notifyhub.localstack.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
@@ -31,7 +38,7 @@ class ProviderChainTests {
             .build());
     private final ProviderChain chain = new ProviderChain(Channel.SMS, List.of(primary, fallback),
             List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")),
-            new ResilienceProperties(null, null, null), null);
+            new ResilienceProperties(null, null, null, null, null), null);
 
     @Test
     void shouldMoveOnToTheNextProviderAfterARetryableFailure() {
@@ -97,11 +104,49 @@ class ProviderChainTests {
     }
 
     @Test
+    void shouldMakeNoMoreCallsAtOnceToAProviderThanItsBulkheadAllows() throws Exception {
+        primary.latency(Duration.ofMillis(300));
+        Bulkhead two = Bulkhead.of("primary", BulkheadConfig.custom().maxConcurrentCalls(2)
+                .maxWaitDuration(Duration.ofSeconds(5)).build());
+        Bulkhead brief = Bulkhead.of("fallback", BulkheadConfig.custom().maxConcurrentCalls(1)
+                .maxWaitDuration(Duration.ofMillis(50)).build());
+        ProviderChain capped = new ProviderChain(Channel.SMS, List.of(primary), List.of(breakers.circuitBreaker("primary")),
+                List.of(Optional.of(two)), new ResilienceProperties(null, null, null, null, null), null);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ProviderChain.Outcome>> sends = IntStream.range(0, 6).mapToObj(i -> threads.submit(() ->
+                    capped.send(new DeliveryRequest("job-" + i, Channel.SMS, Map.of(), 1),
+                            (Admission.Go) capped.admit(null)))).toList();
+            for (Future<ProviderChain.Outcome> send : sends) {
+                assertThat(send.get().result()).isInstanceOf(DeliveryResult.Sent.class);
+            }
+        }
+        assertThat(primary.mostAtOnce()).as("calls at once").isEqualTo(2);
+
+        // a provider whose calls stay taken longer than the wait: the attempt is retryable, and not its fault
+        fallback.latency(Duration.ofMillis(500));
+        ProviderChain full = new ProviderChain(Channel.SMS, List.of(fallback), List.of(breakers.circuitBreaker("fallback")),
+                List.of(Optional.of(brief)), new ResilienceProperties(null, null, null, null, null), null);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<ProviderChain.Outcome> first = threads.submit(() -> full.send(
+                    new DeliveryRequest("slow", Channel.SMS, Map.of(), 1), (Admission.Go) full.admit(null)));
+            Thread.sleep(100);
+            ProviderChain.Outcome refused = full.send(new DeliveryRequest("refused", Channel.SMS, Map.of(), 1),
+                    (Admission.Go) full.admit(null));
+            assertThat(refused.result()).isInstanceOf(DeliveryResult.Retryable.class);
+            assertThat(((DeliveryResult.Retryable) refused.result()).reason()).contains("1 calls running");
+            assertThat(fallback.calls("refused")).as("no call made").isEmpty();
+            assertThat(first.get().result()).isInstanceOf(DeliveryResult.Sent.class);
+        }
+        assertThat(breakers.circuitBreaker("fallback").getMetrics().getNumberOfFailedCalls())
+                .as("the breaker saw no failure").isZero();
+    }
+
+    @Test
     void shouldNotSpendASendersPermitWhileNoProviderCanTakeTheJob() {
         try (MongoClient client = MongoClients.create(TestInfrastructure.mongoUri())) {
             SharedRateLimiter limiter = new SharedRateLimiter(new MongoTemplate(client, "notifyhub"));
             ResilienceProperties oneAnHour = new ResilienceProperties(null, null, Map.of(Channel.SMS,
-                    new ResilienceProperties.SenderLimit(1, Duration.ofHours(1), "from")));
+                    new ResilienceProperties.SenderLimit(1, Duration.ofHours(1), "from")), null, null);
             ProviderChain limited = new ProviderChain(Channel.SMS, List.of(primary, fallback),
                     List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")), oneAnHour, limiter);
             Map<String, Object> payload = Map.of("from", "sender-" + System.nanoTime());
