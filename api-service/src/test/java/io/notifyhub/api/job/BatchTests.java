@@ -56,6 +56,8 @@ class BatchTests extends ApiIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         List<String> ids = JsonPath.read(response.body(), "$.ids");
         assertThat(ids).hasSize(4).doesNotHaveDuplicates();
+        // answered once stored; the messages go out just after, with the publisher's next batch
+        await().atMost(Duration.ofSeconds(10)).until(() -> batching.waiting() == 0);
         List<Job> jobs = ids.stream().map(id -> store.find(id).orElseThrow()).toList();
         assertThat(jobs).extracting(Job::type).containsExactly(Channel.EMAIL, Channel.SMS, Channel.PUSH, Channel.SMS);
         assertThat(jobs).extracting(Job::priority)
