@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInFlight  deliveries (claim, provider call, outcome) one worker runs at once, each on a virtual
  *                    thread; with a provider latency L, one worker sends at most {@code maxInFlight / L} a second
  * @param priorityMaxInFlight the same for the {@code high} queues, in slots of their own
+ * @param claimConcurrency claims one worker sends to the store at once; deliveries beyond them wait before
+ *                    their job is claimed
  */
 @ConfigurationProperties("notifyhub.worker")
 public record WorkerProperties(
@@ -36,7 +38,8 @@ public record WorkerProperties(
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("4") int priorityConcurrency,
         @DefaultValue("256") int maxInFlight,
-        @DefaultValue("32") int priorityMaxInFlight) {
+        @DefaultValue("32") int priorityMaxInFlight,
+        @DefaultValue("16") int claimConcurrency) {
 
     public static final String DEFAULT_PROVIDER = "simulated";
 
@@ -50,9 +53,9 @@ public record WorkerProperties(
         if (priorityConcurrency < 1) {
             throw new IllegalArgumentException("notifyhub.worker.priority-concurrency must be at least 1");
         }
-        if (maxInFlight < 1 || priorityMaxInFlight < 1) {
+        if (maxInFlight < 1 || priorityMaxInFlight < 1 || claimConcurrency < 1) {
             throw new IllegalArgumentException(
-                    "notifyhub.worker.max-in-flight and priority-max-in-flight must be at least 1");
+                    "notifyhub.worker.max-in-flight, priority-max-in-flight and claim-concurrency must be at least 1");
         }
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         providers.forEach((channel, chain) -> {

@@ -3,6 +3,7 @@ package io.notifyhub.worker.delivery;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.worker.config.WorkerProperties;
 import java.io.IOException;
@@ -33,10 +34,11 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryListener.class);
 
-    /** Work queue name to its channel: the chain is asked before the job is read. */
+    /** Work queue name (of either priority) to its channel: the chain is asked before the job is read. */
     private static final Map<String, io.notifyhub.model.Channel> CHANNELS = Arrays.stream(
             io.notifyhub.model.Channel.values())
-            .collect(Collectors.toMap(Topology::workQueue, c -> c));
+            .flatMap(c -> Arrays.stream(Priority.values()).map(p -> Map.entry(Topology.workQueue(c, p), c)))
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
     private final DeliveryService deliveries;
     private final Duration shutdownTimeout;
@@ -60,7 +62,7 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
 
     @RabbitListener(id = "deliveries", queues = "#{@workQueues}", ackMode = "MANUAL")
     void onMessage(Message message, Channel channel) throws InterruptedException {
-        start(normal, message, channel);
+        start(normal, Priority.NORMAL, message, channel);
     }
 
     /**
@@ -70,26 +72,27 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
     @RabbitListener(id = "priority-deliveries", queues = "#{@priorityQueues}", ackMode = "MANUAL",
             concurrency = "#{@priorityConcurrency}")
     void onPriorityMessage(Message message, Channel channel) throws InterruptedException {
-        start(priority, message, channel);
+        start(priority, Priority.HIGH, message, channel);
     }
 
-    private void start(InFlightDeliveries inFlight, Message message, Channel channel) throws InterruptedException {
+    private void start(InFlightDeliveries inFlight, Priority lane, Message message, Channel channel)
+            throws InterruptedException {
         // settled on the consumer's own channel: once that closes, a late ack fails instead of being sent on a
         // fresh channel that never saw the delivery (which the broker would close with "unknown delivery tag")
         Channel consumer = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
-        if (!inFlight.start(() -> handle(message, consumer))) {
+        if (!inFlight.start(() -> handle(lane, message, consumer))) {
             log.debug("Shutting down: message {} left for the broker to deliver again",
                     message.getMessageProperties().getDeliveryTag());
         }
     }
 
-    private void handle(Message message, Channel channel) {
+    private void handle(Priority lane, Message message, Channel channel) {
         long tag = message.getMessageProperties().getDeliveryTag();
         Disposition disposition;
         try {
             Object count = message.getMessageProperties().getHeader("x-delivery-count");
             disposition = deliveries.handle(message.getBody(), count instanceof Number n ? n.longValue() : 0,
-                    CHANNELS.get(message.getMessageProperties().getConsumerQueue()));
+                    CHANNELS.get(message.getMessageProperties().getConsumerQueue()), lane);
         } catch (StoreRetry.StoreUnavailableException e) {
             disposition = Disposition.REQUEUE;
         } catch (RuntimeException | Error e) {
@@ -112,6 +115,9 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
 
     @Override
     public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext().getParent() != null) {
+            return; // a child context (such as a separate management server's) closing, not the application
+        }
         try {
             normal.close();
             priority.close();

@@ -3,6 +3,7 @@ package io.notifyhub.worker.delivery;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Attempt;
 import io.notifyhub.model.store.Job;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,8 @@ class DeliveryService {
     private final StoreRetry storeRetry;
     private final long crashLoopLimit;
     private final DeliveryMetrics metrics;
+    private final Semaphore claims;
+    private final Semaphore priorityClaims;
 
     DeliveryService(JobStore store, ProviderRegistry providers, JobPublisher publisher, Topology topology,
             WorkerProperties properties, TopologyProperties topologyProperties, StoreRetry storeRetry,
@@ -64,13 +68,16 @@ class DeliveryService {
         this.storeRetry = storeRetry;
         // one short of the queue's own limit, so the job is failed with a reason before the broker drops it
         this.crashLoopLimit = Math.max(1, topologyProperties.deliveryLimit() - 1);
+        this.claims = new Semaphore(properties.claimConcurrency());
+        this.priorityClaims = new Semaphore(properties.claimConcurrency());
     }
 
     /**
      * @param deliveries how many times the broker delivered this message before ({@code x-delivery-count})
      * @param channel    the channel of the queue it came from, or null when unknown
+     * @param lane       which consumers took it: the high queues' have claims of their own
      */
-    Disposition handle(byte[] body, long deliveries, Channel channel) {
+    Disposition handle(byte[] body, long deliveries, Channel channel, Priority lane) {
         JobMessage message;
         try {
             message = JobMessage.parse(body);
@@ -96,8 +103,7 @@ class DeliveryService {
                 }
                 admitted = (Admission.Go) admission; // null: nothing to send; the claim will say so
             }
-            Optional<Job> claimed = storeRetry.call("claim job " + id,
-                    () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
+            Optional<Job> claimed = claim(id, lane == Priority.HIGH ? priorityClaims : claims);
             if (claimed.isEmpty()) {
                 if (admitted != null) {
                     providers.forChannel(channel).release(admitted);
@@ -120,6 +126,23 @@ class DeliveryService {
                 admitted = (Admission.Go) late;
             }
             return deliver(claimed.get(), chain, admitted);
+        }
+    }
+
+    /**
+     * Claims the job, at most {@code claim-concurrency} claims at once (the high queues' deliveries have as many
+     * of their own). Deliveries wait here, before their job is
+     * theirs, rather than in the store's queue after it: a worker that dies then holds few jobs that no one else
+     * may take until their lease expires, and the outcome writes of sends that are done do not queue behind a
+     * crowd of claims (a send whose outcome is not yet written when its worker dies is sent again).
+     */
+    private Optional<Job> claim(ObjectId id, Semaphore claims) {
+        claims.acquireUninterruptibly();
+        try {
+            return storeRetry.call("claim job " + id,
+                    () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
+        } finally {
+            claims.release();
         }
     }
 

@@ -9,9 +9,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.store.Attempt;
 import io.notifyhub.model.store.Job;
+import io.notifyhub.model.topology.Topology;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.support.ScriptedProvider;
 import io.notifyhub.worker.support.WorkerIntegrationTest;
@@ -175,13 +178,19 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
         await().atMost(PATIENCE).until(() -> breakers.circuitBreaker("flaky").getState() == CircuitBreaker.State.OPEN
                 && breakers.circuitBreaker(ScriptedProvider.NAME).getState() == CircuitBreaker.State.OPEN);
         Job waiting = storedJob(Channel.SMS);
+        Job high = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "Hi"),
+                Instant.now()).withPriority(Priority.HIGH));
 
         publish(waiting);
+        publishRaw(Topology.routingKey(Channel.SMS, Priority.HIGH), JobMessage.of(high.idHex()).toBytes());
 
+        // the chain is asked before the claim, for the high queue's messages too: no attempt spent
         await().during(Duration.ofMillis(700)).atMost(PATIENCE).until(() -> reload(waiting).attempts() == 0
-                && statusOf(waiting) == JobStatus.QUEUED);
+                && statusOf(waiting) == JobStatus.QUEUED && reload(high).attempts() == 0
+                && statusOf(high) == JobStatus.QUEUED);
         provider.alwaysAnswer(null); // scripted recovers; its half-open probe closes the breaker
-        await().atMost(PATIENCE).until(() -> statusOf(waiting) == JobStatus.SENT);
+        await().atMost(PATIENCE).until(() -> statusOf(waiting) == JobStatus.SENT && statusOf(high) == JobStatus.SENT);
+        assertThat(reload(high).attempts()).isEqualTo(1);
         await().atMost(PATIENCE).until(() -> statusOf(first) == JobStatus.SENT && statusOf(second) == JobStatus.SENT);
         assertThat(reload(waiting).attempts()).isEqualTo(1);
         assertThat(reload(first).history()).extracting(Attempt::outcome).endsWith(Attempt.SENT)
