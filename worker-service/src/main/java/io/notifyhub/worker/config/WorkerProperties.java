@@ -39,7 +39,7 @@ public record WorkerProperties(
         @DefaultValue("4") int priorityConcurrency,
         @DefaultValue("256") int maxInFlight,
         @DefaultValue("32") int priorityMaxInFlight,
-        @DefaultValue("64") int claimConcurrency) {
+        @DefaultValue("16") int claimConcurrency) {
 
     public static final String DEFAULT_PROVIDER = "simulated";
 
