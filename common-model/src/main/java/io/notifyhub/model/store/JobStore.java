@@ -246,7 +246,7 @@ public class JobStore {
      * @return false when the claim was lost (its lease expired and another worker claimed the job)
      */
     public boolean recordSent(Job claimed, Attempt attempt, String providerMessageId, Instant now) {
-        return finishHeld(claimed, JobStatus.SENT, () -> finish(attempt)
+        return changeHeld(claimed, JobStatus.SENT, () -> finish(attempt)
                 .set("provider", attempt.provider())
                 .set("providerMessageId", providerMessageId)
                 .unset("error"), now);
@@ -258,11 +258,8 @@ public class JobStore {
      * @return false when the claim was lost
      */
     public boolean recordRetry(Job claimed, Attempt attempt, Instant now) {
-        JobStatusTransitions.check(JobStatus.PROCESSING, JobStatus.QUEUED);
-        Update update = finish(attempt).set("error", attempt.error()).unset("publishedAt")
-                .set("status", JobStatus.QUEUED).set("updatedAt", now);
-        return updated(Query.query(heldBy(claimed).apply(where("_id").is(claimed.id())
-                .and("status").is(JobStatus.PROCESSING))), update);
+        return changeHeld(claimed, JobStatus.QUEUED,
+                () -> finish(attempt).set("error", attempt.error()).unset("publishedAt"), now);
     }
 
     /**
@@ -271,29 +268,35 @@ public class JobStore {
      * @return false when the claim was lost
      */
     public boolean recordFailed(Job claimed, Attempt attempt, Instant now) {
-        return finishHeld(claimed, JobStatus.FAILED, () -> finish(attempt).set("error", attempt.error()), now);
+        return changeHeld(claimed, JobStatus.FAILED, () -> finish(attempt).set("error", attempt.error()), now);
     }
 
     /**
-     * A final outcome of the claim holder, making the job's webhook due in the same write (see {@link #change}).
-     * The claimed job says whether it has a webhook, so one write is enough; the other form is tried only when
-     * that one matched nothing.
+     * The claim holder's status change, {@code processing → to}, as {@link #change} writes one but answering only
+     * whether it matched. A final status makes the job's webhook due in the same write; the claimed job says
+     * whether it has a webhook, so one write is enough, and the other form is tried only when that one matched
+     * nothing.
      */
-    private boolean finishHeld(Job claimed, JobStatus to, Supplier<Update> outcome, Instant now) {
+    private boolean changeHeld(Job claimed, JobStatus to, Supplier<Update> outcome, Instant now) {
         JobStatusTransitions.check(JobStatus.PROCESSING, to);
+        if (!to.isTerminal()) {
+            return changeHeld(claimed, to, outcome, null, now);
+        }
         boolean hook = claimed.callback() != null;
-        return finishHeld(claimed, to, outcome, hook, now) || finishHeld(claimed, to, outcome, !hook, now);
+        return changeHeld(claimed, to, outcome, hook, now) || changeHeld(claimed, to, outcome, !hook, now);
     }
 
-    private boolean finishHeld(Job claimed, JobStatus to, Supplier<Update> outcome, boolean hook, Instant now) {
-        Criteria held = heldBy(claimed).apply(where("_id").is(claimed.id()).and("status").is(JobStatus.PROCESSING))
-                .and("callback.url").exists(hook);
+    /** @param hook whether the job has a webhook, which becomes due; null: not a final status */
+    private boolean changeHeld(Job claimed, JobStatus to, Supplier<Update> outcome, Boolean hook, Instant now) {
+        Criteria held = heldBy(claimed).apply(where("_id").is(claimed.id()).and("status").is(JobStatus.PROCESSING));
         Update update = outcome.get().set("status", to).set("updatedAt", now);
-        return updated(Query.query(held), hook ? update.set(CALLBACK_DUE, now) : update);
-    }
-
-    private boolean updated(Query query, Update update) {
-        return mongo.updateFirst(query, update, Job.class).getModifiedCount() > 0;
+        if (hook != null) {
+            held.and("callback.url").exists(hook);
+            if (hook) {
+                update.set(CALLBACK_DUE, now);
+            }
+        }
+        return mongo.updateFirst(Query.query(held), update, Job.class).getModifiedCount() > 0;
     }
 
     /**
@@ -365,8 +368,9 @@ public class JobStore {
     }
 
     /**
-     * The one place a status changes: checks each expected source against the transition table and writes
-     * the change only if the job is still in one of them (and matches {@code guard}).
+     * Where a status changes (with {@link #changeHeld} for the claim holder's outcomes): checks each expected
+     * source against the transition table and writes the change only if the job is still in one of them (and
+     * matches {@code guard}).
      */
     private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, UnaryOperator<Criteria> guard,
             Update update, Instant now) {

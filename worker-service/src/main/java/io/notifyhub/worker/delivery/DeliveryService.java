@@ -131,10 +131,10 @@ class DeliveryService {
 
     /**
      * Claims the job, at most {@code claim-concurrency} claims at once (the high queues' deliveries have as many
-     * of their own). Deliveries wait here, before their job is
-     * theirs, rather than in the store's queue after it: a worker that dies then holds few jobs that no one else
-     * may take until their lease expires, and the outcome writes of sends that are done do not queue behind a
-     * crowd of claims (a send whose outcome is not yet written when its worker dies is sent again).
+     * of their own). The other deliveries wait here, before their job is theirs, rather than in the store's
+     * queue: the outcome writes of finished sends then do not queue behind a crowd of claims. While the store is
+     * the bottleneck, about as many jobs per worker are sent but not yet recorded as there are claims at once,
+     * and those are the ones sent again if the worker dies.
      */
     private Optional<Job> claim(ObjectId id, Semaphore claims) {
         claims.acquireUninterruptibly();
