@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * taken, the listener thread waits for one: the prefetched messages stay with the broker's count of
  * unacked ones, and nothing more is taken.
  *
- * <p>On shutdown, {@link #close} stops taking new deliveries and {@link #awaitEnd} waits for those in flight to finish and
- * settle their messages, while the consumer channels are still open.
+ * <p>On shutdown, {@link #close} stops taking new deliveries and {@link #awaitEnd} waits for those in flight
+ * to finish and settle their messages, while the consumer channels are still open.
  */
 final class InFlightDeliveries {
 
