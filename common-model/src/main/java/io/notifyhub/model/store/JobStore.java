@@ -9,13 +9,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.index.Index;
@@ -32,6 +38,9 @@ public class JobStore {
     /** Where each channel's payload keeps its recipient: email address, phone number, device token. */
     static final List<String> RECIPIENT_FIELDS = List.of("payload.recipient", "payload.phone", "payload.token");
     static final String CALLBACK_DUE = "callback.dueAt";
+    /** Written by {@link #claimAll} to find the jobs it claimed; not part of {@link Job}. */
+    static final String CLAIM_TOKEN = "claimToken";
+    private static final Set<JobStatus> CLAIMABLE = Set.of(JobStatus.QUEUED, JobStatus.PROCESSING);
 
     private final MongoOperations mongo;
 
@@ -223,16 +232,48 @@ public class JobStore {
      * @return the claimed job, or empty when it is not there or someone else holds or finished it
      */
     public Optional<Job> claim(ObjectId id, String worker, Instant now, Duration lease) {
-        UnaryOperator<Criteria> claimable = job -> job.orOperator(
-                where("status").is(JobStatus.QUEUED),
-                where("leaseUntil").lt(now));
-        Update update = new Update()
+        return change(id, CLAIMABLE, JobStatus.PROCESSING, claimable(now),
+                claimUpdate(worker, now, lease).unset(CLAIM_TOKEN), now);
+    }
+
+    /**
+     * Claims many jobs as {@link #claim} claims one, in two round trips: one conditional update of them all,
+     * then a read of those that this call claimed, found by a token it wrote into them (their other fields
+     * cannot tell this claim from another one of the same worker in the same millisecond).
+     *
+     * @return the jobs claimed, by id; an id not there is not claimable (missing, held, finished)
+     */
+    public Map<ObjectId, Job> claimAll(Collection<ObjectId> ids, String worker, Instant now, Duration lease) {
+        Set<ObjectId> distinct = new LinkedHashSet<>(ids);
+        if (distinct.size() == 1) {
+            ObjectId id = distinct.iterator().next();
+            return claim(id, worker, now, lease).map(job -> Map.of(id, job)).orElse(Map.of());
+        }
+        CLAIMABLE.forEach(source -> JobStatusTransitions.check(source, JobStatus.PROCESSING));
+        ObjectId token = new ObjectId();
+        Criteria candidates = where("_id").in(distinct).and("status").in(CLAIMABLE);
+        Update update = claimUpdate(worker, now, lease).set(CLAIM_TOKEN, token)
+                .set("status", JobStatus.PROCESSING).set("updatedAt", now);
+        if (mongo.updateMulti(Query.query(claimable(now).apply(candidates)), update, Job.class).getModifiedCount() == 0) {
+            return Map.of();
+        }
+        Map<ObjectId, Job> claimed = new HashMap<>();
+        for (Job job : mongo.find(Query.query(where("_id").in(distinct).and(CLAIM_TOKEN).is(token)), Job.class)) {
+            claimed.put(job.id(), job);
+        }
+        return claimed;
+    }
+
+    private static UnaryOperator<Criteria> claimable(Instant now) {
+        return job -> job.orOperator(where("status").is(JobStatus.QUEUED), where("leaseUntil").lt(now));
+    }
+
+    private static Update claimUpdate(String worker, Instant now, Duration lease) {
+        return new Update()
                 .set("claimedBy", worker)
                 .set("claimedAt", now)
                 .set("leaseUntil", now.plus(lease))
                 .inc("attempts", 1);
-        return change(id, Set.of(JobStatus.QUEUED, JobStatus.PROCESSING), JobStatus.PROCESSING,
-                claimable, update, now);
     }
 
     /*
@@ -246,10 +287,7 @@ public class JobStore {
      * @return false when the claim was lost (its lease expired and another worker claimed the job)
      */
     public boolean recordSent(Job claimed, Attempt attempt, String providerMessageId, Instant now) {
-        return changeHeld(claimed, JobStatus.SENT, () -> finish(attempt)
-                .set("provider", attempt.provider())
-                .set("providerMessageId", providerMessageId)
-                .unset("error"), now);
+        return record(Outcome.sent(claimed, attempt, providerMessageId, now));
     }
 
     /**
@@ -258,8 +296,7 @@ public class JobStore {
      * @return false when the claim was lost
      */
     public boolean recordRetry(Job claimed, Attempt attempt, Instant now) {
-        return changeHeld(claimed, JobStatus.QUEUED,
-                () -> finish(attempt).set("error", attempt.error()).unset("publishedAt"), now);
+        return record(Outcome.retry(claimed, attempt, now));
     }
 
     /**
@@ -268,35 +305,124 @@ public class JobStore {
      * @return false when the claim was lost
      */
     public boolean recordFailed(Job claimed, Attempt attempt, Instant now) {
-        return changeHeld(claimed, JobStatus.FAILED, () -> finish(attempt).set("error", attempt.error()), now);
+        return record(Outcome.failed(claimed, attempt, now));
     }
 
     /**
-     * The claim holder's status change, {@code processing → to}, as {@link #change} writes one but answering only
-     * whether it matched. A final status makes the job's webhook due in the same write; the claimed job says
-     * whether it has a webhook, so one write is enough, and the other form is tried only when that one matched
-     * nothing.
+     * Records one claim holder's outcome: {@code processing → to}, as {@link #change} writes a status change but
+     * answering only whether it matched. A final status makes the job's webhook due in the same write; the
+     * claimed job says whether it has a webhook, so one write is enough, and the other form is tried only when
+     * that one matched nothing.
+     *
+     * @return false when the claim was lost
      */
-    private boolean changeHeld(Job claimed, JobStatus to, Supplier<Update> outcome, Instant now) {
-        JobStatusTransitions.check(JobStatus.PROCESSING, to);
-        if (!to.isTerminal()) {
-            return changeHeld(claimed, to, outcome, null, now);
-        }
-        boolean hook = claimed.callback() != null;
-        return changeHeld(claimed, to, outcome, hook, now) || changeHeld(claimed, to, outcome, !hook, now);
+    public boolean record(Outcome outcome) {
+        return mongo.updateFirst(outcome.filter(outcome.hook), outcome.update(outcome.hook), Job.class)
+                .getModifiedCount() > 0 || outcome.hook != null && mongo.updateFirst(outcome.filter(!outcome.hook),
+                outcome.update(!outcome.hook), Job.class).getModifiedCount() > 0;
     }
 
-    /** @param hook whether the job has a webhook, which becomes due; null: not a final status */
-    private boolean changeHeld(Job claimed, JobStatus to, Supplier<Update> outcome, Boolean hook, Instant now) {
-        Criteria held = heldBy(claimed).apply(where("_id").is(claimed.id()).and("status").is(JobStatus.PROCESSING));
-        Update update = outcome.get().set("status", to).set("updatedAt", now);
-        if (hook != null) {
-            held.and("callback.url").exists(hook);
-            if (hook) {
-                update.set(CALLBACK_DUE, now);
+    /**
+     * Records outcomes of many claims, as {@link #record} records one, in one unordered bulk write. When fewer
+     * writes matched than were sent (a claim was lost, or a webhook appeared since the claim), the jobs are read
+     * back to learn which ones.
+     *
+     * @return the jobs whose outcome was not recorded: their claim was lost
+     */
+    public Set<ObjectId> recordAll(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Set.of();
+        }
+        if (outcomes.size() == 1) {
+            Outcome only = outcomes.getFirst();
+            return record(only) ? Set.of() : Set.of(only.claimed.id());
+        }
+        BulkOperations bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, Job.class);
+        outcomes.forEach(outcome -> bulk.updateOne(outcome.filter(outcome.hook), outcome.update(outcome.hook)));
+        if (bulk.execute().getMatchedCount() == outcomes.size()) {
+            return Set.of();
+        }
+        Map<ObjectId, Job> now = new HashMap<>();
+        mongo.find(Query.query(where("_id").in(outcomes.stream().map(o -> o.claimed.id()).toList())), Job.class)
+                .forEach(job -> now.put(job.id(), job));
+        Set<ObjectId> lost = new HashSet<>();
+        for (Outcome outcome : outcomes) {
+            Job job = now.get(outcome.claimed.id());
+            if (job != null && job.history() != null && job.history().stream().anyMatch(outcome::isAttempt)) {
+                continue; // the bulk write recorded it
+            }
+            boolean stillHeld = job != null && job.status() == JobStatus.PROCESSING
+                    && job.attempts() == outcome.claimed.attempts()
+                    && Objects.equals(job.claimedBy(), outcome.claimed.claimedBy());
+            if (!stillHeld || !record(outcome)) {
+                lost.add(outcome.claimed.id());
             }
         }
-        return mongo.updateFirst(Query.query(held), update, Job.class).getModifiedCount() > 0;
+        return lost;
+    }
+
+    /**
+     * What the holder of a claim learnt of its job: sent, to be retried, or failed, with the attempt that
+     * goes into the job's history. Written by {@link #record} or, many at once, {@link #recordAll}.
+     */
+    public static final class Outcome {
+
+        private final Job claimed;
+        private final JobStatus to;
+        private final Attempt attempt;
+        private final Supplier<Update> change;
+        private final Instant now;
+        /** whether the job has a webhook, which a final status makes due; null: not a final status */
+        private final Boolean hook;
+
+        private Outcome(Job claimed, JobStatus to, Attempt attempt, Supplier<Update> change, Instant now) {
+            JobStatusTransitions.check(JobStatus.PROCESSING, to);
+            this.claimed = claimed;
+            this.to = to;
+            this.attempt = attempt;
+            this.change = change;
+            this.now = now;
+            this.hook = to.isTerminal() ? claimed.callback() != null : null;
+        }
+
+        public static Outcome sent(Job claimed, Attempt attempt, String providerMessageId, Instant now) {
+            return new Outcome(claimed, JobStatus.SENT, attempt, () -> finish(attempt)
+                    .set("provider", attempt.provider())
+                    .set("providerMessageId", providerMessageId)
+                    .unset("error"), now);
+        }
+
+        /** The job goes back to {@code queued}, unpublished, waiting to be published to a delay queue. */
+        public static Outcome retry(Job claimed, Attempt attempt, Instant now) {
+            return new Outcome(claimed, JobStatus.QUEUED, attempt,
+                    () -> finish(attempt).set("error", attempt.error()).unset("publishedAt"), now);
+        }
+
+        public static Outcome failed(Job claimed, Attempt attempt, Instant now) {
+            return new Outcome(claimed, JobStatus.FAILED, attempt,
+                    () -> finish(attempt).set("error", attempt.error()), now);
+        }
+
+        public Job claimed() {
+            return claimed;
+        }
+
+        private Query filter(Boolean hook) {
+            Criteria held = heldBy(claimed).apply(where("_id").is(claimed.id()).and("status").is(JobStatus.PROCESSING));
+            return Query.query(hook == null ? held : held.and("callback.url").exists(hook));
+        }
+
+        private Update update(Boolean hook) {
+            Update update = change.get().set("status", to).set("updatedAt", now);
+            return Boolean.TRUE.equals(hook) ? update.set(CALLBACK_DUE, now) : update;
+        }
+
+        /** Whether a stored attempt is this outcome's (the store keeps times to the millisecond). */
+        private boolean isAttempt(Attempt stored) {
+            return stored.number() == attempt.number() && Objects.equals(stored.worker(), attempt.worker())
+                    && Objects.equals(stored.outcome(), attempt.outcome()) && stored.endedAt() != null
+                    && stored.endedAt().toEpochMilli() == attempt.endedAt().toEpochMilli();
+        }
     }
 
     /**
@@ -360,7 +486,8 @@ public class JobStore {
     }
 
     private static Update finish(Attempt attempt) {
-        return new Update().push("history", attempt).unset("leaseUntil").unset("claimedBy").unset("claimedAt");
+        return new Update().push("history", attempt).unset("leaseUntil").unset("claimedBy").unset("claimedAt")
+                .unset(CLAIM_TOKEN);
     }
 
     private static UnaryOperator<Criteria> heldBy(Job claimed) {
@@ -368,7 +495,7 @@ public class JobStore {
     }
 
     /**
-     * Where a status changes (with {@link #changeHeld} for the claim holder's outcomes): checks each expected
+     * Where a status changes (with {@link #record} for the claim holder's outcomes): checks each expected
      * source against the transition table and writes the change only if the job is still in one of them (and
      * matches {@code guard}).
      */

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -149,6 +150,107 @@ class JobStoreTests {
         assertThat(retry.error()).isEqualTo("429");
         assertThat(retry.publishedAt()).isNull();
         assertThat(store.claim(job.id(), "w2", NOW, LEASE)).isPresent();
+    }
+
+    @Test
+    void shouldClaimManyJobsInOneCallButOnlyThoseClaimable() {
+        Map<String, Object> email = Map.of("recipient", "a@b.co");
+        List<Job> jobs = store.insertAll(IntStream.range(0, 5).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
+                .toList());
+        store.claim(jobs.get(2).id(), "other", NOW, LEASE).orElseThrow(); // held
+        store.claim(jobs.get(3).id(), "dead", NOW.minus(LEASE).minusSeconds(1), LEASE).orElseThrow(); // expired
+        Job finished = store.claim(jobs.get(4).id(), "w", NOW, LEASE).orElseThrow();
+        store.recordFailed(finished, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "bad"), NOW);
+        ObjectId unknown = new ObjectId();
+
+        Map<ObjectId, Job> claimed = store.claimAll(List.of(jobs.get(0).id(), jobs.get(1).id(), jobs.get(1).id(),
+                jobs.get(2).id(), jobs.get(3).id(), jobs.get(4).id(), unknown), "w", NOW, LEASE);
+
+        assertThat(claimed).containsOnlyKeys(jobs.get(0).id(), jobs.get(1).id(), jobs.get(3).id());
+        assertThat(claimed.values()).allSatisfy(job -> {
+            assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+            assertThat(job.claimedBy()).isEqualTo("w");
+            assertThat(job.leaseUntil()).isEqualTo(NOW.plus(LEASE));
+        });
+        assertThat(claimed.get(jobs.get(0).id()).attempts()).isEqualTo(1);
+        assertThat(claimed.get(jobs.get(3).id()).attempts()).as("taken over after its lease expired").isEqualTo(2);
+        assertThat(store.find(jobs.get(2).idHex()).orElseThrow().claimedBy()).isEqualTo("other");
+        assertThat(store.find(jobs.get(4).idHex()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+    }
+
+    /** Two calls of one worker in the same millisecond: the second must not read the first one's jobs as its own. */
+    @Test
+    void shouldNeverGiveOneJobToTwoClaimCallsOfTheSameWorkerAtTheSameInstant() {
+        Map<String, Object> email = Map.of("recipient", "a@b.co");
+        List<ObjectId> ids = store.insertAll(IntStream.range(0, 3).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
+                .toList()).stream().map(Job::id).toList();
+
+        Map<ObjectId, Job> first = store.claimAll(ids.subList(0, 2), "w", NOW, LEASE);
+        Map<ObjectId, Job> second = store.claimAll(ids.subList(1, 3), "w", NOW, LEASE);
+
+        assertThat(first).containsOnlyKeys(ids.get(0), ids.get(1));
+        assertThat(second).containsOnlyKeys(ids.get(2));
+        assertThat(store.find(ids.get(1).toHexString()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRecordManyOutcomesInOneBulkWriteAndNameTheClaimsLost() {
+        Map<String, Object> email = Map.of("recipient", "a@b.co");
+        List<Job> jobs = store.insertAll(List.of(Job.queued(Channel.EMAIL, email, NOW),
+                Job.queued(Channel.EMAIL, email, NOW).withCallback("https://hooks.example.com/n"),
+                Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email, NOW),
+                Job.queued(Channel.EMAIL, email, NOW)));
+        Map<ObjectId, Job> claimed = store.claimAll(jobs.stream().map(Job::id).toList(), "w", NOW, LEASE);
+        Job lost = claimed.get(jobs.get(4).id());
+        store.claim(lost.id(), "other", NOW.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
+        Instant end = NOW.plusSeconds(1);
+        List<JobStore.Outcome> outcomes = List.of(
+                JobStore.Outcome.sent(claimed.get(jobs.get(0).id()), attempt(1, Attempt.SENT, null), "m-0", end),
+                JobStore.Outcome.sent(claimed.get(jobs.get(1).id()), attempt(1, Attempt.SENT, null), "m-1", end),
+                JobStore.Outcome.retry(claimed.get(jobs.get(2).id()), attempt(1, Attempt.RETRY, "429"), end),
+                JobStore.Outcome.failed(claimed.get(jobs.get(3).id()), attempt(1, Attempt.FAILED, "bad"), end),
+                JobStore.Outcome.sent(lost, attempt(1, Attempt.SENT, null), "m-4", end));
+
+        assertThat(store.recordAll(outcomes)).containsExactly(lost.id());
+        assertThat(store.recordAll(outcomes)).as("written again, as after a timeout: found recorded")
+                .containsExactly(lost.id());
+
+        Job sent = store.find(jobs.get(0).idHex()).orElseThrow();
+        assertThat(sent.status()).isEqualTo(JobStatus.SENT);
+        assertThat(sent.providerMessageId()).isEqualTo("m-0");
+        assertThat(sent.history()).containsExactly(attempt(1, Attempt.SENT, null));
+        assertThat(sent.claimedBy()).isNull();
+        assertThat(store.find(jobs.get(1).idHex()).orElseThrow().callback().dueAt()).as("webhook due").isEqualTo(end);
+        Job retry = store.find(jobs.get(2).idHex()).orElseThrow();
+        assertThat(retry.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(retry.publishedAt()).isNull();
+        assertThat(store.find(jobs.get(3).idHex()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+        Job taken = store.find(lost.idHex()).orElseThrow();
+        assertThat(taken.status()).isEqualTo(JobStatus.PROCESSING);
+        assertThat(taken.claimedBy()).isEqualTo("other");
+        Document raw = mongo.getCollection(Job.COLLECTION).find(new Document("_id", sent.id())).first();
+        assertThat(raw).doesNotContainKey(JobStore.CLAIM_TOKEN);
+    }
+
+    @Test
+    void shouldRecordAnOutcomeInBulkWhenTheJobGotAWebhookAfterItsClaim() {
+        Map<String, Object> email = Map.of("recipient", "a@b.co");
+        List<Job> jobs = store.insertAll(List.of(Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email,
+                NOW)));
+        Map<ObjectId, Job> claimed = store.claimAll(jobs.stream().map(Job::id).toList(), "w", NOW, LEASE);
+        mongo.getCollection(Job.COLLECTION).updateOne(new Document("_id", jobs.get(1).id()),
+                new Document("$set", new Document("callback", new Document("url", "https://hooks.example.com/n"))));
+
+        assertThat(store.recordAll(jobs.stream().map(job -> JobStore.Outcome.sent(claimed.get(job.id()),
+                attempt(1, Attempt.SENT, null), "m", NOW.plusSeconds(1))).toList())).isEmpty();
+        Job hooked = store.find(jobs.get(1).idHex()).orElseThrow();
+        assertThat(hooked.status()).isEqualTo(JobStatus.SENT);
+        assertThat(hooked.callback().dueAt()).isEqualTo(NOW.plusSeconds(1));
+        assertThat(store.find(jobs.get(0).idHex()).orElseThrow().status()).isEqualTo(JobStatus.SENT);
+    }
+
+    private static Attempt attempt(int number, String outcome, String error) {
+        return new Attempt(number, NOW, NOW.plusSeconds(1), "w", "p", outcome, error);
     }
 
     private static <T> T get(Future<T> future) {
