@@ -24,8 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInFlight  deliveries (claim, provider call, outcome) one worker runs at once, each on a virtual
  *                    thread; with a provider latency L, one worker sends at most {@code maxInFlight / L} a second
  * @param priorityMaxInFlight the same for the {@code high} queues, in slots of their own
- * @param claimConcurrency claims one worker sends to the store at once; deliveries beyond them wait before
- *                    their job is claimed
+ * @param claimConcurrency claims one worker sends to the store at once, in one round trip (per priority lane);
+ *                    deliveries beyond them wait before their job is claimed
  */
 @ConfigurationProperties("notifyhub.worker")
 public record WorkerProperties(

@@ -16,13 +16,15 @@ import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.provider.ProviderRegistry;
 import io.notifyhub.worker.provider.chain.Admission;
 import io.notifyhub.worker.provider.chain.ProviderChain;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.Set;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,12 @@ import org.springframework.stereotype.Service;
 class DeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+    /**
+     * Outcome writes: at most this many in one bulk write, and this many bulk writes at once. Outcomes wait for
+     * a write only while the store is busy with the previous ones, so the sizes bound a burst, not a steady rate.
+     */
+    private static final int OUTCOMES_PER_WRITE = 256;
+    private static final int OUTCOME_WRITERS = 2;
 
     private final JobStore store;
     private final ProviderRegistry providers;
@@ -52,8 +60,11 @@ class DeliveryService {
     private final StoreRetry storeRetry;
     private final long crashLoopLimit;
     private final DeliveryMetrics metrics;
-    private final Semaphore claims;
-    private final Semaphore priorityClaims;
+    /** Claims, grouped into one store call per lane at a time: a high job's claim never waits behind normal ones. */
+    private final GroupedCalls<ObjectId, Optional<Job>> claims;
+    private final GroupedCalls<ObjectId, Optional<Job>> priorityClaims;
+    /** Outcomes of every lane, grouped into bulk writes; true: recorded, false: the claim was lost. */
+    private final GroupedCalls<JobStore.Outcome, Boolean> outcomes;
 
     DeliveryService(JobStore store, ProviderRegistry providers, JobPublisher publisher, Topology topology,
             WorkerProperties properties, TopologyProperties topologyProperties, StoreRetry storeRetry,
@@ -68,8 +79,17 @@ class DeliveryService {
         this.storeRetry = storeRetry;
         // one short of the queue's own limit, so the job is failed with a reason before the broker drops it
         this.crashLoopLimit = Math.max(1, topologyProperties.deliveryLimit() - 1);
-        this.claims = new Semaphore(properties.claimConcurrency());
-        this.priorityClaims = new Semaphore(properties.claimConcurrency());
+        this.claims = new GroupedCalls<>("claims", properties.claimConcurrency(), 1, this::claimAll);
+        this.priorityClaims = new GroupedCalls<>("priority-claims", properties.claimConcurrency(), 1, this::claimAll);
+        this.outcomes = new GroupedCalls<>("outcomes", OUTCOMES_PER_WRITE, OUTCOME_WRITERS, this::recordAll);
+    }
+
+    /** Called once the deliveries have ended (they drain on {@code ContextClosedEvent}, before beans are destroyed). */
+    @PreDestroy
+    void close() {
+        claims.close();
+        priorityClaims.close();
+        outcomes.close();
     }
 
     /**
@@ -130,20 +150,32 @@ class DeliveryService {
     }
 
     /**
-     * Claims the job, at most {@code claim-concurrency} claims at once (the high queues' deliveries have as many
-     * of their own). The other deliveries wait here, before their job is theirs, rather than in the store's
-     * queue: the outcome writes of finished sends then do not queue behind a crowd of claims. While the store is
-     * the bottleneck, about as many jobs per worker are sent but not yet recorded as there are claims at once,
-     * and those are the ones sent again if the worker dies.
+     * Claims the job, with the claims of the other deliveries waiting at the same time in the same store call,
+     * at most {@code claim-concurrency} in one call and one call per lane at a time. The other deliveries wait
+     * here, before their job is theirs: while the store is the bottleneck, about as many jobs per worker are
+     * sent but not yet recorded as there are claims at once, and those are the ones sent again if the worker
+     * dies.
      */
-    private Optional<Job> claim(ObjectId id, Semaphore claims) {
-        claims.acquireUninterruptibly();
-        try {
-            return storeRetry.call("claim job " + id,
-                    () -> store.claim(id, properties.id(), clock.instant(), properties.lease()));
-        } finally {
-            claims.release();
-        }
+    private Optional<Job> claim(ObjectId id, GroupedCalls<ObjectId, Optional<Job>> claims) {
+        return storeRetry.call("claim job " + id, () -> claims.call(id));
+    }
+
+    /** One store call for a batch of claims; a job with two messages in it is claimed for the first only. */
+    private List<Optional<Job>> claimAll(List<ObjectId> ids) {
+        Map<ObjectId, Job> claimed = store.claimAll(ids, properties.id(), clock.instant(), properties.lease());
+        Set<ObjectId> given = new HashSet<>();
+        return ids.stream().map(id -> given.add(id) ? Optional.ofNullable(claimed.get(id)) : Optional.<Job>empty())
+                .toList();
+    }
+
+    private List<Boolean> recordAll(List<JobStore.Outcome> batch) {
+        Set<ObjectId> lost = store.recordAll(batch);
+        return batch.stream().map(outcome -> !lost.contains(outcome.claimed().id())).toList();
+    }
+
+    /** Records the claim holder's outcome, in a bulk write with those of other deliveries ending at the same time. */
+    private boolean record(String what, JobStore.Outcome outcome) {
+        return recorded(storeRetry.call(what, () -> outcomes.call(outcome)), outcome.claimed());
     }
 
     /**
@@ -258,8 +290,8 @@ class DeliveryService {
         return switch (result) {
             case DeliveryResult.Sent sent -> {
                 Attempt attempt = attempt(job, provider, ended, Attempt.SENT, null);
-                recorded(storeRetry.call("record job " + job.idHex() + " sent",
-                        () -> store.recordSent(job, attempt, sent.providerMessageId(), ended)), job);
+                record("record job " + job.idHex() + " sent",
+                        JobStore.Outcome.sent(job, attempt, sent.providerMessageId(), ended));
                 metrics.endToEnd(job.type(), Duration.between(job.createdAt(), ended));
                 log.debug("Job {} sent by {} on attempt {}", job.idHex(), provider, job.attempts());
                 yield Disposition.ACK;
@@ -277,8 +309,7 @@ class DeliveryService {
 
     private Disposition retryLater(Job job, Attempt attempt, Duration retryAfter) {
         Instant now = attempt.endedAt();
-        if (!recorded(storeRetry.call("record a retry of job " + job.idHex(),
-                () -> store.recordRetry(job, attempt, now)), job)) {
+        if (!record("record a retry of job " + job.idHex(), JobStore.Outcome.retry(job, attempt, now))) {
             return Disposition.ACK;
         }
         Duration delay = topology.delayBefore(job.attempts() + 1);
@@ -303,8 +334,7 @@ class DeliveryService {
     }
 
     private Disposition fail(Job job, Attempt attempt) {
-        recorded(storeRetry.call("record job " + job.idHex() + " failed",
-                () -> store.recordFailed(job, attempt, attempt.endedAt())), job);
+        record("record job " + job.idHex() + " failed", JobStore.Outcome.failed(job, attempt, attempt.endedAt()));
         log.warn("Job {} failed after {} attempt(s): {}", job.idHex(), job.attempts(), attempt.error());
         metrics.deadLettered("failed");
         return Disposition.DEAD_LETTER;
