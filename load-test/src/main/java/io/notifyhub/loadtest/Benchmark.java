@@ -57,15 +57,16 @@ public final class Benchmark {
             Instant started = Instant.now();
             WorkerCounters counters = new WorkerCounters(system.workerPorts());
             long jobsBefore = jobs.estimatedDocumentCount();
-            long finishedBefore = counters.finished();
-            long sentBefore = counters.count("sent");
+            WorkerCounters.Counts countsBefore = counters.read();
+            long finishedBefore = countsBefore.finished();
+            long sentBefore = countsBefore.sent();
             Map<String, ProcessStats> before = stats(system);
             List<long[]> sentOverTime = new ArrayList<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             long t0 = System.nanoTime();
             sampler.scheduleAtFixedRate(() -> sentOverTime.add(new long[] {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                    counters.count("sent") - sentBefore}), 0, 1, TimeUnit.SECONDS);
+                    counters.read().sent() - sentBefore}), 0, 1, TimeUnit.SECONDS);
             OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             Instant loadEnded = Instant.now();
@@ -126,10 +127,10 @@ public final class Benchmark {
     private static boolean awaitFinished(WorkerCounters counters, long total, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
-            if (counters.finished() >= total) {
+            if (counters.read().finished() >= total) {
                 return true;
             }
-            TimeUnit.MILLISECONDS.sleep(250);
+            TimeUnit.MILLISECONDS.sleep(500);
         }
         return false;
     }

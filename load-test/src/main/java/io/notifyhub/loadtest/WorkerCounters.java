@@ -22,32 +22,44 @@ final class WorkerCounters {
         this.ports = List.copyOf(ports);
     }
 
-    /** Attempts that ended with {@code outcome} ({@code sent} or {@code failed}: one per finished job) so far. */
-    long count(String outcome) {
-        long total = 0;
+    /** Attempts that ended sent and failed (one per finished job) so far, over every worker. */
+    Counts read() {
+        long sent = 0;
+        long failed = 0;
         for (int port : ports) {
-            total += count(port, "outcome=\"" + outcome + "\"");
+            List<String> lines = scrape(port);
+            sent += sum(lines, "outcome=\"sent\"");
+            failed += sum(lines, "outcome=\"failed\"");
         }
-        return total;
+        return new Counts(sent, failed);
     }
 
-    long finished() {
-        return count("sent") + count("failed");
+    record Counts(long sent, long failed) {
+        long finished() {
+            return sent + failed;
+        }
     }
 
-    private long count(int port, String label) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+    /**
+     * One scrape of one worker, of that counter only: a whole scrape of a worker's meters took 6 % of its CPU
+     * when the benchmark read every worker twice a reading, four readings a second.
+     */
+    private List<String> scrape(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/actuator/prometheus?includedNames=notifyhub_deliveries,notifyhub_deliveries_total"))
                 .timeout(Duration.ofSeconds(5)).build();
-        String body;
         try {
-            body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body().lines().toList();
         } catch (IOException e) {
             throw new IllegalStateException("worker metrics on port " + port + " unreadable", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return body.lines()
+    }
+
+    private static long sum(List<String> lines, String label) {
+        return lines.stream()
                 .filter(line -> line.startsWith("notifyhub_deliveries_total{") && line.contains(label))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();

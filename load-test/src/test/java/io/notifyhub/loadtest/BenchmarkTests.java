@@ -29,6 +29,7 @@ class BenchmarkTests {
         System.out.println((smoke ? "benchmark smoke:\n" : "benchmark:\n") + Report.markdown(results));
         assertThat(results.accepted()).isPositive();
         assertThat(results.sentPerSecond()).isPositive();
+        assertThat(results.drained()).as("the workers' counters reached every accepted job").isTrue();
         assertThat(results.apiMicros().getTotalCount()).isEqualTo((long) settings.rate() * settings.seconds());
         assertThat(Files.size(out.resolve("chart.png"))).isPositive();
         assertThat(Files.readString(out.resolve("results.json"))).contains("endToEndSentPerSecond");
