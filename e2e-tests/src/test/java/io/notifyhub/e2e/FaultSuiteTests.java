@@ -38,8 +38,12 @@ class FaultSuiteTests {
     private static final int JOBS = Integer.getInteger("notifyhub.fault.jobs", 5_000);
     private static final int RATE = Integer.getInteger("notifyhub.fault.rate", 100);
     private static final int WORKERS = 2;
-    // a worker takes 10 to 15 s to start on a loaded two-core machine; killing more often only starves the CPU
+    // after the killed worker is up again: a worker takes 10 to 40 s to start on a loaded two-core machine, and
+    // killing one that is still starting only starves the CPU the other processes need to recover
     private static final Duration KILL_EVERY = Duration.ofSeconds(10);
+    // how long the client retries one submission (with its key) before it gives up: longer than the API takes
+    // to come back after its kill on a slow, loaded machine (up to 75 s seen), plus the backlog it then meets
+    private static final Duration CLIENT_RETRIES_FOR = Duration.ofSeconds(180);
     private static final Path DIR = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("fault");
 
     private final List<Fault> faults = Collections.synchronizedList(new ArrayList<>());
@@ -64,7 +68,7 @@ class FaultSuiteTests {
             try (ExecutorService chaos = Executors.newFixedThreadPool(2)) {
                 Future<?> killer = chaos.submit(() -> killWorkersWhile(loading, system, workerKills));
                 Future<?> outages = chaos.submit(() -> outages(rabbit, system));
-                load = new LoadClient(system.apiPort(), Duration.ofSeconds(90)).submit(JOBS, RATE);
+                load = new LoadClient(system.apiPort(), CLIENT_RETRIES_FOR).submit(JOBS, RATE);
                 loading.set(false);
                 killer.get();
                 outages.get();
@@ -108,7 +112,7 @@ class FaultSuiteTests {
         return env;
     }
 
-    /** kill -9 one worker every few seconds, in turn, and start it again at once. */
+    /** kill -9 one worker every few seconds, in turn, and start it again at once; the next kill once it is up. */
     private void killWorkersWhile(AtomicBoolean loading, LocalSystem system, AtomicInteger kills) {
         List<ServiceProcess> workers = system.workers();
         sleep(Duration.ofSeconds(3));
@@ -119,6 +123,7 @@ class FaultSuiteTests {
             worker.start();
             kills.incrementAndGet();
             faults.add(new Fault("kill -9 " + worker.name(), start, Instant.now()));
+            system.awaitLive(worker);
             sleep(KILL_EVERY);
         }
     }

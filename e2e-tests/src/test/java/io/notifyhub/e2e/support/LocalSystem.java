@@ -99,6 +99,11 @@ public final class LocalSystem implements AutoCloseable {
         return process.awaitHealthy(healthUrls.get(process.name()), START);
     }
 
+    /** Waits until the process is up (its liveness probe answers 200), whether or not the broker and store are. */
+    public ServiceProcess awaitLive(ServiceProcess process) {
+        return process.awaitHealthy(healthUrls.get(process.name()) + "/liveness", START);
+    }
+
     public int apiPort() {
         return apiPort;
     }
