@@ -123,8 +123,27 @@ class FaultSuiteTests {
             worker.start();
             kills.incrementAndGet();
             faults.add(new Fault("kill -9 " + worker.name(), start, Instant.now()));
-            system.awaitLive(worker);
+            upAgain(system, worker);
             sleep(KILL_EVERY);
+        }
+    }
+
+    /**
+     * Waits until the worker is up; started again, as an orchestrator would, when it exited while starting (it
+     * does when the store is unreachable then, at its index creation).
+     */
+    private static void upAgain(LocalSystem system, ServiceProcess worker) {
+        for (int starts = 1; ; starts++) {
+            try {
+                system.awaitLive(worker);
+                return;
+            } catch (IllegalStateException notUp) {
+                if (worker.isAlive() || starts == 5) {
+                    throw notUp;
+                }
+                sleep(Duration.ofSeconds(2));
+                worker.start();
+            }
         }
     }
 
