@@ -8,6 +8,7 @@ import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.config.NotifyhubCommonConfiguration;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,24 @@ class JobStoreTests {
 
         assertThat(raw).containsEntry("type", "sms").containsEntry("status", "queued").containsEntry("attempts", 0);
         assertThat(store.find(job.idHex())).contains(job);
+    }
+
+    @Test
+    void shouldWriteClaimsAndOutcomesInTheFormOfMappedWrites() {
+        Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), NOW));
+        Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
+        Document held = mongo.getCollection(Job.COLLECTION).find(new Document("_id", job.id())).first();
+        Attempt attempt = new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", Attempt.SENT, null);
+        store.recordSent(claimed, attempt, "m-1", NOW.plusSeconds(1));
+        Document sent = mongo.getCollection(Job.COLLECTION).find(new Document("_id", job.id())).first();
+
+        assertThat(held).containsEntry("status", "processing").containsEntry("attempts", 1)
+                .containsEntry("leaseUntil", Date.from(NOW.plus(LEASE))).containsEntry("updatedAt", Date.from(NOW));
+        assertThat(sent).containsEntry("status", "sent").containsEntry("providerMessageId", "m-1")
+                .doesNotContainKeys("leaseUntil", "claimedBy", "claimedAt");
+        assertThat(sent.getList("history", Document.class)).singleElement().satisfies(stored -> assertThat(stored)
+                .doesNotContainKey("_class").containsEntry("endedAt", Date.from(NOW.plusSeconds(1))));
+        assertThat(store.find(job.idHex()).orElseThrow().history()).containsExactly(attempt);
     }
 
     @Test
