@@ -38,9 +38,9 @@ class FaultSuiteTests {
     private static final int JOBS = Integer.getInteger("notifyhub.fault.jobs", 5_000);
     private static final int RATE = Integer.getInteger("notifyhub.fault.rate", 100);
     private static final int WORKERS = 2;
-    // after the killed worker is up again: a worker takes 10 to 40 s to start on a loaded two-core machine, and
+    // after the killed worker is up again: a worker takes 5 to 40 s to start on a loaded two-core machine, and
     // killing one that is still starting only starves the CPU the other processes need to recover
-    private static final Duration KILL_EVERY = Duration.ofSeconds(10);
+    private static final Duration KILL_EVERY = Duration.ofSeconds(5);
     // how long the client retries one submission (with its key) before it gives up: longer than the API takes
     // to come back after its kill on a slow, loaded machine (up to 75 s seen), plus the backlog it then meets
     private static final Duration CLIENT_RETRIES_FOR = Duration.ofSeconds(180);
