@@ -49,9 +49,13 @@ public class JobStore {
     private static final Set<JobStatus> CLAIMABLE = Set.of(JobStatus.QUEUED, JobStatus.PROCESSING);
 
     private final MongoOperations mongo;
+    /** {@link #CLAIMABLE} as stored, for the claims' filter */
+    private final List<Object> claimableStatuses;
 
     public JobStore(MongoOperations mongo) {
         this.mongo = mongo;
+        CLAIMABLE.forEach(source -> JobStatusTransitions.check(source, JobStatus.PROCESSING));
+        this.claimableStatuses = CLAIMABLE.stream().map(this::bson).toList();
     }
 
     /** One index per filter of {@link #findPage(JobQuery)}, each ending in the newest-first order. */
@@ -278,11 +282,9 @@ public class JobStore {
 
     /** The jobs with these {@code _id}s that are queued, or processing under a lease that has run out. */
     private Bson claimable(Object ids, Instant now) {
-        CLAIMABLE.forEach(source -> JobStatusTransitions.check(source, JobStatus.PROCESSING));
         // one flat filter with the _id first (not Filters.and, which nests all in an $and): every MongoDB finds
         // the jobs by its _id index, the embedded stand-in too, which otherwise scans the collection
-        List<Object> statuses = CLAIMABLE.stream().map(this::bson).toList();
-        return new Document("_id", ids).append("status", new Document("$in", statuses))
+        return new Document("_id", ids).append("status", new Document("$in", claimableStatuses))
                 .append("$or", List.of(new Document("status", bson(JobStatus.QUEUED)),
                         new Document("leaseUntil", new Document("$lt", bson(now)))));
     }
