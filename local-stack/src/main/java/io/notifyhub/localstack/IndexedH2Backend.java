@@ -2,6 +2,7 @@ package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.QueryResult;
@@ -9,6 +10,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 import java.util.List;
 import org.h2.mvstore.MVMap;
@@ -72,6 +74,36 @@ final class IndexedH2Backend extends H2Backend {
         IndexedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
                 MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
+        }
+
+        // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
+        private final ReplySnapshots snapshots = new ReplySnapshots();
+
+        @Override
+        protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
+            return super.createQueryResult(snapshots.matched(matched), batchSize);
+        }
+
+        @Override
+        public synchronized Document findAndModify(Document query) {
+            return ReplySnapshots.reply(snapshots.internally(() -> super.findAndModify(query)));
+        }
+
+        @Override
+        public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
+                boolean multi, boolean upsert, Oplog oplog) {
+            return snapshots.internally(() -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
+        }
+
+        @Override
+        public synchronized int deleteDocuments(Document selector, int limit, Oplog oplog) {
+            return snapshots.internally(() -> super.deleteDocuments(selector, limit, oplog));
+        }
+
+        @Override
+        public synchronized Iterable<Document> queryAll() {
+            // aggregations (Spring Data's count) read every document and answer with new ones of their own
+            return snapshots.internally(() -> handleQuery(new Document()));
         }
 
         @Override
