@@ -55,7 +55,6 @@ public class SubmissionLimits {
                 .withImplicitConfigurationReplacement(configurationVersion, TokensInheritanceStrategy.PROPORTIONALLY)
                 .withOptimization(Optimizations.delaying(
                         new DelayParameters(properties.syncTokens(), properties.syncEvery())));
-        buckets.createIndexes();
     }
 
     /**

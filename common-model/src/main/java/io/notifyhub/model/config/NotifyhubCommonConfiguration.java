@@ -5,6 +5,7 @@ import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.Priority;
 import io.notifyhub.model.messaging.JobPublisher;
+import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
@@ -84,13 +85,18 @@ public class NotifyhubCommonConfiguration {
         return new JobPublisher(rabbitTemplate, messaging.confirmTimeout());
     }
 
-    /** Indexes are created once the store answers; a store that is down at start-up does not stop the service. */
+    /**
+     * The jobs' and the rate-limit buckets' indexes are created once the store answers; a store that is down at
+     * start-up does not stop the service (a worker that exited here was restarted into the same outage).
+     */
     @EventListener(ApplicationReadyEvent.class)
     void createIndexes(ApplicationReadyEvent event) {
         try {
             event.getApplicationContext().getBean(JobStore.class).createIndexes();
+            MongoBucketProxyManager.createIndexes(event.getApplicationContext().getBean(MongoOperations.class));
         } catch (RuntimeException e) {
-            log.warn("Could not create job indexes now ({}); they are created on the next start", e.getMessage());
+            log.warn("Could not create the job and rate-limit indexes now ({}); they are created on the next start",
+                    e.getMessage());
         }
     }
 

@@ -37,7 +37,7 @@ public final class MongoBucketProxyManager extends AbstractCompareAndSwapBasedPr
     }
 
     /** A TTL index, so buckets not touched for a while disappear (a full bucket is the same as none). */
-    public void createIndexes() {
+    public static void createIndexes(MongoOperations mongo) {
         mongo.indexOps(COLLECTION).createIndex(new Index().on("expiresAt", org.springframework.data.domain.Sort.Direction.ASC)
                 .expire(0, TimeUnit.SECONDS));
     }

@@ -22,7 +22,6 @@ public class SharedRateLimiter {
     public SharedRateLimiter(MongoOperations mongo) {
         this.buckets = new MongoBucketProxyManager(mongo, ClientSideConfig.getDefault()
                 .withRequestTimeout(Duration.ofSeconds(2)));
-        buckets.createIndexes();
     }
 
     /**
