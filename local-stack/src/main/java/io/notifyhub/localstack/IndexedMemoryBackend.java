@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Map;
 
-/** The in-memory store, answering {@code hello} and finding a query's pinned {@code _id} by a map. */
+/**
+ * The in-memory store, answering {@code hello}, finding a query's pinned {@code _id} by a map and the
+ * services' polls by {@link PollIndexes}.
+ */
 final class IndexedMemoryBackend extends MemoryBackend {
 
     @Override
@@ -37,6 +40,7 @@ final class IndexedMemoryBackend extends MemoryBackend {
     private static final class IndexedCollection extends MemoryCollection {
 
         private final Map<Object, Integer> positionsById = new HashMap<>();
+        private final PollIndexes polls = new PollIndexes();
 
         IndexedCollection(MongoDatabase database, String name, CollectionOptions options, CursorRegistry cursors) {
             super(database, name, options, cursors);
@@ -76,6 +80,7 @@ final class IndexedMemoryBackend extends MemoryBackend {
         protected Integer addDocumentInternal(Document document) {
             Integer position = super.addDocumentInternal(document);
             positionsById.put(document.get("_id"), position);
+            polls.add(document, position);
             return position;
         }
 
@@ -84,19 +89,32 @@ final class IndexedMemoryBackend extends MemoryBackend {
             Document document = getDocument(position);
             if (document != null) {
                 positionsById.remove(document.get("_id"));
+                polls.remove(document, position);
             }
             super.removeDocument(position);
+        }
+
+        @Override
+        protected void handleUpdate(Integer position, Document oldDocument, Document newDocument) {
+            polls.remove(oldDocument, position); // the document as it was when indexed (updates change it in place)
+            polls.add(newDocument, position);
+            super.handleUpdate(position, oldDocument, newDocument);
         }
 
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document fieldSelector) {
             List<Object> ids = IdLookup.pinnedIds(query);
-            if (ids == null) {
-                return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+            if (ids != null) {
+                List<Integer> positions = ids.stream().map(positionsById::get).filter(Objects::nonNull).distinct()
+                        .toList();
+                return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
             }
-            List<Integer> positions = ids.stream().map(positionsById::get).filter(Objects::nonNull).distinct().toList();
-            return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
+            Iterable<Integer> candidates = isNaturalDescending(orderBy) ? null : polls.candidates(query);
+            if (candidates != null) {
+                return matchDocuments(query, candidates, orderBy, skip, limit, batchSize, fieldSelector);
+            }
+            return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
         }
     }
 }

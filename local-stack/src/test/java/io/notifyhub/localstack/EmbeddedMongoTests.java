@@ -14,7 +14,9 @@ import com.mongodb.client.model.Filters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -145,5 +147,75 @@ class EmbeddedMongoTests {
             assertThat(wrongs.get()).as("of %d documents read, those not matching the filter or torn", reads.get())
                     .isZero();
         }
+    }
+
+    /**
+     * The in-memory store answers the services' polls (by {@code status}, by a due {@code callback.dueAt}) from
+     * positions it keeps up to date on every insert, update, replace and delete: each answer must be the one
+     * a scan of the collection gives (a {@code find({})}, matched here), through rounds of random writes.
+     */
+    @Test
+    void shouldAnswerThePollsByStatusAndDueWebhookAsAScanWouldThroughRandomWrites() {
+        try (EmbeddedMongo mongo = EmbeddedMongo.inMemory();
+             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
+            List<String> statuses = List.of("queued", "processing", "sent", "scheduled");
+            Random random = new Random(42);
+            Date now = new Date(1_000_000);
+            java.util.function.IntFunction<Document> job = n -> {
+                Document doc = new Document("n", n).append("status", statuses.get(random.nextInt(statuses.size())));
+                int hook = random.nextInt(3); // none, not due, due at some time
+                if (hook > 0) {
+                    doc.append("callback", hook == 1 ? new Document("url", "http://h")
+                            : new Document("url", "http://h").append("dueAt", new Date(random.nextInt(2_000_000))));
+                }
+                return doc;
+            };
+            int next = 0;
+            for (; next < 300; next++) {
+                jobs.insertOne(job.apply(next));
+            }
+            for (int round = 0; round < 40; round++) {
+                String from = statuses.get(random.nextInt(statuses.size()));
+                String to = statuses.get(random.nextInt(statuses.size()));
+                switch (round % 5) {
+                    case 0 -> jobs.updateMany(and(eq("status", from), Filters.mod("n", 3, random.nextInt(3))),
+                            Updates.set("status", to));
+                    case 1 -> jobs.findOneAndUpdate(eq("n", random.nextInt(next)), random.nextBoolean()
+                            ? Updates.combine(Updates.set("status", to), Updates.unset("callback.dueAt"))
+                            : Updates.set("callback.dueAt", new Date(random.nextInt(2_000_000))));
+                    case 2 -> jobs.deleteMany(Filters.mod("n", 29, random.nextInt(29)));
+                    case 3 -> jobs.replaceOne(eq("n", random.nextInt(next)), job.apply(-1));
+                    default -> {
+                        for (int i = 0; i < 20; i++) {
+                            jobs.insertOne(job.apply(next++));
+                        }
+                    }
+                }
+                List<Document> all = jobs.find().into(new ArrayList<>());
+                for (String status : statuses) {
+                    assertSameJobs(jobs.find(eq("status", status)), all, d -> status.equals(d.get("status")));
+                    assertSameJobs(jobs.find(new Document("status", new Document("$eq", status)).append("n",
+                            new Document("$gte", 100))), all, d -> status.equals(d.get("status")) && d.getInteger("n") >= 100);
+                }
+                assertSameJobs(jobs.find(Filters.in("status", from, to)), all,
+                        d -> from.equals(d.get("status")) || to.equals(d.get("status")));
+                java.util.function.Predicate<Document> due = d -> d.get("callback") instanceof Document c
+                        && c.get("dueAt") instanceof Date at && !at.after(now);
+                assertSameJobs(jobs.find(Filters.lte("callback.dueAt", now)), all, due);
+                List<Object> firstDue = jobs.find(Filters.lte("callback.dueAt", now)).sort(new Document("callback.dueAt", 1))
+                        .limit(5).map(d -> d.get("_id")).into(new ArrayList<>());
+                assertThat(firstDue).as("round %d: the first five due", round).isEqualTo(all.stream().filter(due)
+                        .sorted(java.util.Comparator.comparing(d -> ((Document) d.get("callback")).getDate("dueAt")))
+                        .limit(5).map(d -> d.get("_id")).toList());
+            }
+        }
+    }
+
+    private static void assertSameJobs(Iterable<Document> answered, List<Document> all,
+            java.util.function.Predicate<Document> matches) {
+        List<Object> got = new ArrayList<>();
+        answered.forEach(d -> got.add(d.get("_id")));
+        assertThat(got).containsExactlyInAnyOrderElementsOf(all.stream().filter(matches).map(d -> d.get("_id")).toList());
     }
 }
