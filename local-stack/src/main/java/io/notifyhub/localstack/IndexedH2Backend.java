@@ -71,13 +71,13 @@ final class IndexedH2Backend extends H2Backend {
 
     private static final class IndexedCollection extends H2Collection {
 
+        // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
+        private final ReplySnapshots snapshots = new ReplySnapshots();
+
         IndexedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
                 MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
         }
-
-        // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
-        private final ReplySnapshots snapshots = new ReplySnapshots();
 
         @Override
         protected QueryResult createQueryResult(List<Document> matched, int batchSize) {

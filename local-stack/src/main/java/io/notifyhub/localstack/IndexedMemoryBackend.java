@@ -41,13 +41,12 @@ final class IndexedMemoryBackend extends MemoryBackend {
 
         private final Map<Object, Integer> positionsById = new HashMap<>();
         private final PollIndexes polls = new PollIndexes();
+        // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
+        private final ReplySnapshots snapshots = new ReplySnapshots();
 
         IndexedCollection(MongoDatabase database, String name, CollectionOptions options, CursorRegistry cursors) {
             super(database, name, options, cursors);
         }
-
-        // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
-        private final ReplySnapshots snapshots = new ReplySnapshots();
 
         @Override
         protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
