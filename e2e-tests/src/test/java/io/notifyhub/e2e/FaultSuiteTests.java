@@ -128,10 +128,7 @@ class FaultSuiteTests {
         }
     }
 
-    /**
-     * Waits until the worker is up; started again, as an orchestrator would, when it exited while starting (it
-     * does when the store is unreachable then, at its index creation).
-     */
+    /** Waits until the worker is up; started again, as an orchestrator would, if it exited while starting. */
     private static void upAgain(LocalSystem system, ServiceProcess worker) {
         for (int starts = 1; ; starts++) {
             try {

@@ -379,10 +379,8 @@ public class JobStore {
             if (job != null && job.history() != null && job.history().stream().anyMatch(outcome::isAttempt)) {
                 continue; // the bulk write recorded it
             }
-            boolean stillHeld = job != null && job.status() == JobStatus.PROCESSING
-                    && job.attempts() == outcome.claimed.attempts()
-                    && Objects.equals(job.claimedBy(), outcome.claimed.claimedBy());
-            if (!stillHeld || !record(outcome)) {
+            // not recorded: a webhook appeared since the claim (the other form of the write), or the claim was lost
+            if (!record(outcome)) {
                 lost.add(outcome.claimed.id());
             }
         }
