@@ -100,7 +100,8 @@ public final class Benchmark {
             before.forEach((name, b) -> {
                 ProcessStats a = afterLoad.get(name);
                 usage.put(name, new Results.Usage((a.cpuSeconds() - b.cpuSeconds()) / loadSeconds * 100,
-                        a.rssBytes() / (1024 * 1024)));
+                        (a.jitSeconds() - b.jitSeconds()) / loadSeconds * 100,
+                        (a.gcSeconds() - b.gcSeconds()) / loadSeconds * 100, a.rssBytes() / (1024 * 1024)));
             });
             if (settings.profile()) {
                 system.terminate(Duration.ofSeconds(60)); // a JVM writes its recording when it exits normally
@@ -120,6 +121,8 @@ public final class Benchmark {
         processes.add(system.process("api"));
         processes.addAll(system.workers());
         processes.forEach(p -> stats.put(p.name(), ProcessStats.of(p.pid())));
+        // the load itself shares the machine: its cost is part of the picture
+        stats.put("load client (this JVM)", ProcessStats.of(ProcessHandle.current().pid()));
         return stats;
     }
 

@@ -42,6 +42,7 @@ public final class Report {
         }
         Map<String, Object> usage = new LinkedHashMap<>();
         r.usage().forEach((name, u) -> usage.put(name, Map.of("cpuPercentOfOneCore", round(u.cpuPercent()),
+                "jitCompilerCpuPercent", round(u.jitPercent()), "gcCpuPercent", round(u.gcPercent()),
                 "rssMegabytes", u.rssMegabytes())));
         f.put("processes", usage);
         return f;
@@ -77,8 +78,9 @@ public final class Report {
             row(md, "PerfTest ceiling (quorum, persistent, confirms)", r.ceiling().receivedPerSecond() + " msg/s received");
             row(md, "ours / PerfTest", r.ratioToCeiling() == null ? "-" : "%.2f".formatted(r.ratioToCeiling()));
         }
-        r.usage().forEach((name, u) -> row(md, name + " CPU / RSS",
-                "%.0f%% of a core / %d MB".formatted(u.cpuPercent(), u.rssMegabytes())));
+        r.usage().forEach((name, u) -> row(md, name + " CPU (of it JIT, GC) / RSS",
+                "%.0f%% of a core (%.0f%%, %.0f%%) / %d MB".formatted(u.cpuPercent(), u.jitPercent(), u.gcPercent(),
+                        u.rssMegabytes())));
         row(md, "machine", r.machine());
         return md.toString();
     }

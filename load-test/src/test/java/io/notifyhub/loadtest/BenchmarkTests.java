@@ -31,6 +31,9 @@ class BenchmarkTests {
         assertThat(results.sentPerSecond()).isPositive();
         assertThat(results.drained()).as("the workers' counters reached every accepted job").isTrue();
         assertThat(results.apiMicros().getTotalCount()).isEqualTo((long) settings.rate() * settings.seconds());
+        assertThat(results.usage()).containsKeys("api", "load client (this JVM)");
+        results.usage().forEach((name, usage) -> assertThat(usage.cpuPercent()).as(name + "'s CPU").isPositive()
+                .isGreaterThanOrEqualTo(usage.jitPercent() + usage.gcPercent()));
         assertThat(Files.size(out.resolve("chart.png"))).isPositive();
         assertThat(Files.readString(out.resolve("results.json"))).contains("endToEndSentPerSecond");
         if (settings.perfTestSeconds() > 0) {
