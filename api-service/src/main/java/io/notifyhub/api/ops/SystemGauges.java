@@ -11,6 +11,7 @@ import io.notifyhub.model.store.StoreFailures;
 import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +30,11 @@ import org.springframework.stereotype.Component;
  * Gauges of the whole system, refreshed every few seconds by each API replica (dashboards take the max
  * over replicas): jobs per status, the age of the oldest stored-but-unpublished job, and the ready
  * messages and consumers of every work, delay and dead-letter queue.
+ *
+ * <p>The jobs still under way (scheduled, queued, processing) are as many as the backlog, so they are counted
+ * at every refresh. The finished ones (sent, failed, cancelled) are every job ever kept: counting them walks an
+ * index that only grows, so they are counted less often ({@code notifyhub.metrics.terminal-refresh}); the
+ * workers' delivery counters give their rates by the second.
  */
 @Component
 class SystemGauges {
@@ -41,10 +48,14 @@ class SystemGauges {
     private final Map<JobStatus, Long> perStatus = new EnumMap<>(JobStatus.class);
     private final Map<String, Long> ready = new ConcurrentHashMap<>();
     private final Map<String, Long> consumers = new ConcurrentHashMap<>();
+    private final Duration terminalRefresh;
+    private Instant terminalCounted = Instant.MIN;
     private volatile double oldestUnpublishedSeconds;
 
-    SystemGauges(JobStore store, AmqpAdmin admin, Topology topology, MeterRegistry registry, Clock clock) {
+    SystemGauges(JobStore store, AmqpAdmin admin, Topology topology, MeterRegistry registry, Clock clock,
+            @Value("${notifyhub.metrics.terminal-refresh:1m}") Duration terminalRefresh) {
         this.store = store;
+        this.terminalRefresh = terminalRefresh;
         this.admin = admin;
         this.clock = clock;
         for (Channel channel : Channel.values()) {
@@ -73,8 +84,15 @@ class SystemGauges {
     @Scheduled(fixedDelayString = "${notifyhub.metrics.refresh:5s}", initialDelay = 1000)
     void refresh() {
         try {
+            Instant now = clock.instant();
+            boolean countTerminal = !now.isBefore(terminalCounted.plus(terminalRefresh));
             for (JobStatus status : JobStatus.values()) {
-                perStatus.put(status, store.count(status));
+                if (countTerminal || !status.isTerminal()) {
+                    perStatus.put(status, store.count(status));
+                }
+            }
+            if (countTerminal) {
+                terminalCounted = now;
             }
             oldestUnpublishedSeconds = store.oldestUnpublished()
                     .map(created -> Math.max(0, Duration.between(created, clock.instant()).toMillis() / 1000.0))
