@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,7 @@ public final class Benchmark {
             WorkerCounters.Counts countsBefore = counters.read();
             long finishedBefore = countsBefore.finished();
             long sentBefore = countsBefore.sent();
+            long statsFrom = System.nanoTime();
             Map<String, ProcessStats> before = stats(system);
             List<long[]> sentOverTime = new ArrayList<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -68,8 +70,8 @@ public final class Benchmark {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     counters.read().sent() - sentBefore}), 0, 1, TimeUnit.SECONDS);
             OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
-            double loadSeconds = (System.nanoTime() - t0) / 1e9;
             Instant loadEnded = Instant.now();
+            double statsSeconds = (System.nanoTime() - statsFrom) / 1e9; // CPU shares over exactly this stretch
             Map<String, ProcessStats> afterLoad = stats(system);
             long submitted = jobs.estimatedDocumentCount() - jobsBefore;
             boolean drained = awaitFinished(counters, finishedBefore + submitted, 300);
@@ -99,9 +101,9 @@ public final class Benchmark {
             Map<String, Results.Usage> usage = new LinkedHashMap<>();
             before.forEach((name, b) -> {
                 ProcessStats a = afterLoad.get(name);
-                usage.put(name, new Results.Usage((a.cpuSeconds() - b.cpuSeconds()) / loadSeconds * 100,
-                        (a.jitSeconds() - b.jitSeconds()) / loadSeconds * 100,
-                        (a.gcSeconds() - b.gcSeconds()) / loadSeconds * 100, a.rssBytes() / (1024 * 1024)));
+                usage.put(name, new Results.Usage((a.cpuSeconds() - b.cpuSeconds()) / statsSeconds * 100,
+                        (a.jitSeconds() - b.jitSeconds()) / statsSeconds * 100,
+                        (a.gcSeconds() - b.gcSeconds()) / statsSeconds * 100, a.rssBytes() / (1024 * 1024)));
             });
             if (settings.profile()) {
                 system.terminate(Duration.ofSeconds(60)); // a JVM writes its recording when it exits normally
@@ -121,9 +123,28 @@ public final class Benchmark {
         processes.add(system.process("api"));
         processes.addAll(system.workers());
         processes.forEach(p -> stats.put(p.name(), ProcessStats.of(p.pid())));
-        // the load itself shares the machine: its cost is part of the picture
+        // the load itself and the broker share the machine: their cost is part of the picture
         stats.put("load client (this JVM)", ProcessStats.of(ProcessHandle.current().pid()));
+        rabbitMq().ifPresent(pid -> stats.put("RabbitMQ (this machine's node)", ProcessStats.ofOther(pid)));
+        stats.put("every process on the machine", ProcessStats.machine());
         return stats;
+    }
+
+    /** The local RabbitMQ node's Erlang VM, when there is exactly one on this machine. */
+    private static Optional<Long> rabbitMq() {
+        List<Long> nodes = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("beam.smp") && bootsRabbit(p.pid()))
+                .map(ProcessHandle::pid).toList();
+        return nodes.size() == 1 ? Optional.of(nodes.getFirst()) : Optional.empty();
+    }
+
+    /** Whether the Erlang VM was started to run RabbitMQ ({@code ProcessHandle} shows only its first arguments). */
+    private static boolean bootsRabbit(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline")).contains("-s\0rabbit\0boot");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Waits until the workers have finished {@code total} jobs; false if that took longer than the bound. */

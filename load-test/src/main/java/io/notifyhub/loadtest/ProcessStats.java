@@ -9,12 +9,41 @@ import java.util.stream.Stream;
  * CPU time and resident memory of a process, read from /proc (Linux), with the CPU time of its JIT compiler
  * threads and of its garbage collector's threads apart: in a run of seconds, a JVM still compiling its hot
  * code spends much of its CPU on that, which a long-running service does not. A thread that ended (a
- * compiler thread the JVM retired) takes its time with it, so those two are lower bounds.
+ * compiler thread the JVM retired) takes its time with it, so those two are lower bounds. For a process that
+ * is not a JVM, and for the machine as a whole, they are NaN.
  */
 record ProcessStats(double cpuSeconds, double jitSeconds, double gcSeconds, long rssBytes) {
 
     private static final double TICKS_PER_SECOND = 100.0;
 
+    /** A process that is not a JVM (the broker). */
+    static ProcessStats ofOther(long pid) {
+        ProcessStats stats = of(pid);
+        return new ProcessStats(stats.cpuSeconds, Double.NaN, Double.NaN, stats.rssBytes);
+    }
+
+    /** Every process of the machine: CPU busy time over all cores (/proc/stat), and memory in use. */
+    static ProcessStats machine() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < cpu.length && i <= 7; i++) { // user nice system idle iowait irq softirq
+                busy += i == 4 || i == 5 ? 0 : Long.parseLong(cpu[i]); // all but idle and iowait
+            }
+            long total = 0;
+            long available = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                long kb = line.matches("\\w+:\\s+\\d+ kB") ? Long.parseLong(line.replaceAll("[^0-9]", "")) : 0;
+                total = line.startsWith("MemTotal:") ? kb : total;
+                available = line.startsWith("MemAvailable:") ? kb : available;
+            }
+            return new ProcessStats(busy / TICKS_PER_SECOND, Double.NaN, Double.NaN, (total - available) * 1024);
+        } catch (IOException | RuntimeException e) {
+            return new ProcessStats(0, Double.NaN, Double.NaN, 0);
+        }
+    }
+
+    /** A JVM. */
     static ProcessStats of(long pid) {
         Path proc = Path.of("/proc", String.valueOf(pid));
         try {

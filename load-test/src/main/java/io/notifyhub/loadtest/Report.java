@@ -41,9 +41,16 @@ public final class Report {
             f.put("ratioToPerfTest", r.ratioToCeiling() == null ? null : round(r.ratioToCeiling()));
         }
         Map<String, Object> usage = new LinkedHashMap<>();
-        r.usage().forEach((name, u) -> usage.put(name, Map.of("cpuPercentOfOneCore", round(u.cpuPercent()),
-                "jitCompilerCpuPercent", round(u.jitPercent()), "gcCpuPercent", round(u.gcPercent()),
-                "rssMegabytes", u.rssMegabytes())));
+        r.usage().forEach((name, u) -> {
+            Map<String, Object> process = new LinkedHashMap<>();
+            process.put("cpuPercentOfOneCore", round(u.cpuPercent()));
+            if (!Double.isNaN(u.jitPercent())) {
+                process.put("jitCompilerCpuPercent", round(u.jitPercent()));
+                process.put("gcCpuPercent", round(u.gcPercent()));
+            }
+            process.put("rssMegabytes", u.rssMegabytes());
+            usage.put(name, process);
+        });
         f.put("processes", usage);
         return f;
     }
@@ -78,9 +85,9 @@ public final class Report {
             row(md, "PerfTest ceiling (quorum, persistent, confirms)", r.ceiling().receivedPerSecond() + " msg/s received");
             row(md, "ours / PerfTest", r.ratioToCeiling() == null ? "-" : "%.2f".formatted(r.ratioToCeiling()));
         }
-        r.usage().forEach((name, u) -> row(md, name + " CPU (of it JIT, GC) / RSS",
-                "%.0f%% of a core (%.0f%%, %.0f%%) / %d MB".formatted(u.cpuPercent(), u.jitPercent(), u.gcPercent(),
-                        u.rssMegabytes())));
+        r.usage().forEach((name, u) -> row(md, name + " CPU (of it JIT, GC) / memory",
+                "%.0f%% of a core (%s) / %d MB".formatted(u.cpuPercent(), Double.isNaN(u.jitPercent()) ? "-"
+                        : "%.0f%%, %.0f%%".formatted(u.jitPercent(), u.gcPercent()), u.rssMegabytes())));
         row(md, "machine", r.machine());
         return md.toString();
     }
