@@ -18,8 +18,12 @@ record ProcessStats(double cpuSeconds, double jitSeconds, double gcSeconds, long
 
     /** A process that is not a JVM (the broker). */
     static ProcessStats ofOther(long pid) {
-        ProcessStats stats = of(pid);
-        return new ProcessStats(stats.cpuSeconds, Double.NaN, Double.NaN, stats.rssBytes);
+        Path proc = Path.of("/proc", String.valueOf(pid));
+        try {
+            return new ProcessStats(cpuSeconds(proc), Double.NaN, Double.NaN, rssBytes(proc));
+        } catch (IOException | RuntimeException e) {
+            return new ProcessStats(0, Double.NaN, Double.NaN, 0);
+        }
     }
 
     /** Every process of the machine: CPU busy time over all cores (/proc/stat), and memory in use. */
@@ -64,14 +68,17 @@ record ProcessStats(double cpuSeconds, double jitSeconds, double gcSeconds, long
                     }
                 }
             }
-            long rss = Files.readAllLines(proc.resolve("status")).stream()
-                    .filter(line -> line.startsWith("VmRSS:"))
-                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024)
-                    .findFirst().orElse(0);
-            return new ProcessStats(cpu, jit, gc, rss);
+            return new ProcessStats(cpu, jit, gc, rssBytes(proc));
         } catch (IOException | RuntimeException e) {
             return new ProcessStats(0, 0, 0, 0);
         }
+    }
+
+    private static long rssBytes(Path proc) throws IOException {
+        return Files.readAllLines(proc.resolve("status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024)
+                .findFirst().orElse(0);
     }
 
     /** User and system time of a process or of one of its threads (utime and stime of its stat). */
