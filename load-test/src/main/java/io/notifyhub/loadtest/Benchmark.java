@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,9 +95,13 @@ public final class Benchmark {
             Double drainPerSecond = drainSeconds >= 2 ? sentAfterLoad / drainSeconds : null;
             double sentSeconds = Math.max(0.001, (lastSent.toEpochMilli() - started.toEpochMilli()) / 1000.0);
 
+            // the broker alone, flat out (the ceiling) and at the rate offered here (what that rate costs it)
+            String amqpUri = "amqp://guest:guest@" + TestInfrastructure.rabbitAddresses().split(",")[0];
             PerfTestCeiling.Ceiling ceiling = settings.perfTestSeconds() <= 0 ? null : PerfTestCeiling.measure(
-                    "amqp://guest:guest@" + TestInfrastructure.rabbitAddresses().split(",")[0], settings.perfTestSeconds(),
-                    out.resolve("perftest.log"));
+                    amqpUri, settings.perfTestSeconds(), OptionalInt.empty(), rabbitMq(), out.resolve("perftest.log"));
+            PerfTestCeiling.Ceiling brokerAtOfferedRate = settings.perfTestSeconds() <= 0 ? null
+                    : PerfTestCeiling.measure(amqpUri, settings.perfTestSeconds(), OptionalInt.of(settings.jobsPerSecond()),
+                            rabbitMq(), out.resolve("perftest-at-offered-rate.log"));
 
             Map<String, Results.Usage> usage = new LinkedHashMap<>();
             before.forEach((name, b) -> {
@@ -110,7 +115,7 @@ public final class Benchmark {
             }
             return new Results(settings, started, load.accepted(), load.failed(), endToEnd.getTotalCount() / sentSeconds,
                     drainPerSecond, drained, load.latencyMicros(), load.perSecondMicros(), endToEnd, sentOverTime, usage, ceiling,
-                    machine());
+                    brokerAtOfferedRate, machine());
         }
     }
 

@@ -39,6 +39,19 @@ public final class Report {
             f.put("perfTestSentPerSecond", r.ceiling().sentPerSecond());
             f.put("perfTestCommand", r.ceiling().command());
             f.put("ratioToPerfTest", r.ratioToCeiling() == null ? null : round(r.ratioToCeiling()));
+            f.put("perfTestBrokerCpuPercent", r.ceiling().brokerCpuPercent() == null ? null
+                    : round(r.ceiling().brokerCpuPercent()));
+            f.put("perfTestMachineCpuPercent", round(r.ceiling().machineCpuPercent()));
+        }
+        if (r.brokerAtOfferedRate() != null) {
+            Map<String, Object> atRate = new LinkedHashMap<>();
+            atRate.put("offeredPerSecond", r.settings().jobsPerSecond());
+            atRate.put("receivedPerSecond", r.brokerAtOfferedRate().receivedPerSecond());
+            atRate.put("brokerCpuPercent", r.brokerAtOfferedRate().brokerCpuPercent() == null ? null
+                    : round(r.brokerAtOfferedRate().brokerCpuPercent()));
+            atRate.put("machineCpuPercent", round(r.brokerAtOfferedRate().machineCpuPercent()));
+            atRate.put("command", r.brokerAtOfferedRate().command());
+            f.put("perfTestAtOfferedRate", atRate);
         }
         Map<String, Object> usage = new LinkedHashMap<>();
         r.usage().forEach((name, u) -> {
@@ -82,14 +95,24 @@ public final class Report {
                 latency(r.apiMicros(), 1000.0));
         row(md, "end-to-end latency p50 / p99 / max", latency(r.endToEndMillis(), 1.0));
         if (r.ceiling() != null) {
-            row(md, "PerfTest ceiling (quorum, persistent, confirms)", r.ceiling().receivedPerSecond() + " msg/s received");
+            row(md, "PerfTest ceiling (quorum, persistent, confirms)", r.ceiling().receivedPerSecond()
+                    + " msg/s received" + cpu(r.ceiling()));
             row(md, "ours / PerfTest", r.ratioToCeiling() == null ? "-" : "%.2f".formatted(r.ratioToCeiling()));
+        }
+        if (r.brokerAtOfferedRate() != null) {
+            row(md, "PerfTest at the offered " + r.settings().jobsPerSecond() + " msg/s: what the broker alone costs",
+                    r.brokerAtOfferedRate().receivedPerSecond() + " msg/s received" + cpu(r.brokerAtOfferedRate()));
         }
         r.usage().forEach((name, u) -> row(md, name + " CPU (of it JIT, GC) / memory",
                 "%.0f%% of a core (%s) / %d MB".formatted(u.cpuPercent(), Double.isNaN(u.jitPercent()) ? "-"
                         : "%.0f%%, %.0f%%".formatted(u.jitPercent(), u.gcPercent()), u.rssMegabytes())));
         row(md, "machine", r.machine());
         return md.toString();
+    }
+
+    private static String cpu(PerfTestCeiling.Ceiling run) {
+        return (run.brokerCpuPercent() == null ? "" : "; RabbitMQ %.0f%% of a core".formatted(run.brokerCpuPercent()))
+                + "; machine %.0f%% (PerfTest's own included)".formatted(run.machineCpuPercent());
     }
 
     private static void row(StringBuilder md, String name, String value) {

@@ -7,7 +7,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What a run measured; {@link Report} writes it out. {@code drainPerSecond}: jobs sent per second after the
- * submissions stopped, until the backlog was gone (null when that took under 2 s).
+ * submissions stopped, until the backlog was gone (null when that took under 2 s). {@code ceiling}: PerfTest flat
+ * out; {@code brokerAtOfferedRate}: PerfTest at the jobs per second offered, for what that rate costs the broker
+ * alone (both null without PerfTest).
  */
 public record Results(
         Settings settings,
@@ -23,6 +25,7 @@ public record Results(
         List<long[]> sentOverTime,
         Map<String, Usage> usage,
         PerfTestCeiling.Ceiling ceiling,
+        PerfTestCeiling.Ceiling brokerAtOfferedRate,
         String machine) {
 
     /**

@@ -8,7 +8,7 @@ import java.util.Map;
  * {@code seconds} (measured), {@code warmup} (seconds before), {@code latency} (simulated provider, ms),
  * {@code workers}, {@code concurrency}, {@code prefetch} and {@code inflight} (per worker: consumers,
  * unacked messages per consumer and queue, deliveries running at once), {@code perftest} (seconds of
- * PerfTest; 0 skips it), {@code heap} (MB per service process), {@code profile} (1: a JFR recording of every
+ * each of the two PerfTest runs, flat out and at the jobs per second offered; 0 skips them), {@code heap} (MB per service process), {@code profile} (1: a JFR recording of every
  * service process, in the output folder), {@code batch} (jobs per request: 1 posts single jobs, more posts
  * batches of that many, and {@code rate} counts requests).
  */
@@ -39,6 +39,11 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
     private static int get(Map<String, String> given, String key, int fallback) {
         String value = given.remove(key);
         return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    /** Jobs offered per second: requests per second times the jobs in each. */
+    public int jobsPerSecond() {
+        return rate * Math.max(1, batch);
     }
 
     public String describe() {

@@ -40,6 +40,13 @@ class BenchmarkTests {
         assertThat(Files.readString(out.resolve("results.json"))).contains("endToEndSentPerSecond");
         if (settings.perfTestSeconds() > 0) {
             assertThat(results.ceiling().receivedPerSecond()).as("PerfTest's ceiling").isPositive();
+            assertThat(results.brokerAtOfferedRate().receivedPerSecond()).as("PerfTest at the offered rate")
+                    .isPositive();
+            assertThat(results.brokerAtOfferedRate().machineCpuPercent()).as("the machine's CPU meanwhile").isPositive();
+            if (results.usage().containsKey("RabbitMQ (this machine's node)")) {
+                assertThat(results.brokerAtOfferedRate().brokerCpuPercent()).as("the broker's CPU meanwhile")
+                        .isPositive().isLessThanOrEqualTo(results.brokerAtOfferedRate().machineCpuPercent());
+            }
         }
     }
 }
