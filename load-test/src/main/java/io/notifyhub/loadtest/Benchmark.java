@@ -76,6 +76,7 @@ public final class Benchmark {
             Map<String, ProcessStats> afterLoad = stats(system);
             long submitted = jobs.estimatedDocumentCount() - jobsBefore;
             boolean drained = awaitFinished(counters, finishedBefore + submitted, 300);
+            long duplicates = counters.read().duplicates() - countsBefore.duplicates();
             sampler.shutdown();
             sampler.awaitTermination(5, TimeUnit.SECONDS);
 
@@ -114,8 +115,8 @@ public final class Benchmark {
                 system.terminate(Duration.ofSeconds(60)); // a JVM writes its recording when it exits normally
             }
             return new Results(settings, started, load.accepted(), load.failed(), endToEnd.getTotalCount() / sentSeconds,
-                    drainPerSecond, drained, load.latencyMicros(), load.perSecondMicros(), endToEnd, sentOverTime, usage, ceiling,
-                    brokerAtOfferedRate, machine());
+                    drainPerSecond, drained, countsBefore.duplicates(), duplicates, load.latencyMicros(), load.perSecondMicros(),
+                    endToEnd, sentOverTime, usage, ceiling, brokerAtOfferedRate, machine());
         }
     }
 

@@ -32,6 +32,8 @@ public final class Report {
         f.put("endToEndSentPerSecond", round(r.sentPerSecond()));
         f.put("afterSubmissionsSentPerSecond", r.drainPerSecond() == null ? null : round(r.drainPerSecond()));
         f.put("backlogDrained", r.drained());
+        f.put("duplicateMessagesDropped", r.duplicates());
+        f.put("duplicateMessagesDroppedInWarmup", r.duplicatesInWarmup());
         f.put("apiLatencyMs", percentiles(r.apiMicros(), 1000.0));
         f.put("endToEndLatencyMs", percentiles(r.endToEndMillis(), 1.0));
         if (r.ceiling() != null) {
@@ -91,6 +93,8 @@ public final class Report {
             row(md, "after submissions stopped, until the backlog was sent", "%.0f notifications/s".formatted(
                     r.drainPerSecond()));
         }
+        row(md, "messages dropped as duplicates (job published twice)", "%d (warm-up: %d)".formatted(r.duplicates(),
+                r.duplicatesInWarmup()));
         row(md, r.settings().batch() > 1 ? "API latency per batch p50 / p99 / max" : "API latency p50 / p99 / max",
                 latency(r.apiMicros(), 1000.0));
         row(md, "end-to-end latency p50 / p99 / max", latency(r.endToEndMillis(), 1.0));

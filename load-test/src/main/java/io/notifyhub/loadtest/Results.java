@@ -7,7 +7,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What a run measured; {@link Report} writes it out. {@code drainPerSecond}: jobs sent per second after the
- * submissions stopped, until the backlog was gone (null when that took under 2 s). {@code ceiling}: PerfTest flat
+ * submissions stopped, until the backlog was gone (null when that took under 2 s). {@code duplicates}: messages
+ * the workers dropped because their job was already done (a job published twice), in the measured stretch
+ * and, {@code duplicatesInWarmup}, before it. {@code ceiling}: PerfTest flat
  * out; {@code brokerAtOfferedRate}: PerfTest at the jobs per second offered, for what that rate costs the broker
  * alone (both null without PerfTest).
  */
@@ -19,6 +21,8 @@ public record Results(
         double sentPerSecond,
         Double drainPerSecond,
         boolean drained,
+        long duplicatesInWarmup,
+        long duplicates,
         Histogram apiMicros,
         Histogram[] apiMicrosPerSecond,
         Histogram endToEndMillis,

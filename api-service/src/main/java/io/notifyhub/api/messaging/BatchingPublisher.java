@@ -15,6 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +44,14 @@ public class BatchingPublisher implements SmartLifecycle {
     private final JobPublisher publisher;
     private final JobStore store;
     private final Clock clock;
-    private final int senders;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
     private final ContextSnapshotFactory snapshots = ContextSnapshotFactory.builder().build();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Per sender: when the first message of the batch it is sending was queued; {@link #IDLE} while none. */
+    private final List<AtomicLong> batchSince;
+    private static final long IDLE = Long.MAX_VALUE;
     private volatile boolean running;
 
     private final CircuitBreaker broker;
@@ -58,13 +62,14 @@ public class BatchingPublisher implements SmartLifecycle {
         this.broker = broker;
         this.store = store;
         this.clock = clock;
-        this.senders = senders;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.batchSince = Stream.generate(() -> new AtomicLong(IDLE)).limit(senders).toList();
     }
 
-    /** A message waiting to be sent, the trace context to send it in, and its outcome. */
-    private record Pending(JobPublisher.Outgoing outgoing, ContextSnapshot context, CompletableFuture<Boolean> confirmed) {
+    /** A message waiting to be sent, the trace context to send it in, when it was queued, and its outcome. */
+    private record Pending(JobPublisher.Outgoing outgoing, ContextSnapshot context, long queuedAt,
+            CompletableFuture<Boolean> confirmed) {
     }
 
     /**
@@ -74,7 +79,7 @@ public class BatchingPublisher implements SmartLifecycle {
      *         {@code false} when it was not published (the job waits for the reconciler)
      */
     public CompletableFuture<Boolean> publish(JobPublisher.Outgoing outgoing) {
-        Pending pending = new Pending(outgoing, snapshots.captureAll(), new CompletableFuture<>());
+        Pending pending = new Pending(outgoing, snapshots.captureAll(), System.nanoTime(), new CompletableFuture<>());
         waiting.incrementAndGet();
         pending.confirmed().whenComplete((published, failure) -> waiting.decrementAndGet());
         if (!running || !queue.offer(pending)) {
@@ -88,7 +93,25 @@ public class BatchingPublisher implements SmartLifecycle {
         return waiting.get();
     }
 
-    private void run() {
+    /**
+     * How long the oldest message this publisher still holds (queued, or in a batch not yet confirmed and
+     * marked) has been with it; zero when it holds none. Its job is unpublished meanwhile, and the reconciler
+     * must not take it for one whose publish was lost.
+     */
+    public Duration backlog() {
+        long now = System.nanoTime();
+        long oldest = now;
+        Pending head = queue.peek();
+        if (head != null) {
+            oldest = Math.min(oldest, head.queuedAt());
+        }
+        for (AtomicLong sending : batchSince) {
+            oldest = Math.min(oldest, sending.get());
+        }
+        return Duration.ofNanos(now - oldest);
+    }
+
+    private void run(AtomicLong batchSince) {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
@@ -96,6 +119,7 @@ public class BatchingPublisher implements SmartLifecycle {
                 if (first == null) {
                     continue;
                 }
+                batchSince.set(first.queuedAt());
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
                 // while the broker fails or is slow, batches are not even tried: their jobs stay unpublished and
@@ -111,6 +135,7 @@ public class BatchingPublisher implements SmartLifecycle {
             } finally {
                 batch.forEach(pending -> pending.confirmed().complete(false)); // no-op for those completed
                 batch.clear();
+                batchSince.set(IDLE);
             }
         }
     }
@@ -155,8 +180,8 @@ public class BatchingPublisher implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        for (int i = 0; i < senders; i++) {
-            Thread thread = Thread.ofPlatform().name("publisher-" + i).daemon().start(this::run);
+        for (AtomicLong sending : batchSince) {
+            Thread thread = Thread.ofPlatform().name("publisher-" + threads.size()).daemon().start(() -> run(sending));
             threads.add(thread);
         }
     }

@@ -55,6 +55,9 @@ class PublisherConfiguration {
         Gauge.builder("notifyhub.api.publisher.waiting", batching, BatchingPublisher::waiting)
                 .description("job messages queued or sent and waiting for the broker's confirm")
                 .register(meters);
+        Gauge.builder("notifyhub.api.publisher.backlog", batching, b -> b.backlog().toNanos() / 1e9)
+                .description("how long the oldest job message still waiting has waited; the reconciler adds it to its grace")
+                .baseUnit("seconds").register(meters);
         return batching;
     }
 }

@@ -5,8 +5,10 @@ import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import org.bson.types.ObjectId;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a queued job whose message was never confirmed (the broker was down, or the API or a worker died
  *       between storing and publishing) is published again.</li>
  * </ul>
- * Publishing twice is harmless: a worker sends only under its claim.
+ * Publishing twice is harmless (a worker sends only under its claim) but not free: each duplicate costs the
+ * broker and a worker a message, a claim and a read. So the grace a job gets grows by this replica's publisher
+ * backlog: under a load the publisher is behind on, its jobs are late, not lost, and are left to it.
  */
 public class Reconciler {
 
@@ -33,21 +37,26 @@ public class Reconciler {
     private final LockingTaskExecutor locks;
     private final ReconcilerProperties properties;
     private final Clock clock;
+    private final Supplier<Duration> publisherBacklog;
 
+    /**
+     * @param publisherBacklog how long the oldest message this replica's publisher holds has been waiting
+     */
     public Reconciler(JobStore store, JobPublisher publisher, LockingTaskExecutor locks,
-            ReconcilerProperties properties, Clock clock) {
+            ReconcilerProperties properties, Clock clock, Supplier<Duration> publisherBacklog) {
         this.store = store;
         this.publisher = publisher;
         this.locks = locks;
         this.properties = properties;
         this.clock = clock;
+        this.publisherBacklog = publisherBacklog;
     }
 
     /** One round, if no other replica is running one. */
     public void runOnce() {
         try {
             locks.executeWithLock((Runnable) this::reconcile,
-                    new LockConfiguration(clock.instant(), LOCK, properties.lease(), java.time.Duration.ZERO));
+                    new LockConfiguration(clock.instant(), LOCK, properties.lease(), Duration.ZERO));
         } catch (RuntimeException e) {
             if (!StoreFailures.isUnavailable(e)) {
                 throw e;
@@ -69,8 +78,9 @@ public class Reconciler {
                 }
             }
         } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
+        Duration grace = properties.grace().plus(publisherBacklog.get());
         do {
-            batch = store.findUnpublished(clock.instant().minus(properties.grace()), properties.batch());
+            batch = store.findUnpublished(clock.instant().minus(grace), properties.batch());
             int confirmed = publish(batch);
             published += confirmed;
             if (confirmed < batch.size()) {

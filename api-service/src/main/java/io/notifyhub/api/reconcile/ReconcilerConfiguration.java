@@ -1,5 +1,6 @@
 package io.notifyhub.api.reconcile;
 
+import io.notifyhub.api.messaging.BatchingPublisher;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.JobStore;
 import java.time.Clock;
@@ -23,10 +24,11 @@ class ReconcilerConfiguration implements SchedulingConfigurer {
     private final Reconciler reconciler;
 
     ReconcilerConfiguration(ReconcilerProperties properties, JobStore store, JobPublisher publisher,
-            MongoTemplate mongo, Clock clock) {
+            BatchingPublisher batching, MongoTemplate mongo, Clock clock) {
         this.properties = properties;
         this.reconciler = new Reconciler(store, publisher,
-                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())), properties, clock);
+                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())), properties, clock,
+                batching::backlog);
     }
 
     @Bean

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled  whether this replica takes part (one replica at a time runs a round, under a lock)
  * @param interval pause between two rounds
  * @param grace    how long a queued job may stay unconfirmed before it is published again; longer than a
- *                 normal publish with its confirm
+ *                 normal publish with its confirm; the reconciler adds its replica's publisher backlog
  * @param lease    the most a round may hold the lock; if its replica dies, another takes over after it
  * @param batch    jobs handled per query
  */

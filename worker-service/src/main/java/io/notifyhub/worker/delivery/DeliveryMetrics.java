@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.JobStatus;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
@@ -53,6 +54,16 @@ class DeliveryMetrics {
         Counter.builder("notifyhub.retries").description("Retries parked in a delay tier")
                 .tags("channel", channel.value(), "tier", tier.toString())
                 .register(registry).increment();
+    }
+
+    /**
+     * A message whose job could not be claimed and is not held by another worker (sent, failed or cancelled
+     * already), dropped: a job published twice (the reconciler taking over a publish that was only slow, a
+     * redelivery after a crash) shows here, and costs a claim and a read.
+     */
+    void duplicate(JobStatus status) {
+        Counter.builder("notifyhub.duplicate.messages").description("Messages dropped because their job was not to be sent")
+                .tag("status", status.value()).register(registry).increment();
     }
 
     /** {@code poison}, {@code unknown_job}, {@code failed} or {@code crash_loop}. */

@@ -233,6 +233,7 @@ class DeliveryService {
             return lookAgainLater(job.get());
         }
         log.debug("Job {} is {}; dropping the duplicate message", id, job.get().status());
+        metrics.duplicate(job.get().status());
         return Disposition.ACK;
     }
 

@@ -3,6 +3,7 @@ package io.notifyhub.worker.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Attempt;
@@ -16,8 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class DeliveryTests extends WorkerIntegrationTest {
+
+    @Autowired
+    MeterRegistry meters;
 
     private static final Duration PATIENCE = Duration.ofSeconds(15);
 
@@ -105,10 +110,17 @@ class DeliveryTests extends WorkerIntegrationTest {
         publish(job); // a duplicate while the first is in flight
 
         await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.SENT);
+        double droppedBefore = duplicatesDropped();
         publish(job); // and one after it was sent
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> provider.calls(job.idHex()).size() == 1);
         assertThat(reload(job).attempts()).isEqualTo(1);
+        assertThat(duplicatesDropped()).as("counted as a duplicate").isGreaterThanOrEqualTo(droppedBefore + 1);
         assertThat(drainDeadLetters(1, Duration.ofMillis(500))).as("duplicates are dropped, not dead-lettered").isEmpty();
+    }
+
+    private double duplicatesDropped() {
+        var counter = meters.find("notifyhub.duplicate.messages").tag("status", "sent").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test
