@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,8 @@ class BatchingPublisherBacklogTests {
             }
         });
         connections = new CachingConnectionFactory("127.0.0.1", silentBroker.getLocalPort());
-        connections.getRabbitConnectionFactory().setHandshakeTimeout(3000);
+        // the client waits half of this for the broker's first frame, then gives up
+        connections.getRabbitConnectionFactory().setHandshakeTimeout(8000);
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         connections.setPublisherReturns(true);
         RabbitTemplate rabbit = new RabbitTemplate(connections);
@@ -75,11 +77,11 @@ class BatchingPublisherBacklogTests {
         assertThat(publisher.backlog()).isEqualTo(Duration.ZERO);
 
         CompletableFuture<Boolean> first = publisher.publish(outgoing());
-        await().atMost(Duration.ofSeconds(2)).until(() -> publisher.backlog().compareTo(Duration.ofMillis(1500)) > 0);
+        await().atMost(Duration.ofSeconds(3)).until(() -> publisher.backlog().compareTo(Duration.ofMillis(1500)) > 0);
         assertThat(first).as("still in the handshake").isNotDone();
 
         // the batch fails when the handshake times out: nothing held, nothing counted
-        assertThat(first.get()).as("not published; left to the reconciler").isFalse();
+        assertThat(first.get(10, TimeUnit.SECONDS)).as("not published; left to the reconciler").isFalse();
         await().atMost(Duration.ofSeconds(2)).until(() -> publisher.backlog().equals(Duration.ZERO));
     }
 
