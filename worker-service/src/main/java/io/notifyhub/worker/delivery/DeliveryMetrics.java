@@ -16,6 +16,10 @@ class DeliveryMetrics {
 
     DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // at zero from the start, so a dashboard shows "none" rather than "no data"
+        for (JobStatus status : new JobStatus[] {JobStatus.SENT, JobStatus.FAILED, JobStatus.CANCELLED}) {
+            duplicates(status);
+        }
     }
 
     /** One provider call, and its outcome: {@code sent}, {@code retry} or {@code failed}. */
@@ -62,8 +66,13 @@ class DeliveryMetrics {
      * redelivery after a crash) shows here, and costs a claim and a read.
      */
     void duplicate(JobStatus status) {
-        Counter.builder("notifyhub.duplicate.messages").description("Messages dropped because their job was not to be sent")
-                .tag("status", status.value()).register(registry).increment();
+        duplicates(status).increment();
+    }
+
+    private Counter duplicates(JobStatus status) {
+        return Counter.builder("notifyhub.duplicate.messages")
+                .description("Messages dropped because their job was already done (a job published twice)")
+                .tag("status", status.value()).register(registry);
     }
 
     /** {@code poison}, {@code unknown_job}, {@code failed} or {@code crash_loop}. */
