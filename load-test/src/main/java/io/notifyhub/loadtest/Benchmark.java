@@ -63,7 +63,8 @@ public final class Benchmark {
             long finishedBefore = countsBefore.finished();
             long sentBefore = countsBefore.sent();
             long statsFrom = System.nanoTime();
-            Map<String, ProcessStats> before = stats(system);
+            Optional<Long> broker = rabbitMq();
+            Map<String, ProcessStats> before = stats(system, broker);
             List<long[]> sentOverTime = new ArrayList<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             long t0 = System.nanoTime();
@@ -73,7 +74,7 @@ public final class Benchmark {
             OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
             Instant loadEnded = Instant.now();
             double statsSeconds = (System.nanoTime() - statsFrom) / 1e9; // CPU shares over exactly this stretch
-            Map<String, ProcessStats> afterLoad = stats(system);
+            Map<String, ProcessStats> afterLoad = stats(system, broker);
             long submitted = jobs.estimatedDocumentCount() - jobsBefore;
             boolean drained = awaitFinished(counters, finishedBefore + submitted, 300);
             long duplicates = counters.read().duplicates() - countsBefore.duplicates();
@@ -99,10 +100,10 @@ public final class Benchmark {
             // the broker alone, flat out (the ceiling) and at the rate offered here (what that rate costs it)
             String amqpUri = "amqp://guest:guest@" + TestInfrastructure.rabbitAddresses().split(",")[0];
             PerfTestCeiling.Ceiling ceiling = settings.perfTestSeconds() <= 0 ? null : PerfTestCeiling.measure(
-                    amqpUri, settings.perfTestSeconds(), OptionalInt.empty(), rabbitMq(), out.resolve("perftest.log"));
+                    amqpUri, settings.perfTestSeconds(), OptionalInt.empty(), broker, out.resolve("perftest.log"));
             PerfTestCeiling.Ceiling brokerAtOfferedRate = settings.perfTestSeconds() <= 0 ? null
                     : PerfTestCeiling.measure(amqpUri, settings.perfTestSeconds(), OptionalInt.of(settings.jobsPerSecond()),
-                            rabbitMq(), out.resolve("perftest-at-offered-rate.log"));
+                            broker, out.resolve("perftest-at-offered-rate.log"));
 
             Map<String, Results.Usage> usage = new LinkedHashMap<>();
             before.forEach((name, b) -> {
@@ -120,7 +121,7 @@ public final class Benchmark {
         }
     }
 
-    private static Map<String, ProcessStats> stats(LocalSystem system) {
+    private static Map<String, ProcessStats> stats(LocalSystem system, Optional<Long> broker) {
         Map<String, ProcessStats> stats = new LinkedHashMap<>();
         List<ServiceProcess> processes = new ArrayList<>();
         if (system.localStack() != null) {
@@ -131,7 +132,7 @@ public final class Benchmark {
         processes.forEach(p -> stats.put(p.name(), ProcessStats.of(p.pid())));
         // the load itself and the broker share the machine: their cost is part of the picture
         stats.put("load client (this JVM)", ProcessStats.of(ProcessHandle.current().pid()));
-        rabbitMq().ifPresent(pid -> stats.put("RabbitMQ (this machine's node)", ProcessStats.ofOther(pid)));
+        broker.ifPresent(pid -> stats.put("RabbitMQ (this machine's node)", ProcessStats.ofOther(pid)));
         stats.put("every process on the machine", ProcessStats.machine());
         return stats;
     }
