@@ -16,9 +16,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +33,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
  */
 class BatchingPublisherBacklogTests {
 
-    private final List<Socket> accepted = new ArrayList<>();
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>(); // added by the accepting thread
     private ServerSocket silentBroker;
     private CachingConnectionFactory connections;
     private BatchingPublisher publisher;
