@@ -26,6 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param priorityMaxInFlight the same for the {@code high} queues, in slots of their own
  * @param claimConcurrency claims one worker sends to the store at once, in one round trip (per priority lane);
  *                    deliveries beyond them wait before their job is claimed
+ * @param stallAfter  a delivery running longer than this is stalled: the watchdog counts it
+ *                    ({@code notifyhub_worker_deliveries_stalled}) and the worker's readiness goes down until none is
  */
 @ConfigurationProperties("notifyhub.worker")
 public record WorkerProperties(
@@ -39,7 +41,8 @@ public record WorkerProperties(
         @DefaultValue("4") int priorityConcurrency,
         @DefaultValue("256") int maxInFlight,
         @DefaultValue("32") int priorityMaxInFlight,
-        @DefaultValue("16") int claimConcurrency) {
+        @DefaultValue("16") int claimConcurrency,
+        @DefaultValue("1m") Duration stallAfter) {
 
     public static final String DEFAULT_PROVIDER = "simulated";
 

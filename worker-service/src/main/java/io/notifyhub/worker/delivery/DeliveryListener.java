@@ -3,6 +3,7 @@ package io.notifyhub.worker.delivery;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.notifyhub.model.Priority;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.worker.config.WorkerProperties;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +46,24 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
     private final Duration shutdownTimeout;
     private final InFlightDeliveries normal;
     private final InFlightDeliveries priority;
+    private final Duration stallAfter;
 
     DeliveryListener(DeliveryService deliveries, WorkerProperties properties, MeterRegistry registry) {
         this.deliveries = deliveries;
         this.shutdownTimeout = properties.shutdownTimeout();
         this.normal = new InFlightDeliveries("delivery", properties.maxInFlight());
         this.priority = new InFlightDeliveries("priority-delivery", properties.priorityMaxInFlight());
+        this.stallAfter = properties.stallAfter();
         for (var inFlight : Map.of("normal", normal, "high", priority).entrySet()) {
+            TimeGauge.builder("notifyhub.worker.deliveries.oldest", inFlight.getValue(), TimeUnit.SECONDS,
+                    lane -> lane.oldest().toNanos() / 1e9)
+                    .description("How long the longest-running delivery has been running (0: none runs)")
+                    .tag("priority", inFlight.getKey()).register(registry);
+            Gauge.builder("notifyhub.worker.deliveries.stalled", inFlight.getValue(),
+                    lane -> lane.runningLongerThan(stallAfter))
+                    .description("Deliveries running for longer than notifyhub.worker.stall-after: stuck, or "
+                            + "waiting for a store that is gone")
+                    .tag("priority", inFlight.getKey()).register(registry);
             Gauge.builder("notifyhub.worker.deliveries.in.flight", inFlight.getValue(), InFlightDeliveries::running)
                     .description("Deliveries running now (claim, provider call, outcome)")
                     .tag("priority", inFlight.getKey()).register(registry);
@@ -111,6 +124,17 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
             // the message already and delivers it again; the job's store record decides what happens then
             log.warn("Could not settle message {} ({}): {}", tag, disposition, e.toString());
         }
+    }
+
+    /** The watchdog's reading of both lanes, for the health indicator. */
+    Watch watch() {
+        return new Watch(normal.running() + priority.running(), normal.limit() + priority.limit(),
+                normal.oldest().compareTo(priority.oldest()) >= 0 ? normal.oldest() : priority.oldest(),
+                normal.runningLongerThan(stallAfter) + priority.runningLongerThan(stallAfter), stallAfter);
+    }
+
+    /** Deliveries running, the most that may, the longest-running one's age, and how many ran past the bound. */
+    record Watch(int running, int limit, Duration oldest, int stalled, Duration stallAfter) {
     }
 
     @Override

@@ -36,7 +36,7 @@ final class GroupedCalls<T, R> implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.call = call;
         for (int i = 0; i < writers; i++) {
-            this.writers.add(Thread.ofVirtual().name(name + "-" + i).start(this::write));
+            this.writers.add(Thread.ofPlatform().name(name + "-" + i).daemon(true).start(this::write));
         }
     }
 
