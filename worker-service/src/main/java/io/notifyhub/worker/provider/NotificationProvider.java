@@ -21,4 +21,12 @@ public interface NotificationProvider {
 
     /** Delivers one notification; called at most once per attempt, by the holder of the job's claim. */
     DeliveryResult send(DeliveryRequest request);
+
+    /**
+     * Loads and initialises what a send needs, once at start-up before the worker consumes, so that the first
+     * sends of a backlog do not all load the same classes at once. Sends nothing, and must neither block for
+     * long nor throw; the default does nothing.
+     */
+    default void warmUp() {
+    }
 }

@@ -159,6 +159,78 @@ class SmtpEmailProviderTests extends ProviderContractTests {
         }
     }
 
+    @Test
+    void shouldSendConsecutiveMessagesOverOneConnection() {
+        ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
+        scripted(server);
+        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null), properties());
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
+        }
+
+        assertThat(server.messages()).isEqualTo(5);
+        assertThat(server.connections()).as("connections opened for 5 messages").isEqualTo(1);
+        assertThat(provider.openConnections()).isEqualTo(1);
+        provider.close();
+        assertThat(provider.openConnections()).isZero();
+    }
+
+    @Test
+    void shouldOpenANewConnectionOnceOneCarriedItsMessages() {
+        ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
+        scripted(server);
+        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null),
+                properties(new SmtpProperties.Pool(4, 2, Duration.ofSeconds(30), Duration.ofSeconds(5))));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
+        }
+
+        assertThat(server.messages()).isEqualTo(5);
+        assertThat(server.connections()).as("at most 2 messages a connection").isEqualTo(3);
+    }
+
+    @Test
+    void shouldReconnectWhenTheServerClosedAnIdleConnection() throws Exception {
+        ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
+        scripted(server);
+        // every connection taken from the pool is checked first (NOOP), however briefly it was idle
+        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null),
+                properties(new SmtpProperties.Pool(4, 100, Duration.ofSeconds(30), Duration.ZERO)));
+        assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
+
+        server.dropConnections();
+
+        assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(server.messages()).isEqualTo(2);
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNotReuseAConnectionAMessageFailedOn() {
+        ScriptedSmtpServer server = ScriptedSmtpServer.replyingToRcpt("451 4.3.0 mailbox busy, try later");
+        scripted(server);
+        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null), properties());
+
+        assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Retryable.class);
+        assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Retryable.class);
+
+        assertThat(server.mailingConnections()).as("a connection whose message failed is not used again").isEqualTo(2);
+    }
+
+    @Test
+    void shouldCloseConnectionsIdleLongerThanTheIdleTimeout() {
+        ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
+        scripted(server);
+        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null),
+                properties(new SmtpProperties.Pool(4, 100, Duration.ofMillis(400), Duration.ofSeconds(5))));
+        assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(provider.openConnections()).isEqualTo(1);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> provider.openConnections() == 0);
+    }
+
     private int scripted(ScriptedSmtpServer server) {
         scripted.add(server);
         return server.port();
@@ -169,7 +241,11 @@ class SmtpEmailProviderTests extends ProviderContractTests {
     }
 
     private static SmtpProperties properties() {
-        return new SmtpProperties("notifyhub@notifyhub.test", "notifyhub.test", TIMEOUT);
+        return properties(new SmtpProperties.Pool(16, 100, Duration.ofSeconds(30), Duration.ofSeconds(5)));
+    }
+
+    private static SmtpProperties properties(SmtpProperties.Pool pool) {
+        return new SmtpProperties("notifyhub@notifyhub.test", "notifyhub.test", TIMEOUT, pool);
     }
 
     /** As Spring Boot builds it from {@code spring.mail.*}. */
