@@ -26,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * Publishing twice is harmless (a worker sends only under its claim) but not free: each duplicate costs the
  * broker and a worker a message, a claim and a read. So the grace a job gets grows by this replica's publisher
  * backlog: under a load the publisher is behind on, its jobs are late, not lost, and are left to it.
+ *
+ * <p>Releasing a claim is not harmless: if its worker did send, the job is sent again. A lease also runs out
+ * while the store is down, under a worker that sent and is waiting to record it; the moment the store answers
+ * again, that worker's write and this release race, and a release that wins sends the job twice. So after the
+ * store was unreachable (and after a start, when nothing is known), this replica releases nothing until the
+ * store has answered it for {@code release-grace}: time for the workers that are alive to record their
+ * outcomes, after which an expired claim belongs to a worker that is gone.
  */
 public class Reconciler {
 
@@ -38,6 +45,12 @@ public class Reconciler {
     private final ReconcilerProperties properties;
     private final Clock clock;
     private final Supplier<Duration> publisherBacklog;
+    /** When the store last answered this replica; null before it ever did. */
+    private Instant lastAnswer;
+    /** Set when a round found the store unreachable: the next answer starts a release grace. */
+    private boolean outage;
+    /** Expired claims are left alone until then. */
+    private Instant releaseFrom;
 
     /**
      * @param publisherBacklog how long the oldest message this replica's publisher holds has been waiting
@@ -61,8 +74,31 @@ public class Reconciler {
             if (!StoreFailures.isUnavailable(e)) {
                 throw e;
             }
+            synchronized (this) {
+                outage = true;
+            }
             log.warn("Reconciler round skipped, store unavailable: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Records that the store answered, and says whether expired claims may be released now: not within
+     * {@code release-grace} of the first answer after a start or an outage. A gap between two answers longer
+     * than two rounds and 5 s counts as an outage too (a store that hung rather than failed, or this process
+     * paused).
+     */
+    synchronized boolean answered(Instant at) {
+        Duration gap = lastAnswer == null ? null : Duration.between(lastAnswer, at);
+        if (gap == null || outage || gap.compareTo(properties.interval().multipliedBy(2).plusSeconds(5)) > 0) {
+            releaseFrom = at.plus(properties.releaseGrace());
+            if (lastAnswer != null) {
+                log.warn("The store answers again after {} without; expired claims are released from {} on, so "
+                        + "workers that sent meanwhile record their outcomes first", gap, releaseFrom);
+            }
+            outage = false;
+        }
+        lastAnswer = at;
+        return !at.isBefore(releaseFrom);
     }
 
     void reconcile() {
@@ -72,6 +108,9 @@ public class Reconciler {
         List<Job> batch;
         do {
             batch = store.findExpiredClaims(clock.instant(), properties.batch());
+            if (!answered(clock.instant())) {
+                break; // back after an outage (or just started): the workers record their outcomes first
+            }
             for (Job job : batch) {
                 if (store.releaseExpiredClaim(job, clock.instant()).isPresent()) {
                     released++;
@@ -81,6 +120,7 @@ public class Reconciler {
         Duration grace = properties.grace().plus(publisherBacklog.get());
         do {
             batch = store.findUnpublished(clock.instant().minus(grace), properties.batch());
+            answered(clock.instant());
             int confirmed = publish(batch);
             published += confirmed;
             if (confirmed < batch.size()) {

@@ -39,7 +39,8 @@ class ReconcilerBacklogTests extends ApiIntegrationTest {
         AtomicReference<Duration> backlog = new AtomicReference<>(Duration.ofSeconds(30));
         Reconciler reconciler = new Reconciler(store, publisher,
                 new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())),
-                new ReconcilerProperties(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30), 1000),
+                new ReconcilerProperties(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30), 1000,
+                        Duration.ZERO),
                 clock, backlog::get);
         Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"),
                 Instant.now().minusSeconds(10)));

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
-@TestPropertySource(properties = {"notifyhub.reconciler.interval=200ms", "notifyhub.reconciler.grace=1s"})
+@TestPropertySource(properties = {"notifyhub.reconciler.interval=200ms", "notifyhub.reconciler.grace=1s",
+        "notifyhub.reconciler.release-grace=0s"})
 class ReconcilerTests extends ApiIntegrationTest {
 
     @Autowired
