@@ -8,8 +8,6 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,17 +69,7 @@ class ClientController {
                 .forEach(name -> problems.add(new FieldProblem(name, "unknown field")));
         String callbackUrl = text(body, "callbackUrl", 2048, problems);
         if (callbackUrl != null) {
-            try {
-                URI uri = new URI(callbackUrl);
-                if (!uri.isAbsolute() || uri.getHost() == null
-                        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                    problems.add(new FieldProblem("callbackUrl", "must be an absolute http or https URL"));
-                } else {
-                    targets.refusal(uri).ifPresent(reason -> problems.add(new FieldProblem("callbackUrl", reason)));
-                }
-            } catch (URISyntaxException e) {
-                problems.add(new FieldProblem("callbackUrl", "must be an absolute http or https URL"));
-            }
+            targets.checkUrl(callbackUrl).ifPresent(reason -> problems.add(new FieldProblem("callbackUrl", reason)));
         }
         String secret = text(body, "webhookSecret", 256, problems);
         if (secret != null && secret.length() < 16) {

@@ -5,8 +5,6 @@ import io.notifyhub.model.Channel;
 import io.notifyhub.model.Priority;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,23 +129,16 @@ class JobRequestReader {
         if (callbackUrl == null || callbackUrl.isNull()) {
             return null;
         }
-        URI uri;
-        try {
-            uri = callbackUrl.isString() ? new URI(callbackUrl.asString()) : null;
-        } catch (URISyntaxException e) {
-            uri = null;
-        }
-        if (uri == null || !uri.isAbsolute() || uri.getHost() == null
-                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        if (!callbackUrl.isString()) {
             problems.add(new FieldProblem("callbackUrl", "must be an absolute http or https URL"));
             return null;
         }
-        String refused = callbackTargets.refusal(uri).orElse(null);
+        String refused = callbackTargets.checkUrl(callbackUrl.asString()).orElse(null);
         if (refused != null) {
             problems.add(new FieldProblem("callbackUrl", refused));
             return null;
         }
-        return uri.toString();
+        return callbackUrl.asString();
     }
 
     private static Channel readType(JsonNode type, List<FieldProblem> problems) {

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,6 +26,7 @@ class WebhookConfiguration implements SchedulingConfigurer {
 
     private final WebhookProperties properties;
     private final WebhookDispatcher dispatcher;
+    private final CallbackTargets targets;
 
     WebhookConfiguration(WebhookProperties properties, JobStore store, JsonMapper json, MeterRegistry meters,
             Clock clock, Clients clients, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
@@ -36,15 +37,16 @@ class WebhookConfiguration implements SchedulingConfigurer {
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
         // a client's own key when an admin set one, else the service's
         WebhookSecrets secrets = clientId -> clients.settings(clientId).map(ClientSettings::webhookSecret)
-                .map(own -> own.getBytes(StandardCharsets.UTF_8))
-                .or(() -> secret.isBlank() ? Optional.empty() : Optional.of(key));
-        this.dispatcher = new WebhookDispatcher(store, properties, callbackTargets(), secrets, json,
+                .map(own -> List.of(own.getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(() -> secret.isBlank() ? List.of() : List.of(key));
+        this.targets = new CallbackTargets(properties.allowPrivateTargets(), properties.resolveTimeout());
+        this.dispatcher = new WebhookDispatcher(store, properties, targets, secrets, json,
                 new WebhookMetrics(meters), clock);
     }
 
     @Bean
     CallbackTargets callbackTargets() {
-        return new CallbackTargets(properties.allowPrivateTargets());
+        return targets;
     }
 
     @Bean

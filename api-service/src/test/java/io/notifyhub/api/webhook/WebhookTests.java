@@ -267,8 +267,8 @@ class WebhookTests extends ApiIntegrationTest {
             ids.add(job.idHex());
         }
         List<WebhookDispatcher> replicas = java.util.stream.IntStream.range(0, 4)
-                .mapToObj(i -> new WebhookDispatcher(store, properties, new CallbackTargets(true),
-                        clientId -> java.util.Optional.empty(), json,
+                .mapToObj(i -> new WebhookDispatcher(store, properties, new CallbackTargets(true, Duration.ofSeconds(1)),
+                        clientId -> List.of(), json,
                         new WebhookMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                         java.time.Clock.systemUTC()))
                 .toList();
