@@ -31,7 +31,7 @@ class BatchRequestReader {
         this.maxItemBytes = properties.maxBodySize().toBytes();
     }
 
-    NewBatch read(JsonNode body) {
+    NewBatch read(JsonNode body, String clientId) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object with a jobs array");
         }
@@ -62,7 +62,7 @@ class BatchRequestReader {
                 continue;
             }
             try {
-                read.add(items.read(jobs.get(index)));
+                read.add(items.read(jobs.get(index), clientId));
             } catch (InvalidRequestException e) {
                 for (FieldProblem problem : e.problems()) {
                     problems.add("body".equals(problem.field())

@@ -87,7 +87,7 @@ class JobController {
             @Parameter(description = "makes a retried request safe: the same key and body answer the first "
                     + "response again, for 24 hours") @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
             String key) {
-        NewJob request = reader.read(body);
+        NewJob request = reader.read(body, caller.clientId());
         limits.take(caller.clientId(), 1);
         if (key == null) {
             return created(JobView.of(service.accept(request, new ObjectId(), caller.clientId())));

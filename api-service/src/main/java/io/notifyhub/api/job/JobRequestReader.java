@@ -1,5 +1,6 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.api.auth.Clients;
 import io.notifyhub.api.webhook.CallbackTargets;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.Priority;
@@ -54,14 +55,19 @@ class JobRequestReader {
     private final Validator validator;
     private final Clock clock;
     private final CallbackTargets callbackTargets;
+    private final Clients clients;
 
-    JobRequestReader(Validator validator, Clock clock, CallbackTargets callbackTargets) {
+    JobRequestReader(Validator validator, Clock clock, CallbackTargets callbackTargets, Clients clients) {
         this.validator = validator;
         this.clock = clock;
         this.callbackTargets = callbackTargets;
+        this.clients = clients;
     }
 
-    NewJob read(JsonNode body) {
+    /**
+     * @param clientId the client the job is for: an email's {@code from} must be a sender verified for it
+     */
+    NewJob read(JsonNode body, String clientId) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object with type and payload");
         }
@@ -80,11 +86,26 @@ class JobRequestReader {
             problems.add(new FieldProblem("payload", "must be a JSON object"));
         } else if (type != null) {
             Object typed = readPayload(type, payload, problems);
+            if (typed instanceof EmailPayload email && problems.isEmpty()) {
+                checkSender(email, clientId, problems);
+            }
             if (typed != null && problems.isEmpty()) {
                 return new NewJob(type, toMap(typed), priority, scheduledAt, callbackUrl);
             }
         }
         throw new InvalidRequestException(problems);
+    }
+
+    /** A {@code from} must be an address or a domain an admin verified for the client; without one, none is. */
+    private void checkSender(EmailPayload email, String clientId, List<FieldProblem> problems) {
+        if (email.from() == null) {
+            return; // the worker's default sender
+        }
+        EmailAddresses.parseMailbox(email.from())
+                .filter(address -> !clients.maySendAs(clientId, address))
+                .ifPresent(address -> problems.add(new FieldProblem("payload.from", address.normalized()
+                        + " is not a sender verified for this client; an admin verifies addresses or domains with "
+                        + "PUT /api/admin/clients/{clientId} (senders), or leave from out for the default sender")));
     }
 
     private static Priority readPriority(JsonNode priority, List<FieldProblem> problems) {

@@ -1,6 +1,5 @@
 package io.notifyhub.api.webhook;
 
-import io.notifyhub.api.auth.ClientSettings;
 import io.notifyhub.api.auth.Clients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.store.JobStore;
@@ -31,14 +30,13 @@ class WebhookConfiguration implements SchedulingConfigurer {
     WebhookConfiguration(WebhookProperties properties, JobStore store, JsonMapper json, MeterRegistry meters,
             Clock clock, Clients clients, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
         this.properties = properties;
-        if (secret.isBlank()) {
-            log.warn("NOTIFYHUB_WEBHOOK_SECRET is not set: status webhooks go out unsigned");
+        if (properties.allowPrivateTargets()) {
+            log.warn("notifyhub.webhooks.allow-private-targets is on: webhooks may go to internal addresses");
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        // a client's own key when an admin set one, else the service's
-        WebhookSecrets secrets = clientId -> clients.settings(clientId).map(ClientSettings::webhookSecret)
-                .map(own -> List.of(own.getBytes(StandardCharsets.UTF_8)))
-                .orElseGet(() -> secret.isBlank() ? List.of() : List.of(key));
+        // every client's own secrets (generated when first needed); the service's only for a job of no client
+        WebhookSecrets secrets = clientId -> clientId != null ? clients.signingSecrets(clientId)
+                : secret.isBlank() ? List.of() : List.of(key);
         this.targets = new CallbackTargets(properties.allowPrivateTargets(), properties.resolveTimeout());
         this.dispatcher = new WebhookDispatcher(store, properties, targets, secrets, json,
                 new WebhookMetrics(meters), clock);
