@@ -42,8 +42,10 @@ class DeadLetterController {
 
     private final JobStore store;
     private final DeadLetterService service;
+    private final ListProperties list;
 
-    DeadLetterController(JobStore store, DeadLetterService service) {
+    DeadLetterController(JobStore store, DeadLetterService service, ListProperties list) {
+        this.list = list;
         this.store = store;
         this.service = service;
     }
@@ -73,7 +75,7 @@ class DeadLetterController {
         JobQuery read = JobQueryReader.read(params);
         JobQuery query = new JobQuery(JobStatus.FAILED, read.type(), read.createdAfter(), read.createdBefore(),
                 read.recipient(), read.after(), read.limit());
-        return Pages.of(store.findPage(query, caller.scope()), query.limit());
+        return Pages.of(store.findPage(query, caller.scope(), list.maxPageSize().toBytes()));
     }
 
     /**

@@ -40,6 +40,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @RestController
+@org.springframework.boot.context.properties.EnableConfigurationProperties(ListProperties.class)
 @RequestMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
 
@@ -54,9 +55,11 @@ class JobController {
     private final ApiMetrics metrics;
     private final SubmissionLimits limits;
     private final Clock clock;
+    private final ListProperties list;
 
     JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics, SubmissionLimits limits, Clock clock) {
+            ApiMetrics metrics, SubmissionLimits limits, Clock clock, ListProperties list) {
+        this.list = list;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
@@ -192,7 +195,8 @@ class JobController {
     /**
      * The newest jobs first (ties broken by id), filtered by {@code status}, {@code type}, {@code createdAfter},
      * {@code createdBefore} and {@code recipient}, at most {@code limit} (1 to 500, default 50). When the page is
-     * full, {@code Link: <...>; rel="next"} points at the next one.
+     * full (by count, or by {@code notifyhub.api.list.max-page-size}), {@code Link: <...>; rel="next"} points at the
+     * next one.
      */
     @GetMapping
     @Operation(summary = "Jobs, newest first", parameters = {
@@ -211,6 +215,6 @@ class JobController {
     ResponseEntity<List<JobView>> list(@Parameter(hidden = true) Caller caller,
             @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params) {
         JobQuery query = JobQueryReader.read(params).forClient(caller.scope());
-        return Pages.of(store.findPage(query), query.limit());
+        return Pages.of(store.findPage(query, query.clientId(), list.maxPageSize().toBytes()));
     }
 }
