@@ -59,10 +59,11 @@ class DeadLetterController {
             @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
             @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
             @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY),
+            @Parameter(name = "recipient", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 4096)),
             @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
                     maximum = "500", defaultValue = "50")),
-            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page")})
+            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page",
+                    schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "200", description = "A page of failed jobs", headers = @Header(name = "Link",
             description = "<...>; rel=\"next\" when there may be more"))
     @ApiResponse(responseCode = "400", description = "An unknown, repeated or invalid parameter (status is one)",
@@ -111,7 +112,7 @@ class DeadLetterController {
             @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
             @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
             @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY),
+            @Parameter(name = "recipient", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 4096)),
             @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
                     maximum = "10000", defaultValue = "10000"))})
     @ApiResponse(responseCode = "200", description = "{\"replayed\": n}")
