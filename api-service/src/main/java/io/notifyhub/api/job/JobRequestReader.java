@@ -5,6 +5,8 @@ import io.notifyhub.api.webhook.CallbackTargets;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.Priority;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Duration;
@@ -195,12 +197,29 @@ class JobRequestReader {
         }
         validator.validate(typed).stream()
                 .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach(v -> problems.add(new FieldProblem("payload." + fieldOf(v), v.getMessage())));
+                .forEach(v -> problems.add(problemOf(v)));
         return typed;
     }
 
-    private static String fieldOf(ConstraintViolation<?> violation) {
-        return violation.getPropertyPath().toString().replaceAll("<map value>|<map key>", "").replace("..", ".");
+    /**
+     * The field a violation is about: {@code payload.data.k} for a map's value, {@code payload.data} (the key
+     * named in the reason) for a map's key.
+     */
+    private static FieldProblem problemOf(ConstraintViolation<?> violation) {
+        StringBuilder field = new StringBuilder("payload");
+        String reason = violation.getMessage();
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                if ("<map key>".equals(node.getName())) {
+                    reason = "key \"" + node.getKey() + "\" " + reason;
+                } else if (node.getKey() != null) {
+                    field.append('.').append(node.getKey());
+                }
+            } else if (node.getName() != null) {
+                field.append('.').append(node.getName());
+            }
+        }
+        return new FieldProblem(field.toString(), reason);
     }
 
     private static String path(JacksonException e) {
