@@ -98,6 +98,10 @@ class ApiContractTests extends ApiIntegrationTest {
         check("POST", "/api/admin/keys", admin.post("/api/admin/keys", "application/json", "{\"clientId\":\"\"}"));
         check("POST", "/api/admin/keys", client.post("/api/admin/keys", "application/json", "{\"clientId\":\"x\"}"));
         String keyId = JsonPath.read(key.body(), "$.keyId");
+        assertThat(JsonPath.<String>read(key.body(), "$.webhookSecret")).as("the new client's signing secret").startsWith("whsec_");
+        HttpResponse<String> second = check("POST", "/api/admin/keys", admin.post("/api/admin/keys", "application/json",
+                "{\"clientId\":\"contract\"}"));
+        assertThat(second.body()).as("a client's secret is shown once").doesNotContain("webhookSecret");
         check("GET", "/api/admin/keys", admin.get("/api/admin/keys?clientId=contract"));
         check("DELETE", "/api/admin/keys/{keyId}", admin.delete("/api/admin/keys/" + keyId));
         check("GET", "/api/admin/keys", admin.get("/api/admin/keys?clientId=contract")); // revokedAt set now
