@@ -54,7 +54,12 @@ public class CallbackTargets implements AutoCloseable {
         record Allowed(Target target) implements Check {
         }
 
-        record Refused(String reason) implements Check {
+        /** @param lasting false when the target may pass later (its name did not resolve): worth a retry */
+        record Refused(String reason, boolean lasting) implements Check {
+
+            Refused(String reason) {
+                this(reason, true);
+            }
         }
     }
 
@@ -104,7 +109,7 @@ public class CallbackTargets implements AutoCloseable {
         }
         return resolve(host).map(addresses -> judge(given, addresses, url))
                 .orElseGet(() -> new Check.Refused("must have a host that resolves (" + given + " did not resolve "
-                        + "within " + resolveTimeout.toMillis() + " ms)"));
+                        + "within " + resolveTimeout.toMillis() + " ms)", false));
     }
 
     private Check judge(String given, List<InetAddress> addresses, URI url) {

@@ -130,12 +130,14 @@ public class WebhookDispatcher implements AutoCloseable {
         try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
             int attempt = job.callback().attempts() + 1;
             CallbackTargets.Check check = targets.check(URI.create(job.callback().url()));
-            Optional<String> refusal = check instanceof CallbackTargets.Check.Refused refused
-                    ? Optional.of(refused.reason()) : Optional.empty();
+            // a target that points inside is given up at once; one whose name did not resolve is tried again
+            Optional<CallbackTargets.Check.Refused> refusal = check instanceof CallbackTargets.Check.Refused refused
+                    ? Optional.of(refused) : Optional.empty();
             String error = check instanceof CallbackTargets.Check.Allowed allowed
-                    ? post(job, allowed.target(), attempt) : "refused: target " + refusal.orElseThrow();
+                    ? post(job, allowed.target(), attempt) : "refused: target " + refusal.orElseThrow().reason();
             Instant now = clock.instant();
-            boolean givenUp = refusal.isPresent() || attempt >= properties.maxAttempts();
+            boolean givenUp = refusal.filter(CallbackTargets.Check.Refused::lasting).isPresent()
+                    || attempt >= properties.maxAttempts();
             Instant next = error == null || givenUp ? null : now.plus(properties.backoffAfter(attempt));
             if (!store.recordCallback(job, now, error, next)) {
                 // the lease ran out (another replica took over) or the job is gone: the outcome is not ours to count
