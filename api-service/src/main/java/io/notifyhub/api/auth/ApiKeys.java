@@ -33,6 +33,8 @@ public class ApiKeys {
 
     private static final Pattern CLIENT_ID = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}");
     private static final Pattern KEY = Pattern.compile("nhk_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128}");
+    /** The longest key the pattern allows: checked before the pattern runs. */
+    private static final int MAX_KEY = 4 + 32 + 1 + 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MongoOperations mongo;
@@ -102,7 +104,7 @@ public class ApiKeys {
 
     /** The caller a bearer token stands for, if it is a live key. */
     public Optional<Caller> authenticate(String token) {
-        if (token == null || !KEY.matcher(token).matches()) {
+        if (token == null || token.length() > MAX_KEY || !KEY.matcher(token).matches()) {
             return Optional.empty();
         }
         return cache.get(hash(token));
@@ -121,7 +123,7 @@ public class ApiKeys {
     }
 
     public static boolean isValidClientId(String clientId) {
-        return clientId != null && CLIENT_ID.matcher(clientId).matches();
+        return clientId != null && clientId.length() <= 64 && CLIENT_ID.matcher(clientId).matches();
     }
 
     static String hash(String key) {

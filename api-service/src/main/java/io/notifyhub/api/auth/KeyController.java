@@ -28,18 +28,24 @@ import tools.jackson.databind.JsonNode;
 class KeyController {
 
     private final ApiKeys keys;
+    private final Clients clients;
 
-    KeyController(ApiKeys keys) {
+    KeyController(ApiKeys keys, Clients clients) {
         this.keys = keys;
+        this.clients = clients;
     }
 
-    /** {@code {"clientId": "...", "admin": false}} → {@code 201} with the key, shown this once. */
+    /**
+     * {@code {"clientId": "...", "admin": false}} → {@code 201} with the key, shown this once; for a client that has
+     * no webhook signing secret yet, also its new secret, shown this once too.
+     */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create an API key for a client (admin)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
             required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class))))
-    @ApiResponse(responseCode = "201", description = "The key, shown this once")
+    @ApiResponse(responseCode = "201", description = "The key, shown this once (and the client's new webhook "
+            + "signing secret, when it had none)")
     @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<ApiKeys.CreatedKey> create(@Parameter(hidden = true) Caller caller, @RequestBody JsonNode body) {
+    ResponseEntity<CreatedView> create(@Parameter(hidden = true) Caller caller, @RequestBody JsonNode body) {
         Admins.require(caller);
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object with clientId and optionally admin");
@@ -59,7 +65,17 @@ class KeyController {
             throw new InvalidRequestException(problems);
         }
         ApiKeys.CreatedKey created = keys.create(clientId.asString(), admin != null && admin.asBoolean());
-        return ResponseEntity.created(URI.create("/api/admin/keys/" + created.keyId())).body(created);
+        String secret = clients.ensureSecret(created.clientId()).orElse(null);
+        return ResponseEntity.created(URI.create("/api/admin/keys/" + created.keyId()))
+                .body(new CreatedView(created.keyId(), created.key(), created.clientId(), created.admin(), secret));
+    }
+
+    /** A new key, and the client's webhook signing secret when this made it. */
+    @Schema(name = "CreatedKey")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record CreatedView(String keyId, String key, String clientId, boolean admin,
+            @Schema(description = "the client's new webhook signing secret, shown this once; absent when the "
+                    + "client had one") String webhookSecret) {
     }
 
     /** Keys without their secrets, of one client or all. */
@@ -89,8 +105,9 @@ class KeyController {
     record KeyRequest(String clientId, boolean admin) {
     }
 
+    @Schema(name = "ApiKey")
     record KeyView(String keyId, String clientId, boolean admin, java.time.Instant createdAt,
-            java.time.Instant revokedAt) {
+            @Schema(types = {"string", "null"}, format = "date-time") java.time.Instant revokedAt) {
         static KeyView of(ApiKey key) {
             return new KeyView(key.keyId(), key.clientId(), key.admin(), key.createdAt(), key.revokedAt());
         }

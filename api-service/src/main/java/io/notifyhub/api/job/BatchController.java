@@ -84,7 +84,7 @@ class BatchController {
     ResponseEntity<?> create(@Parameter(hidden = true) Caller caller, @RequestBody JsonNode body,
             @Parameter(description = "makes a retried batch safe, as for one job")
             @RequestHeader(name = JobController.IDEMPOTENCY_KEY, required = false) String key) {
-        NewBatch batch = reader.read(body);
+        NewBatch batch = reader.read(body, caller.clientId());
         limits.take(caller.clientId(), batch.jobs().size());
         if (key == null) {
             return created(service.accept(batch, batch.newIds(), caller.clientId()));

@@ -42,8 +42,10 @@ class DeadLetterController {
 
     private final JobStore store;
     private final DeadLetterService service;
+    private final ListProperties list;
 
-    DeadLetterController(JobStore store, DeadLetterService service) {
+    DeadLetterController(JobStore store, DeadLetterService service, ListProperties list) {
+        this.list = list;
         this.store = store;
         this.service = service;
     }
@@ -57,10 +59,11 @@ class DeadLetterController {
             @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
             @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
             @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY),
+            @Parameter(name = "recipient", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 4096)),
             @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
                     maximum = "500", defaultValue = "50")),
-            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page")})
+            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page",
+                    schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "200", description = "A page of failed jobs", headers = @Header(name = "Link",
             description = "<...>; rel=\"next\" when there may be more"))
     @ApiResponse(responseCode = "400", description = "An unknown, repeated or invalid parameter (status is one)",
@@ -73,7 +76,7 @@ class DeadLetterController {
         JobQuery read = JobQueryReader.read(params);
         JobQuery query = new JobQuery(JobStatus.FAILED, read.type(), read.createdAfter(), read.createdBefore(),
                 read.recipient(), read.after(), read.limit());
-        return Pages.of(store.findPage(query, caller.scope()), query.limit());
+        return Pages.of(store.findPage(query, caller.scope(), list.maxPageSize().toBytes()));
     }
 
     /**
@@ -109,7 +112,7 @@ class DeadLetterController {
             @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
             @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
             @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY),
+            @Parameter(name = "recipient", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 4096)),
             @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
                     maximum = "10000", defaultValue = "10000"))})
     @ApiResponse(responseCode = "200", description = "{\"replayed\": n}")

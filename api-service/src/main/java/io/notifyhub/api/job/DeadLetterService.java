@@ -56,9 +56,10 @@ class DeadLetterService {
             // re-queued jobs are failed no more, so each round reads the first page again
             JobQuery round = new JobQuery(JobStatus.FAILED, filter.type(), filter.createdAfter(),
                     filter.createdBefore(), filter.recipient(), null, Math.min(BATCH, limit - replayed));
-            List<Job> requeued = store.findPage(round, clientId).stream()
+            List<Job> requeued = store.findPageLean(round, clientId).stream()
                     .map(job -> store.requeueFailed(job.id(), clientId, clock.instant()))
                     .flatMap(Optional::stream)
+                    .map(Job::lean) // kept until published: a round holds BATCH jobs of a fixed size
                     .toList();
             if (requeued.isEmpty()) {
                 break;

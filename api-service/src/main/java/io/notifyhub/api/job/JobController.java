@@ -40,6 +40,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @RestController
+@org.springframework.boot.context.properties.EnableConfigurationProperties(ListProperties.class)
 @RequestMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
 
@@ -54,9 +55,11 @@ class JobController {
     private final ApiMetrics metrics;
     private final SubmissionLimits limits;
     private final Clock clock;
+    private final ListProperties list;
 
     JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics, SubmissionLimits limits, Clock clock) {
+            ApiMetrics metrics, SubmissionLimits limits, Clock clock, ListProperties list) {
+        this.list = list;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
@@ -87,7 +90,7 @@ class JobController {
             @Parameter(description = "makes a retried request safe: the same key and body answer the first "
                     + "response again, for 24 hours") @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
             String key) {
-        NewJob request = reader.read(body);
+        NewJob request = reader.read(body, caller.clientId());
         limits.take(caller.clientId(), 1);
         if (key == null) {
             return created(JobView.of(service.accept(request, new ObjectId(), caller.clientId())));
@@ -192,7 +195,8 @@ class JobController {
     /**
      * The newest jobs first (ties broken by id), filtered by {@code status}, {@code type}, {@code createdAfter},
      * {@code createdBefore} and {@code recipient}, at most {@code limit} (1 to 500, default 50). When the page is
-     * full, {@code Link: <...>; rel="next"} points at the next one.
+     * full (by count, or by {@code notifyhub.api.list.max-page-size}), {@code Link: <...>; rel="next"} points at the
+     * next one.
      */
     @GetMapping
     @Operation(summary = "Jobs, newest first", parameters = {
@@ -200,10 +204,12 @@ class JobController {
             @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
             @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
             @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY, description = "email address, phone number or device token"),
+            @Parameter(name = "recipient", in = ParameterIn.QUERY, description = "email address, phone number or device token",
+                    schema = @Schema(type = "string", maxLength = 4096)),
             @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
                     maximum = "500", defaultValue = "50")),
-            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page")})
+            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page",
+                    schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "200", description = "A page of jobs", headers = @Header(name = "Link",
             description = "<...>; rel=\"next\" when there may be more"))
     @ApiResponse(responseCode = "400", description = "An unknown, repeated or invalid parameter",
@@ -211,6 +217,6 @@ class JobController {
     ResponseEntity<List<JobView>> list(@Parameter(hidden = true) Caller caller,
             @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params) {
         JobQuery query = JobQueryReader.read(params).forClient(caller.scope());
-        return Pages.of(store.findPage(query), query.limit());
+        return Pages.of(store.findPage(query, query.clientId(), list.maxPageSize().toBytes()));
     }
 }

@@ -24,6 +24,11 @@ final class JobQueryReader {
     private static final Set<String> KNOWN = Set.of("status", "type", "createdAfter", "createdBefore", "recipient",
             "limit", "cursor");
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final String INSTANT = "must be an ISO-8601 instant from the years 1 to 9999, such as "
+            + "2026-11-23T10:00:00Z";
+
     private JobQueryReader() {
     }
 
@@ -40,8 +45,8 @@ final class JobQueryReader {
                 + Arrays.stream(JobStatus.values()).map(JobStatus::value).collect(Collectors.joining(", ")), problems);
         Channel type = parse(params, "type", Channel::of, "must be one of "
                 + Arrays.stream(Channel.values()).map(Channel::value).collect(Collectors.joining(", ")), problems);
-        Instant after = parse(params, "createdAfter", Instant::parse, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z", problems);
-        Instant before = parse(params, "createdBefore", Instant::parse, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z", problems);
+        Instant after = parse(params, "createdAfter", JobQueryReader::instant, INSTANT, problems);
+        Instant before = parse(params, "createdBefore", JobQueryReader::instant, INSTANT, problems);
         String recipient = parse(params, "recipient", value -> {
             if (value.isBlank() || value.length() > 4096) {
                 throw new IllegalArgumentException();
@@ -61,6 +66,18 @@ final class JobQueryReader {
             throw new InvalidRequestException(problems);
         }
         return new JobQuery(status, type, after, before, recipient, cursor, limit == null ? DEFAULT_LIMIT : limit);
+    }
+
+    /** An instant the store can hold (a date is milliseconds in a 64-bit number): years 1 to 9999. */
+    private static Instant instant(String text) {
+        if (text.length() > 64) {
+            throw new IllegalArgumentException("too long");
+        }
+        Instant instant = Instant.parse(text);
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return instant;
     }
 
     private static <T> T parse(MultiValueMap<String, String> params, String name, Function<String, T> parser,

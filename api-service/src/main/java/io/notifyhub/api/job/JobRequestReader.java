@@ -1,12 +1,13 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.api.auth.Clients;
 import io.notifyhub.api.webhook.CallbackTargets;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.Priority;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.validation.Validator;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,14 +57,19 @@ class JobRequestReader {
     private final Validator validator;
     private final Clock clock;
     private final CallbackTargets callbackTargets;
+    private final Clients clients;
 
-    JobRequestReader(Validator validator, Clock clock, CallbackTargets callbackTargets) {
+    JobRequestReader(Validator validator, Clock clock, CallbackTargets callbackTargets, Clients clients) {
         this.validator = validator;
         this.clock = clock;
         this.callbackTargets = callbackTargets;
+        this.clients = clients;
     }
 
-    NewJob read(JsonNode body) {
+    /**
+     * @param clientId the client the job is for: an email's {@code from} must be a sender verified for it
+     */
+    NewJob read(JsonNode body, String clientId) {
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object with type and payload");
         }
@@ -82,11 +88,26 @@ class JobRequestReader {
             problems.add(new FieldProblem("payload", "must be a JSON object"));
         } else if (type != null) {
             Object typed = readPayload(type, payload, problems);
+            if (typed instanceof EmailPayload email && problems.isEmpty()) {
+                checkSender(email, clientId, problems);
+            }
             if (typed != null && problems.isEmpty()) {
                 return new NewJob(type, toMap(typed), priority, scheduledAt, callbackUrl);
             }
         }
         throw new InvalidRequestException(problems);
+    }
+
+    /** A {@code from} must be an address or a domain an admin verified for the client; without one, none is. */
+    private void checkSender(EmailPayload email, String clientId, List<FieldProblem> problems) {
+        if (email.from() == null) {
+            return; // the worker's default sender
+        }
+        EmailAddresses.parseMailbox(email.from())
+                .filter(address -> !clients.maySendAs(clientId, address))
+                .ifPresent(address -> problems.add(new FieldProblem("payload.from", address.normalized()
+                        + " is not a sender verified for this client; an admin verifies addresses or domains with "
+                        + "PUT /api/admin/clients/{clientId} (senders), or leave from out for the default sender")));
     }
 
     private static Priority readPriority(JsonNode priority, List<FieldProblem> problems) {
@@ -131,23 +152,16 @@ class JobRequestReader {
         if (callbackUrl == null || callbackUrl.isNull()) {
             return null;
         }
-        URI uri;
-        try {
-            uri = callbackUrl.isString() ? new URI(callbackUrl.asString()) : null;
-        } catch (URISyntaxException e) {
-            uri = null;
-        }
-        if (uri == null || !uri.isAbsolute() || uri.getHost() == null
-                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        if (!callbackUrl.isString()) {
             problems.add(new FieldProblem("callbackUrl", "must be an absolute http or https URL"));
             return null;
         }
-        String refused = callbackTargets.refusal(uri).orElse(null);
+        String refused = callbackTargets.checkUrl(callbackUrl.asString()).orElse(null);
         if (refused != null) {
             problems.add(new FieldProblem("callbackUrl", refused));
             return null;
         }
-        return uri.toString();
+        return callbackUrl.asString();
     }
 
     private static Channel readType(JsonNode type, List<FieldProblem> problems) {
@@ -183,12 +197,29 @@ class JobRequestReader {
         }
         validator.validate(typed).stream()
                 .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                .forEach(v -> problems.add(new FieldProblem("payload." + fieldOf(v), v.getMessage())));
+                .forEach(v -> problems.add(problemOf(v)));
         return typed;
     }
 
-    private static String fieldOf(ConstraintViolation<?> violation) {
-        return violation.getPropertyPath().toString().replaceAll("<map value>|<map key>", "").replace("..", ".");
+    /**
+     * The field a violation is about: {@code payload.data.k} for a map's value, {@code payload.data} (the key
+     * named in the reason) for a map's key.
+     */
+    private static FieldProblem problemOf(ConstraintViolation<?> violation) {
+        StringBuilder field = new StringBuilder("payload");
+        String reason = violation.getMessage();
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                if ("<map key>".equals(node.getName())) {
+                    reason = "key \"" + node.getKey() + "\" " + reason;
+                } else if (node.getKey() != null) {
+                    field.append('.').append(node.getKey());
+                }
+            } else if (node.getName() != null) {
+                field.append('.').append(node.getName());
+            }
+        }
+        return new FieldProblem(field.toString(), reason);
     }
 
     private static String path(JacksonException e) {

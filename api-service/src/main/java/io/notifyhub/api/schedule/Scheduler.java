@@ -74,7 +74,8 @@ public class Scheduler {
             due = store.findDue(clock.instant(), properties.batch());
             List<Job> mine = new ArrayList<>(due.size());
             for (Job job : due) {
-                store.queueDue(job.id(), clock.instant()).ifPresent(mine::add);
+                // kept until published: without its payload, so a round holds batch jobs of a fixed size
+                store.queueDue(job.id(), clock.instant()).map(Job::lean).ifPresent(mine::add);
             }
             queued += mine.size();
             int confirmed = publish(mine);

@@ -31,6 +31,8 @@ record Stats(CallerView caller, Instant at, Map<String, Long> byStatus, Map<Stri
      * @param messages  ready messages; {@code null} when the broker could not be asked
      * @param consumers consumers; {@code null} when the broker could not be asked
      */
-    record QueueDepth(String name, Long messages, Long consumers) {
+    record QueueDepth(String name,
+            @io.swagger.v3.oas.annotations.media.Schema(types = {"integer", "null"}) Long messages,
+            @io.swagger.v3.oas.annotations.media.Schema(types = {"integer", "null"}) Long consumers) {
     }
 }

@@ -1,12 +1,11 @@
 package io.notifyhub.api.webhook;
 
-import io.notifyhub.api.auth.ClientSettings;
 import io.notifyhub.api.auth.Clients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,25 +25,26 @@ class WebhookConfiguration implements SchedulingConfigurer {
 
     private final WebhookProperties properties;
     private final WebhookDispatcher dispatcher;
+    private final CallbackTargets targets;
 
     WebhookConfiguration(WebhookProperties properties, JobStore store, JsonMapper json, MeterRegistry meters,
             Clock clock, Clients clients, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
         this.properties = properties;
-        if (secret.isBlank()) {
-            log.warn("NOTIFYHUB_WEBHOOK_SECRET is not set: status webhooks go out unsigned");
+        if (properties.allowPrivateTargets()) {
+            log.warn("notifyhub.webhooks.allow-private-targets is on: webhooks may go to internal addresses");
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        // a client's own key when an admin set one, else the service's
-        WebhookSecrets secrets = clientId -> clients.settings(clientId).map(ClientSettings::webhookSecret)
-                .map(own -> own.getBytes(StandardCharsets.UTF_8))
-                .or(() -> secret.isBlank() ? Optional.empty() : Optional.of(key));
-        this.dispatcher = new WebhookDispatcher(store, properties, callbackTargets(), secrets, json,
+        // every client's own secrets (generated when first needed); the service's only for a job of no client
+        WebhookSecrets secrets = clientId -> clientId != null ? clients.signingSecrets(clientId)
+                : secret.isBlank() ? List.of() : List.of(key);
+        this.targets = new CallbackTargets(properties.allowPrivateTargets(), properties.resolveTimeout());
+        this.dispatcher = new WebhookDispatcher(store, properties, targets, secrets, json,
                 new WebhookMetrics(meters), clock);
     }
 
     @Bean
     CallbackTargets callbackTargets() {
-        return new CallbackTargets(properties.allowPrivateTargets());
+        return targets;
     }
 
     @Bean

@@ -5,19 +5,32 @@ import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.InMemoryDnsResolver;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -29,6 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * or dead target holds one slot until its timeouts, never the others, and never a delivery (workers do not wait
  * for webhooks at all). Safe on any number of replicas: a lease is a
  * conditional update, and the outcome is recorded only while the lease holds.
+ * <p>
+ * Each POST connects to the addresses {@link CallbackTargets} resolved and checked just before (a resolver that
+ * knows only those), so the name is never looked up a second time; TLS still verifies the certificate against the
+ * name. Redirects are not followed, and a POST is cut off once its connect and read timeouts have passed.
  */
 public class WebhookDispatcher implements AutoCloseable {
 
@@ -42,9 +59,13 @@ public class WebhookDispatcher implements AutoCloseable {
     private final JsonMapper json;
     private final WebhookMetrics metrics;
     private final Clock clock;
-    private final HttpClient http;
     private final Semaphore slots;
     private final ExecutorService posts = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "webhook-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     WebhookDispatcher(JobStore store, WebhookProperties properties, CallbackTargets targets, WebhookSecrets secrets,
             JsonMapper json, WebhookMetrics metrics, Clock clock) {
@@ -56,9 +77,6 @@ public class WebhookDispatcher implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.slots = new Semaphore(properties.concurrency());
-        // redirects are not followed: a redirect could lead past the address check
-        this.http = HttpClient.newBuilder().connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
@@ -111,11 +129,15 @@ public class WebhookDispatcher implements AutoCloseable {
     void deliver(Job job) {
         try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
             int attempt = job.callback().attempts() + 1;
-            URI url = URI.create(job.callback().url());
-            Optional<String> refusal = targets.refusal(url);
-            String error = refusal.map(reason -> "refused: target " + reason).orElseGet(() -> post(job, url, attempt));
+            CallbackTargets.Check check = targets.check(URI.create(job.callback().url()));
+            // a target that points inside is given up at once; one whose name did not resolve is tried again
+            Optional<CallbackTargets.Check.Refused> refusal = check instanceof CallbackTargets.Check.Refused refused
+                    ? Optional.of(refused) : Optional.empty();
+            String error = check instanceof CallbackTargets.Check.Allowed allowed
+                    ? post(job, allowed.target(), attempt) : "refused: target " + refusal.orElseThrow().reason();
             Instant now = clock.instant();
-            boolean givenUp = refusal.isPresent() || attempt >= properties.maxAttempts();
+            boolean givenUp = refusal.filter(CallbackTargets.Check.Refused::lasting).isPresent()
+                    || attempt >= properties.maxAttempts();
             Instant next = error == null || givenUp ? null : now.plus(properties.backoffAfter(attempt));
             if (!store.recordCallback(job, now, error, next)) {
                 // the lease ran out (another replica took over) or the job is gone: the outcome is not ours to count
@@ -137,33 +159,71 @@ public class WebhookDispatcher implements AutoCloseable {
     }
 
     /** @return {@code null} when the target answered 2xx, else why not */
-    private String post(Job job, URI url, int attempt) {
+    private String post(Job job, CallbackTargets.Target target, int attempt) {
         String body = json.writeValueAsString(JobView.of(job));
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(properties.readTimeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", USER_AGENT)
-                .header("Notifyhub-Job-Id", job.idHex())
-                .header("Notifyhub-Attempt", String.valueOf(attempt))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        secrets.secretFor(job.clientId()).ifPresent(secret -> request.header(WebhookSignature.HEADER,
-                WebhookSignature.header(secret, clock.instant().getEpochSecond(), body)));
-        try {
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status / 100 == 2 ? null : "HTTP " + status;
-        } catch (HttpTimeoutException e) {
-            return "timed out: " + e.getMessage();
-        } catch (IOException e) {
-            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+        HttpPost request = new HttpPost(target.url());
+        request.setHeader("User-Agent", USER_AGENT);
+        request.setHeader("Notifyhub-Job-Id", job.idHex());
+        request.setHeader("Notifyhub-Attempt", String.valueOf(attempt));
+        List<byte[]> secrets = this.secrets.secretsFor(job.clientId());
+        if (!secrets.isEmpty()) {
+            request.setHeader(WebhookSignature.HEADER,
+                    WebhookSignature.header(secrets, clock.instant().getEpochSecond(), body));
         }
+        request.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+        AtomicBoolean cutOff = new AtomicBoolean();
+        long deadline = properties.connectTimeout().plus(properties.readTimeout()).toMillis();
+        ScheduledFuture<?> timer = deadlines.schedule(() -> {
+            cutOff.set(true);
+            request.cancel();
+        }, deadline, TimeUnit.MILLISECONDS);
+        try (CloseableHttpClient http = pinnedClient(target);
+                ClassicHttpResponse response = http.executeOpen(null, request, null)) {
+            int status = response.getCode();
+            return status / 100 == 2 ? null : "HTTP " + status;
+        } catch (SocketTimeoutException e) {
+            return "timed out: " + e.getMessage();
+        } catch (ConnectException e) {
+            return "ConnectException: " + e.getMessage();
+        } catch (IOException e) {
+            if (cutOff.get()) {
+                return "timed out: no answer within " + deadline + " ms";
+            }
+            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    /**
+     * A client for one POST that can reach only the checked addresses: its resolver knows the target's host and
+     * nothing else. (The body is not read: the connection is closed with the client.)
+     */
+    private CloseableHttpClient pinnedClient(CallbackTargets.Target target) {
+        InMemoryDnsResolver pinned = new InMemoryDnsResolver();
+        InetAddress[] addresses = target.addresses().toArray(InetAddress[]::new);
+        pinned.add(target.host(), addresses);
+        pinned.add("[" + target.host() + "]", addresses); // an IPv6 literal, however the client names it
+        Timeout connect = Timeout.of(properties.connectTimeout());
+        Timeout read = Timeout.of(properties.readTimeout());
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(pinned)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect)
+                                .setSocketTimeout(read).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(read).setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
     }
 
     @Override
     public void close() {
         posts.shutdownNow(); // a POST cut short is tried again once its lease runs out
-        http.close();
+        deadlines.shutdownNow();
     }
 }

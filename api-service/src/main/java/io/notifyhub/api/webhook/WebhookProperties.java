@@ -10,8 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled             whether this replica POSTs due webhooks (any number of replicas may; a lease per
  *                            webhook keeps them apart)
- * @param allowPrivateTargets whether a webhook may go to loopback, private, link-local, CGNAT or multicast
- *                            addresses; off, they are refused (server-side request forgery)
+ * @param allowPrivateTargets whether a webhook may go to special-purpose addresses (loopback, private, link-local,
+ *                            CGNAT, multicast, reserved, documentation, NAT64, 6to4, ...); off, they are refused
+ *                            (server-side request forgery). Tests and webhooks to your own network only
+ * @param resolveTimeout      how long the name of a webhook target may take to resolve; one that does not resolve
+ *                            in time is refused
+ * @param secretOverlap       after a client's signing secret is rotated, how long the previous one signs too
  * @param pollInterval        pause between two looks for due webhooks
  * @param batch               due webhooks taken per look
  * @param concurrency         POSTs in flight at once; a slow target holds one slot, never the others
@@ -27,6 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record WebhookProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("false") boolean allowPrivateTargets,
+        @DefaultValue("1s") Duration resolveTimeout,
+        @DefaultValue("24h") Duration secretOverlap,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("100") int batch,
         @DefaultValue("32") int concurrency,

@@ -1,16 +1,16 @@
 package io.notifyhub.api.webhook;
 
-import java.util.Optional;
+import java.util.List;
 
 /**
- * The key a webhook is signed with: the client's own when an admin set one ({@code PUT /api/admin/clients/{id}}),
- * else the service's ({@code NOTIFYHUB_WEBHOOK_SECRET}).
+ * The secrets a webhook is signed with: the client's own (generated when first needed), and for an overlap after
+ * a rotation also the one before it, so each signs and a receiver holding either accepts the webhook.
  */
 public interface WebhookSecrets {
 
     /**
      * @param clientId the client that created the job, or {@code null} for a job of no client
-     * @return the key, or empty when webhooks for this client go unsigned
+     * @return the secrets, newest first; empty when the webhook goes unsigned
      */
-    Optional<byte[]> secretFor(String clientId);
+    List<byte[]> secretsFor(String clientId);
 }

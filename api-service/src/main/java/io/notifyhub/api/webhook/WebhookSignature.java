@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * {@code Notifyhub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">}. The timestamp is signed
- * with the body, so a receiver that refuses old timestamps also refuses replays of a captured request.
+ * {@code Notifyhub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">}, with one {@code v1} per
+ * secret in force (two during a rotation's overlap, newest first; a receiver accepts the webhook when any matches).
+ * The timestamp is signed with the body, so a receiver that refuses old timestamps also refuses replays.
  */
 final class WebhookSignature {
 
@@ -18,8 +20,12 @@ final class WebhookSignature {
     private WebhookSignature() {
     }
 
-    static String header(byte[] secret, long timestamp, String body) {
-        return "t=" + timestamp + ",v1=" + hmac(secret, timestamp + "." + body);
+    static String header(List<byte[]> secrets, long timestamp, String body) {
+        StringBuilder header = new StringBuilder("t=").append(timestamp);
+        for (byte[] secret : secrets) {
+            header.append(",v1=").append(hmac(secret, timestamp + "." + body));
+        }
+        return header.toString();
     }
 
     static String hmac(byte[] secret, String signed) {

@@ -41,6 +41,13 @@ class OpenApiTests extends ApiIntegrationTest {
     }
 
     @Test
+    void shouldServeADocumentThatAnIndependentParserLoadsWithoutMessages() {
+        io.notifyhub.api.support.OpenApiContract contract = io.notifyhub.api.support.OpenApiContract.fetch(port);
+
+        assertThat(contract.document().at("/components/schemas/Problem/properties").has("errors")).isTrue();
+    }
+
+    @Test
     void shouldServeSwaggerUiFromApi() {
         ApiClient anonymous = new ApiClient(port, null);
         HttpResponse<String> root = anonymous.get("/api/");

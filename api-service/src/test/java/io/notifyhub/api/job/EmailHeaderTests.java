@@ -3,6 +3,7 @@ package io.notifyhub.api.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -14,8 +15,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The email fields the SMTP provider uses, and the line breaks that would let a client inject headers. */
 class EmailHeaderTests extends ApiIntegrationTest {
 
+    /** Verifies senders for client "test" as an admin does. */
+    private void verifySenders(String senders) {
+        HttpResponse<String> set = new ApiClient(port, ApiClient.ADMIN_KEY).put("/api/admin/clients/test",
+                "application/json", "{\"senders\":" + senders + "}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+    }
+
     @Test
     void shouldAcceptFromReplyToAndAnHtmlAlternative() {
+        verifySenders("[\"team@example.com\"]");
         HttpResponse<String> response = postJson("""
                 {"type":"email","payload":{"recipient":"ada@example.com","subject":"Hi","body":"Hello",
                  "html":"<p>Hello</p>","from":"Team <team@example.com>","replyTo":"help@example.com"}}""");
@@ -56,6 +65,31 @@ class EmailHeaderTests extends ApiIntegrationTest {
         });
         assertThat(storedJobs()).as("nothing stored").isZero();
         assertThat(queuedInAllChannels()).as("nothing published").isZero();
+    }
+
+    @Test
+    void shouldAcceptOnlySendersVerifiedForTheClientAsAddressesOrWholeDomains() {
+        verifySenders("[\"Billing@Example.org\", \"example.com\"]");
+        String email = """
+                {"type":"email","payload":{"recipient":"ada@example.com","subject":"Hi","body":"Hello","from":"%s"}}""";
+
+        assertThat(postJson(email.formatted("News <news@EXAMPLE.com>")).statusCode()).isEqualTo(201);
+        assertThat(postJson(email.formatted("billing@example.org")).statusCode()).isEqualTo(201);
+        for (String unverified : List.of("IT <it@yourbank.example>", "other@example.org", "a@mail.example.com")) {
+            HttpResponse<String> refused = postJson(email.formatted(unverified));
+            assertThat(refused.statusCode()).as(unverified).isEqualTo(400);
+            assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].field")).containsExactly("payload.from");
+            assertThat(JsonPath.<String>read(refused.body(), "$.errors[0].reason")).contains("not a sender verified");
+        }
+        // another client has verified none: it may only leave from out
+        ApiClient other = new ApiClient(port, ApiClient.OTHER_KEY);
+        assertThat(other.postJson(email.formatted("news@example.com")).statusCode()).isEqualTo(400);
+        assertThat(other.postJson(JobApiTests.WELCOME_EMAIL).statusCode()).isEqualTo(201);
+        assertThat(storedJobs()).isEqualTo(3);
+
+        HttpResponse<String> bad = new ApiClient(port, ApiClient.ADMIN_KEY).put("/api/admin/clients/test",
+                "application/json", "{\"senders\":[\"example.com\", \"not a domain\", 7]}");
+        assertThat(JsonPath.<List<String>>read(bad.body(), "$.errors[*].field")).containsExactly("senders[1]", "senders[2]");
     }
 
     @Test

@@ -71,8 +71,47 @@ class JobListTests extends ApiIntegrationTest {
         assertThat(pages).isEqualTo(3);
     }
 
+    @Test
+    void shouldEndAPageEarlyAtItsByteBudgetAndStillReachEveryJobThroughTheLink() {
+        // 120 push jobs of about 44 KB each (100 data entries are allowed, 4 KB each: stored as a worker finds them),
+        // 5 MB in all: past the 4 MB a page may hold, whatever its limit
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 10; i++) {
+            data.put("k" + i, "v".repeat(4_000) + i);
+        }
+        List<String> created = new ArrayList<>();
+        Instant at = Instant.now().minusSeconds(600);
+        for (int i = 0; i < 120; i++) {
+            io.notifyhub.model.store.Job job = io.notifyhub.model.store.Job.queued(
+                    new org.bson.types.ObjectId(), io.notifyhub.model.Channel.PUSH,
+                    java.util.Map.of("token", "t" + i, "title", "t", "body", "b", "data", data), at.plusMillis(i))
+                    .ownedBy("test");
+            mongo.insert(job);
+            created.add(0, job.idHex());
+        }
+
+        List<String> seen = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        String path = "/api/jobs?limit=500";
+        while (path != null) {
+            HttpResponse<String> page = get(path);
+            assertThat(page.statusCode()).isEqualTo(200);
+            List<String> ids = JsonPath.read(page.body(), "$[*]._id");
+            seen.addAll(ids);
+            sizes.add(page.body().length());
+            path = page.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find)
+                    .map(m -> URI.create(m.group(1))).map(u -> u.getRawPath() + "?" + u.getRawQuery()).orElse(null);
+        }
+
+        assertThat(seen).containsExactlyElementsOf(created);
+        assertThat(sizes).hasSize(2);
+        assertThat(sizes).allSatisfy(bytes -> assertThat(bytes).isLessThanOrEqualTo(4 * 1024 * 1024 + 50_000));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "createdAfter=%2B300000000-01-01T00:00:00Z | createdAfter",
+            "createdBefore=-300000000-01-01T00:00:00Z | createdBefore",
             "status[$ne]=x | status[$ne]",
             "status=bogus | status",
             "type=fax | type",

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class WebhookPropertiesTests {
 
     private static WebhookProperties with(Duration connect, Duration read, Duration lease) {
-        return new WebhookProperties(true, false, Duration.ofSeconds(1), 100, 32, connect, read, lease, 10,
+        return new WebhookProperties(true, false, Duration.ofSeconds(1), Duration.ofHours(24), Duration.ofSeconds(1), 100, 32, connect, read, lease, 10,
                 Duration.ofSeconds(5), Duration.ofMinutes(15));
     }
 

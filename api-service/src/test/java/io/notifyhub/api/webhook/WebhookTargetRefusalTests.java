@@ -69,6 +69,21 @@ class WebhookTargetRefusalTests extends ApiIntegrationTest {
     }
 
     @Test
+    void shouldTryAgainLaterATargetWhoseNameDoesNotResolveAtDispatch() {
+        // stored as if its name had resolved when the job was accepted; DNS may be down for a moment
+        Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "m"), Instant.now())
+                .withCallback("http://hooks.invalid/hook").ownedBy("test"));
+
+        assertThat(new ApiClient(port).delete("/api/jobs/" + job.idHex()).statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> store.find(job.idHex()).orElseThrow().callback().lastError() != null);
+        Callback callback = store.find(job.idHex()).orElseThrow().callback();
+        assertThat(callback.lastError()).contains("refused").contains("resolve");
+        assertThat(callback.dueAt()).as("tried again later, not given up").isAfter(Instant.now());
+        assertThat(callback.attempts()).isEqualTo(1);
+    }
+
+    @Test
     void shouldRefuseAtDispatchATargetThatNowResolvesToAnInternalAddress() {
         WireMockServer target = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         target.start();

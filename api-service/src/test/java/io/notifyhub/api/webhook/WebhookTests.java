@@ -51,10 +51,9 @@ import org.springframework.test.context.TestPropertySource;
         "notifyhub.webhooks.read-timeout=3s",
         "notifyhub.webhooks.lease=5s",
         "notifyhub.webhooks.max-attempts=3",
-        "NOTIFYHUB_WEBHOOK_SECRET=" + WebhookTests.SECRET})
+        "notifyhub.webhooks.secret-overlap=3s"})
 class WebhookTests extends ApiIntegrationTest {
 
-    static final String SECRET = "whsec-test-2c1f";
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static WireMockServer target;
 
@@ -107,8 +106,18 @@ class WebhookTests extends ApiIntegrationTest {
         return target.findAll(postRequestedFor(urlPathEqualTo(path)));
     }
 
+    /** A new signing secret for a client, as an admin gets it: shown in the answer, this once. */
+    private String rotateSecret(String clientId) {
+        HttpResponse<String> rotated = new ApiClient(port, ApiClient.ADMIN_KEY).post(
+                "/api/admin/clients/" + clientId + "/webhook-secret", null, "");
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        return JsonPath.read(rotated.body(), "$.webhookSecret");
+    }
+
     @Test
     void shouldPostTheJobSignedWhenItIsSentFailedOrCancelled() throws Exception {
+        String secret = rotateSecret("test");
+        Thread.sleep(3_100); // past the overlap: only the new secret signs
         String sent = create(hook("sent"));
         String failed = create(hook("failed"));
         String cancelled = create(hook("cancelled"));
@@ -128,7 +137,7 @@ class WebhookTests extends ApiIntegrationTest {
             assertThat(body).as("same shape as GET /api/jobs/{id}").isEqualTo(get("/api/jobs/" + expected.get(0)).body());
             assertThat(request.getHeader("Content-Type")).startsWith("application/json");
             assertThat(request.getHeader("Notifyhub-Job-Id")).isEqualTo(expected.get(0));
-            assertSignedWithTheSecret(request.getHeader("Notifyhub-Signature"), body);
+            assertSignedWith(request.getHeader("Notifyhub-Signature"), body, secret);
         }
         await().atMost(Duration.ofSeconds(2)).until(() -> store.find(sent).orElseThrow().callback().deliveredAt() != null);
         Callback delivered = store.find(sent).orElseThrow().callback();
@@ -174,15 +183,54 @@ class WebhookTests extends ApiIntegrationTest {
     }
 
     /** Verifies the way a receiver would, as the README shows: recompute the HMAC over "t.body". */
-    private static void assertSignedWithTheSecret(String header, String body) throws Exception {
+    private static void assertSignedWith(String header, String body, String secret) throws Exception {
         assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
-        String t = header.substring(2, header.indexOf(','));
-        String v1 = header.substring(header.indexOf("v1=") + 3);
+        assertThat(signatures(header)).containsExactly(hmac(secret, timestamp(header) + "." + body));
+        assertThat(timestamp(header)).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(30L));
+    }
+
+    private static long timestamp(String header) {
+        return Long.parseLong(header.substring(2, header.indexOf(',')));
+    }
+
+    private static List<String> signatures(String header) {
+        return java.util.Arrays.stream(header.split(",")).filter(part -> part.startsWith("v1="))
+                .map(part -> part.substring(3)).toList();
+    }
+
+    private static String hmac(String secret, String signed) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
-        assertThat(v1).isEqualTo(expected);
-        assertThat(Long.parseLong(t)).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(30L));
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void shouldSignEachClientWithItsOwnSecretAndBothSecretsDuringARotationsOverlap() throws Exception {
+        String first = rotateSecret("other");
+        Thread.sleep(3_100);
+        ApiClient other = new ApiClient(port, ApiClient.OTHER_KEY);
+        String id = JsonPath.read(other.postJson("""
+                {"type":"sms","payload":{"phone":"+14155550123","message":"m"},"callbackUrl":"%s"}"""
+                .formatted(hook("rotation"))).body(), "$._id");
+        String second = rotateSecret("other");
+        assertThat(second).isNotEqualTo(first).startsWith("whsec_");
+
+        assertThat(other.delete("/api/jobs/" + id).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> received("/hooks/rotation").size() == 1);
+        LoggedRequest during = received("/hooks/rotation").getFirst();
+        String header = during.getHeader("Notifyhub-Signature");
+        String signed = timestamp(header) + "." + during.getBodyAsString();
+        assertThat(signatures(header)).as("the new secret first, the old one during the overlap")
+                .containsExactly(hmac(second, signed), hmac(first, signed));
+
+        // another client's webhook is signed with that client's secret, which "other" does not know
+        String mine = create(hook("mine"));
+        assertThat(new ApiClient(port).delete("/api/jobs/" + mine).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> received("/hooks/mine").size() == 1);
+        LoggedRequest theirs = received("/hooks/mine").getFirst();
+        String theirHeader = theirs.getHeader("Notifyhub-Signature");
+        String theirSigned = timestamp(theirHeader) + "." + theirs.getBodyAsString();
+        assertThat(signatures(theirHeader)).doesNotContain(hmac(first, theirSigned), hmac(second, theirSigned));
     }
 
     @Test
@@ -267,8 +315,8 @@ class WebhookTests extends ApiIntegrationTest {
             ids.add(job.idHex());
         }
         List<WebhookDispatcher> replicas = java.util.stream.IntStream.range(0, 4)
-                .mapToObj(i -> new WebhookDispatcher(store, properties, new CallbackTargets(true),
-                        clientId -> java.util.Optional.empty(), json,
+                .mapToObj(i -> new WebhookDispatcher(store, properties, new CallbackTargets(true, Duration.ofSeconds(1)),
+                        clientId -> List.of(), json,
                         new WebhookMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                         java.time.Clock.systemUTC()))
                 .toList();

@@ -93,6 +93,13 @@ public record Job(
                 url == null ? null : Callback.to(url));
     }
 
+    /** This job without its payload and history: what publishing and bookkeeping need, at a size that does not grow. */
+    public Job lean() {
+        return new Job(id, type, null, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
+                claimedAt, leaseUntil, provider, providerMessageId, List.of(), clientId, priority, scheduledAt,
+                callback);
+    }
+
     public String idHex() {
         return id.toHexString();
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -47,6 +49,8 @@ public class JobStore {
     /** Written by {@link #claimAll} to find the jobs it claimed; not part of {@link Job}. */
     static final String CLAIM_TOKEN = "claimToken";
     private static final Set<JobStatus> CLAIMABLE = Set.of(JobStatus.QUEUED, JobStatus.PROCESSING);
+    /** Jobs a page's cursor fetches at a time. */
+    static final int PAGE_CURSOR_BATCH = 50;
 
     private final MongoOperations mongo;
     /** {@link #CLAIMABLE} as stored, for the claims' filter */
@@ -102,6 +106,67 @@ public class JobStore {
 
     /** {@link #findPage(JobQuery)} among the jobs of one client ({@code null}: of all clients). */
     public List<Job> findPage(JobQuery query, String clientId) {
+        return mongo.find(pageQuery(query, clientId), Job.class);
+    }
+
+    /** {@link #findPage(JobQuery, String)} without payloads and histories, for work that needs neither. */
+    public List<Job> findPageLean(JobQuery query, String clientId) {
+        return findLean(pageQuery(query, clientId));
+    }
+
+    /** A page of jobs, and whether there may be more: it was cut at its limit or at its byte budget. */
+    public record Page(List<Job> jobs, boolean more) {
+    }
+
+    /**
+     * {@link #findPage(JobQuery, String)}, ending the page early once its jobs hold about {@code maxBytes} (see
+     * {@link #approximateBytes}); a page always has at least one job if one matches. The jobs are read through a
+     * cursor {@value #PAGE_CURSOR_BATCH} at a time, so no more than that is read past the budget.
+     */
+    public Page findPage(JobQuery query, String clientId, long maxBytes) {
+        List<Job> jobs = new ArrayList<>();
+        long bytes = 0;
+        try (Stream<Job> stream = mongo.stream(pageQuery(query, clientId).cursorBatchSize(PAGE_CURSOR_BATCH), Job.class)) {
+            Iterator<Job> cursor = stream.iterator();
+            while (cursor.hasNext()) {
+                Job job = cursor.next();
+                long size = approximateBytes(job);
+                if (!jobs.isEmpty() && bytes + size > maxBytes) {
+                    return new Page(jobs, true);
+                }
+                jobs.add(job);
+                bytes += size;
+            }
+        }
+        return new Page(jobs, jobs.size() == query.limit());
+    }
+
+    /**
+     * About how many bytes a job takes as JSON: the characters of its text (payload, history, error, webhook)
+     * plus a fixed amount for its other fields. Linear in the job, and cheap next to writing it out.
+     */
+    public static long approximateBytes(Job job) {
+        long bytes = 400 + length(job.payload()) + length(job.error());
+        for (Attempt attempt : job.history()) {
+            bytes += 200 + length(attempt.worker()) + length(attempt.provider()) + length(attempt.error());
+        }
+        if (job.callback() != null) {
+            bytes += 100 + length(job.callback().url()) + length(job.callback().lastError());
+        }
+        return bytes;
+    }
+
+    private static long length(Object value) {
+        return switch (value) {
+            case null -> 0;
+            case CharSequence text -> text.length() + 2;
+            case Map<?, ?> map -> map.entrySet().stream().mapToLong(e -> length(e.getKey()) + length(e.getValue()) + 2).sum() + 2;
+            case Collection<?> list -> list.stream().mapToLong(JobStore::length).sum() + list.size() + 2;
+            default -> 24;
+        };
+    }
+
+    private Query pageQuery(JobQuery query, String clientId) {
         List<Criteria> all = new ArrayList<>();
         if (clientId != null) {
             all.add(where("clientId").is(clientId));
@@ -127,10 +192,18 @@ public class JobStore {
                     where("createdAt").lt(query.after().createdAt()),
                     where("createdAt").is(query.after().createdAt()).and("_id").lt(query.after().id())));
         }
-        Query mongoQuery = new Query(all.isEmpty() ? new Criteria() : new Criteria().andOperator(all))
+        return new Query(all.isEmpty() ? new Criteria() : new Criteria().andOperator(all))
                 .with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id")))
                 .limit(query.limit());
-        return mongo.find(mongoQuery, Job.class);
+    }
+
+    /**
+     * A poller's read: the jobs without their payload and history, which no poller needs (it publishes, leases or
+     * releases by id, status and claim), so a batch costs memory by its count, not by what clients put in it.
+     */
+    private List<Job> findLean(Query query) {
+        query.fields().exclude("payload").exclude("history");
+        return mongo.find(query, Job.class);
     }
 
     /** Records that the broker confirmed the job's message. */
@@ -155,7 +228,7 @@ public class JobStore {
                         .and("updatedAt").lt(unchangedSince))
                 .with(Sort.by("updatedAt"))
                 .limit(limit);
-        return mongo.find(query, Job.class);
+        return findLean(query);
     }
 
     /** How many of these jobs are stored. */
@@ -182,7 +255,7 @@ public class JobStore {
         Query query = Query.query(where("status").is(JobStatus.SCHEDULED).and("scheduledAt").lte(now))
                 .with(Sort.by("scheduledAt"))
                 .limit(limit);
-        return mongo.find(query, Job.class);
+        return findLean(query);
     }
 
     /**
@@ -201,7 +274,7 @@ public class JobStore {
         Query query = Query.query(where("status").is(JobStatus.PROCESSING).and("leaseUntil").lt(now))
                 .with(Sort.by("leaseUntil"))
                 .limit(limit);
-        return mongo.find(query, Job.class);
+        return findLean(query);
     }
 
     /**
@@ -487,7 +560,7 @@ public class JobStore {
     /** Jobs whose webhook is due by {@code now} (a lease that ran out is due again), the longest-waiting first. */
     public List<Job> findDueCallbacks(Instant now, int limit) {
         Query query = Query.query(where(CALLBACK_DUE).lte(now)).with(Sort.by(CALLBACK_DUE)).limit(limit);
-        return mongo.find(query, Job.class);
+        return findLean(query);
     }
 
     /**
