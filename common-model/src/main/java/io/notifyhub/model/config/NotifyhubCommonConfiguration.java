@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import io.notifyhub.model.health.HealthConfiguration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.data.convert.ReadingConverter;
@@ -32,6 +34,7 @@ import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
 /** The wiring both services share: the job store, the broker topology and the publisher. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({StoreProperties.class, MessagingProperties.class, TopologyProperties.class})
+@Import(HealthConfiguration.class)
 public class NotifyhubCommonConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(NotifyhubCommonConfiguration.class);
