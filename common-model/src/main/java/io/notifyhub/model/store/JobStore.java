@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -322,28 +321,34 @@ public class JobStore {
     }
 
     /**
-     * Claims many jobs as {@link #claim} claims one, in two round trips: one conditional update of them all,
-     * then a read of those that this call claimed, found by a token it wrote into them (their other fields
-     * cannot tell this claim from another one of the same worker in the same millisecond).
+     * Claims many jobs as {@link #claim} claims one, each for one delivery that names its claim with a token of its
+     * own, in two round trips: one bulk write of the conditional updates, then a read of the jobs that hold the
+     * tokens. A delivery that asks again with the same token after its first answer was lost (a store too slow to
+     * answer in time, which may still have written the claim) gets the job it claimed then, rather than finding it
+     * held (by itself) until the lease runs out.
      *
-     * @return the jobs claimed, by id; an id not there is not claimable (missing, held, finished)
+     * @param tokens each job's claim token, by id
+     * @return the jobs claimed now or earlier with their token, by id; an id not there is not claimable (missing,
+     *         held, finished)
      */
-    public Map<ObjectId, Job> claimAll(Collection<ObjectId> ids, String worker, Instant now, Duration lease) {
-        Set<ObjectId> distinct = new LinkedHashSet<>(ids);
-        if (distinct.size() == 1) {
-            ObjectId id = distinct.iterator().next();
-            return claim(id, worker, now, lease).map(job -> Map.of(id, job)).orElse(Map.of());
-        }
-        ObjectId token = new ObjectId();
-        Bson filter = claimable(new Document("$in", List.copyOf(distinct)), now);
-        Bson update = claimUpdate(worker, now, lease, Updates.set(CLAIM_TOKEN, token));
-        if (mongo.execute(Job.class, jobs -> jobs.updateMany(filter, update)).getModifiedCount() == 0) {
+    public Map<ObjectId, Job> claimAll(Map<ObjectId, ObjectId> tokens, String worker, Instant now, Duration lease) {
+        if (tokens.isEmpty()) {
             return Map.of();
         }
+        List<UpdateOneModel<Document>> claims = tokens.entrySet().stream()
+                .map(claim -> new UpdateOneModel<Document>(claimable(claim.getKey(), now),
+                        claimUpdate(worker, now, lease, Updates.set(CLAIM_TOKEN, claim.getValue()))))
+                .toList();
+        mongo.execute(Job.class, jobs -> jobs.bulkWrite(claims, new BulkWriteOptions().ordered(false)));
         Map<ObjectId, Job> claimed = new HashMap<>();
-        for (Job job : mongo.find(Query.query(where("_id").in(distinct).and(CLAIM_TOKEN).is(token)), Job.class)) {
-            claimed.put(job.id(), job);
-        }
+        Document held = new Document("_id", new Document("$in", List.copyOf(tokens.keySet())))
+                .append(CLAIM_TOKEN, new Document("$in", List.copyOf(tokens.values())));
+        mongo.execute(Job.class, jobs -> jobs.find(held)).forEach(document -> {
+            Job job = mongo.getConverter().read(Job.class, document);
+            if (document.get(CLAIM_TOKEN).equals(tokens.get(job.id()))) {
+                claimed.put(job.id(), job);
+            }
+        });
         return claimed;
     }
 

@@ -182,8 +182,8 @@ class JobStoreTests {
         store.recordFailed(finished, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "bad"), NOW);
         ObjectId unknown = new ObjectId();
 
-        Map<ObjectId, Job> claimed = store.claimAll(List.of(jobs.get(0).id(), jobs.get(1).id(), jobs.get(1).id(),
-                jobs.get(2).id(), jobs.get(3).id(), jobs.get(4).id(), unknown), "w", NOW, LEASE);
+        Map<ObjectId, Job> claimed = store.claimAll(tokens(List.of(jobs.get(0).id(), jobs.get(1).id(),
+                jobs.get(2).id(), jobs.get(3).id(), jobs.get(4).id(), unknown)), "w", NOW, LEASE);
 
         assertThat(claimed).containsOnlyKeys(jobs.get(0).id(), jobs.get(1).id(), jobs.get(3).id());
         assertThat(claimed.values()).allSatisfy(job -> {
@@ -204,12 +204,41 @@ class JobStoreTests {
         List<ObjectId> ids = store.insertAll(IntStream.range(0, 3).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
                 .toList()).stream().map(Job::id).toList();
 
-        Map<ObjectId, Job> first = store.claimAll(ids.subList(0, 2), "w", NOW, LEASE);
-        Map<ObjectId, Job> second = store.claimAll(ids.subList(1, 3), "w", NOW, LEASE);
+        Map<ObjectId, Job> first = store.claimAll(tokens(ids.subList(0, 2)), "w", NOW, LEASE);
+        Map<ObjectId, Job> second = store.claimAll(tokens(ids.subList(1, 3)), "w", NOW, LEASE);
 
         assertThat(first).containsOnlyKeys(ids.get(0), ids.get(1));
         assertThat(second).containsOnlyKeys(ids.get(2));
         assertThat(store.find(ids.get(1).toHexString()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    /**
+     * A store too slow to answer may still have written a claim: the delivery asks again with the same token and
+     * gets the job it claimed, once, instead of finding it held (by itself) until the lease runs out.
+     */
+    @Test
+    void shouldGiveAClaimWhoseAnswerWasLostToTheSameTokenAgain() {
+        Map<String, Object> email = Map.of("recipient", "a@b.co");
+        List<ObjectId> ids = store.insertAll(IntStream.range(0, 3).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
+                .toList()).stream().map(Job::id).toList();
+        Map<ObjectId, ObjectId> tokens = tokens(ids);
+
+        store.claimAll(tokens, "w", NOW, LEASE); // its answer lost on the way
+        Map<ObjectId, Job> again = store.claimAll(tokens, "w", NOW.plusSeconds(2), LEASE);
+
+        assertThat(again).containsOnlyKeys(ids);
+        assertThat(again.values()).allSatisfy(job -> {
+            assertThat(job.attempts()).as("claimed once").isEqualTo(1);
+            assertThat(job.claimedAt()).isEqualTo(NOW);
+        });
+        assertThat(store.claimAll(tokens(ids), "w", NOW.plusSeconds(3), LEASE)).as("another delivery's claim").isEmpty();
+    }
+
+    /** A claim token of its own for each job, as each delivery makes one. */
+    private static Map<ObjectId, ObjectId> tokens(List<ObjectId> ids) {
+        Map<ObjectId, ObjectId> tokens = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> tokens.put(id, new ObjectId()));
+        return tokens;
     }
 
     @Test
@@ -219,7 +248,7 @@ class JobStoreTests {
                 Job.queued(Channel.EMAIL, email, NOW).withCallback("https://hooks.example.com/n"),
                 Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email, NOW),
                 Job.queued(Channel.EMAIL, email, NOW)));
-        Map<ObjectId, Job> claimed = store.claimAll(jobs.stream().map(Job::id).toList(), "w", NOW, LEASE);
+        Map<ObjectId, Job> claimed = store.claimAll(tokens(jobs.stream().map(Job::id).toList()), "w", NOW, LEASE);
         Job lost = claimed.get(jobs.get(4).id());
         store.claim(lost.id(), "other", NOW.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
         Instant end = NOW.plusSeconds(1);
@@ -256,7 +285,7 @@ class JobStoreTests {
         Map<String, Object> email = Map.of("recipient", "a@b.co");
         List<Job> jobs = store.insertAll(List.of(Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email,
                 NOW)));
-        Map<ObjectId, Job> claimed = store.claimAll(jobs.stream().map(Job::id).toList(), "w", NOW, LEASE);
+        Map<ObjectId, Job> claimed = store.claimAll(tokens(jobs.stream().map(Job::id).toList()), "w", NOW, LEASE);
         mongo.getCollection(Job.COLLECTION).updateOne(new Document("_id", jobs.get(1).id()),
                 new Document("$set", new Document("callback", new Document("url", "https://hooks.example.com/n"))));
 

@@ -20,7 +20,7 @@ import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,8 +61,8 @@ class DeliveryService {
     private final long crashLoopLimit;
     private final DeliveryMetrics metrics;
     /** Claims, grouped into one store call per lane at a time: a high job's claim never waits behind normal ones. */
-    private final GroupedCalls<ObjectId, Optional<Job>> claims;
-    private final GroupedCalls<ObjectId, Optional<Job>> priorityClaims;
+    private final GroupedCalls<Claim, Optional<Job>> claims;
+    private final GroupedCalls<Claim, Optional<Job>> priorityClaims;
     /** Outcomes of every lane, grouped into bulk writes; true: recorded, false: the claim was lost. */
     private final GroupedCalls<JobStore.Outcome, Boolean> outcomes;
 
@@ -156,16 +156,24 @@ class DeliveryService {
      * sent but not yet recorded as there are claims at once, and those are the ones sent again if the worker
      * dies.
      */
-    private Optional<Job> claim(ObjectId id, GroupedCalls<ObjectId, Optional<Job>> claims) {
-        return storeRetry.call("claim job " + id, () -> claims.call(id));
+    private Optional<Job> claim(ObjectId id, GroupedCalls<Claim, Optional<Job>> claims) {
+        // one token for every try: a claim the store wrote but did not answer in time is this delivery's still
+        Claim claim = new Claim(id, new ObjectId());
+        return storeRetry.call("claim job " + id, () -> claims.call(claim));
+    }
+
+    /** A delivery's claim of a job, named by a token of its own. */
+    private record Claim(ObjectId id, ObjectId token) {
     }
 
     /** One store call for a batch of claims; a job with two messages in it is claimed for the first only. */
-    private List<Optional<Job>> claimAll(List<ObjectId> ids) {
-        Map<ObjectId, Job> claimed = store.claimAll(ids, properties.id(), clock.instant(), properties.lease());
-        Set<ObjectId> given = new HashSet<>();
-        return ids.stream().map(id -> given.add(id) ? Optional.ofNullable(claimed.get(id)) : Optional.<Job>empty())
-                .toList();
+    private List<Optional<Job>> claimAll(List<Claim> batch) {
+        Map<ObjectId, ObjectId> tokens = new HashMap<>();
+        batch.forEach(claim -> tokens.putIfAbsent(claim.id(), claim.token()));
+        Map<ObjectId, Job> claimed = store.claimAll(tokens, properties.id(), clock.instant(), properties.lease());
+        // a job with two messages in the batch is claimed for the first only
+        return batch.stream().map(claim -> claim.token().equals(tokens.get(claim.id()))
+                ? Optional.ofNullable(claimed.get(claim.id())) : Optional.<Job>empty()).toList();
     }
 
     private List<Boolean> recordAll(List<JobStore.Outcome> batch) {
