@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -38,9 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * POSTs due status webhooks (the outbox is the jobs themselves: {@code callback.dueAt}, set with the final
- * status). A webhook is leased when a slot is free for it, and each POST runs on its own virtual thread: a slow
- * or dead target holds one slot until its timeouts, never the others, and never a delivery (workers do not wait
- * for webhooks at all). Safe on any number of replicas: a lease is a
+ * status). A webhook is leased when a slot is free for it, and each POST runs on a thread of a pool as large as
+ * the slots (platform threads: a POST loads TLS and HTTP client classes, which pins a virtual thread's carrier):
+ * a slow or dead target holds one slot until its timeouts, never the others, and never a delivery (workers do
+ * not wait for webhooks at all). Safe on any number of replicas: a lease is a
  * conditional update, and the outcome is recorded only while the lease holds.
  * <p>
  * Each POST connects to the addresses {@link CallbackTargets} resolved and checked just before (a resolver that
@@ -60,7 +63,7 @@ public class WebhookDispatcher implements AutoCloseable {
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final Semaphore slots;
-    private final ExecutorService posts = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService posts;
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "webhook-deadlines");
         thread.setDaemon(true);
@@ -77,6 +80,11 @@ public class WebhookDispatcher implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.slots = new Semaphore(properties.concurrency());
+        // the slots bound the POSTs, so the queue holds none for long; idle threads end after a minute
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(), 1,
+                TimeUnit.MINUTES, new LinkedBlockingQueue<>(), Thread.ofPlatform().name("webhook-", 0).daemon(true).factory());
+        pool.allowCoreThreadTimeOut(true);
+        this.posts = pool;
     }
 
     /**
