@@ -24,6 +24,8 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, String> healthUrls = new HashMap<>();
     private ServiceProcess localStack;
+    private boolean smtpSink;
+    private int mailPort;
     private int apiPort;
     private int apiManagementPort;
     private final List<Integer> workerPorts = new ArrayList<>();
@@ -32,6 +34,15 @@ public final class LocalSystem implements AutoCloseable {
         env.put("RABBITMQ_ADDRESSES", TestInfrastructure.rabbitAddresses());
         env.put("NOTIFYHUB_API_BOOTSTRAP_KEYS", "e2e:" + API_KEY + ":admin");
         env.putAll(extraEnv);
+    }
+
+    /**
+     * Email goes over SMTP to local-stack's sink, as {@code ./run-local} sends it, rather than to the simulated
+     * provider; {@link #mailPort()} lists what arrived. Call before {@link #start}.
+     */
+    public LocalSystem withSmtpSink() {
+        this.smtpSink = true;
+        return this;
     }
 
     /** Starts everything and waits until each is healthy; on failure stops what it started. */
@@ -46,13 +57,26 @@ public final class LocalSystem implements AutoCloseable {
 
     private LocalSystem startAll(int workers) {
         String mongoUri = System.getenv("MONGODB_URI");
-        if (mongoUri == null || mongoUri.isBlank()) {
+        boolean embeddedStore = mongoUri == null || mongoUri.isBlank();
+        if (embeddedStore || smtpSink) {
             int mongoPort = freePort();
-            localStack = new ServiceProcess("local-stack", "notifyhub.jar.local-stack", Map.of(
-                    "LOCAL_STACK_MONGO_PORT", String.valueOf(mongoPort),
-                    "LOCAL_STACK_DATA_DIR", "memory")).start().awaitLog("local-stack ready", START);
+            Map<String, String> own = new HashMap<>(Map.of("LOCAL_STACK_MONGO_PORT", embeddedStore ? String.valueOf(mongoPort) : "off",
+                    "LOCAL_STACK_DATA_DIR", "memory"));
+            if (smtpSink) {
+                int smtpPort = freePort();
+                mailPort = freePort();
+                own.put("LOCAL_STACK_SMTP_PORT", String.valueOf(smtpPort));
+                own.put("LOCAL_STACK_MAIL_PORT", String.valueOf(mailPort));
+                env.put("SPRING_MAIL_HOST", "127.0.0.1");
+                env.put("SPRING_MAIL_PORT", String.valueOf(smtpPort));
+                env.put("NOTIFYHUB_WORKER_PROVIDERS_EMAIL", "smtp");
+            }
+            localStack = new ServiceProcess("local-stack", "notifyhub.jar.local-stack", own).start()
+                    .awaitLog("local-stack ready", START);
             processes.add(localStack);
-            mongoUri = "mongodb://127.0.0.1:" + mongoPort + "/notifyhub-e2e";
+            if (embeddedStore) {
+                mongoUri = "mongodb://127.0.0.1:" + mongoPort + "/notifyhub-e2e";
+            }
         }
         env.put("MONGODB_URI", mongoUri);
         apiPort = freePort();
@@ -106,6 +130,16 @@ public final class LocalSystem implements AutoCloseable {
 
     public int apiPort() {
         return apiPort;
+    }
+
+    /** Where local-stack's SMTP sink lists the mail it took ({@code GET /messages}); see {@link #withSmtpSink}. */
+    public int mailPort() {
+        return mailPort;
+    }
+
+    /** The settings every service of this system gets, the store's and broker's among them. */
+    public Map<String, String> env() {
+        return Map.copyOf(env);
     }
 
     /** Where the API serves health and metrics. */

@@ -24,6 +24,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    private String cpus;
 
     /** The system property with the services' JVM options (space-separated). */
     public static final String JVM_ARGS = "notifyhub.service.jvm-args";
@@ -37,12 +38,34 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolve(name + ".log");
     }
 
+    /**
+     * Confines the process to these CPUs (as {@code taskset -c} takes them, e.g. {@code 0} or {@code 0,1}): the
+     * JVM then sees as many processors as there are. Without {@code taskset}, the JVM is told the count
+     * ({@code -XX:ActiveProcessorCount}) and the operating system may still use every CPU.
+     */
+    public ServiceProcess onCpus(String cpus) {
+        this.cpus = cpus;
+        return this;
+    }
+
+    /** Whether {@link #onCpus} really confines a process here (taskset is installed). */
+    public static boolean canConfine() {
+        return Files.isExecutable(Path.of("/usr/bin/taskset"));
+    }
+
     public ServiceProcess start() {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; build it first (./mvnw verify builds it)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
+        List<String> command = new ArrayList<>();
+        if (cpus != null && canConfine()) {
+            command.addAll(List.of("/usr/bin/taskset", "-c", cpus));
+        }
+        command.addAll(List.of(java, "-XX:+ExitOnOutOfMemoryError"));
+        if (cpus != null && !canConfine()) {
+            command.add("-XX:ActiveProcessorCount=" + cpus.split(",").length);
+        }
         command.addAll(List.of(System.getProperty(JVM_ARGS, TEST_JVM_ARGS).trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         try {
