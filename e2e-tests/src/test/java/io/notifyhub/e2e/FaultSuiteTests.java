@@ -108,6 +108,8 @@ class FaultSuiteTests {
         env.put("NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE", sends.toAbsolutePath().toString());
         env.put("NOTIFYHUB_RECONCILER_INTERVAL", "1s");
         env.put("NOTIFYHUB_RECONCILER_GRACE", "3s");
+        // after the store's outage and the API's restart, workers record what they sent well within 10 s
+        env.put("NOTIFYHUB_RECONCILER_RELEASE_GRACE", "10s");
         env.put("NOTIFYHUB_IDEMPOTENCY_IN_FLIGHT_TIMEOUT", "5s");
         return env;
     }
