@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * caller is left in a request attribute for the controllers ({@link Caller#ATTRIBUTE}).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(Ordered.HIGHEST_PRECEDENCE) // first: the body and the slots are counted per client
 class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
@@ -45,7 +45,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            refuse(response, "Send an API key as 'Authorization: Bearer <key>'.");
+            refuse(request, response, "Send an API key as 'Authorization: Bearer <key>'.");
             return;
         }
         Optional<Caller> caller;
@@ -61,15 +61,17 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         if (caller.isEmpty()) {
-            refuse(response, "The API key is unknown or revoked.");
+            refuse(request, response, "The API key is unknown or revoked.");
             return;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller.get());
         chain.doFilter(request, response);
     }
 
-    private static void refuse(HttpServletResponse response, String detail) throws IOException {
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, String detail)
+            throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"notifyhub\"");
-        ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Unauthorized", detail);
+        // without reading what may be a slow body: no thread waits on a client without a key
+        ProblemResponses.refuseUnread(request, response, HttpStatus.UNAUTHORIZED, "Unauthorized", detail);
     }
 }

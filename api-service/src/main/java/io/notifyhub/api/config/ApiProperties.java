@@ -5,12 +5,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * @param maxInFlight      job submissions one API process handles at once; more are answered {@code 503} with
+ * @param maxInFlight      job submissions one API process handles at once, shared fairly between clients (a
+ *                         slot is taken once the body has arrived); more are answered {@code 503} with
  *                         {@code Retry-After} at once instead of queueing up until memory runs out
  * @param maxBodySize      the largest body of a request for one job ({@code 413} past it)
  * @param maxBatchBodySize the largest body of a batch request
+ * @param maxRequestsPerClient requests of one client open at once on one API process, their bodies still arriving
+ *                         included ({@code 429} past them), so a client sending slowly cannot hold every thread
+ * @param bodyTimeout      the longest a request body may take to arrive ({@code 408} after it)
  */
 @ConfigurationProperties("notifyhub.api")
 public record ApiProperties(@DefaultValue("256") int maxInFlight, @DefaultValue("64KB") DataSize maxBodySize,
-        @DefaultValue("5MB") DataSize maxBatchBodySize) {
+        @DefaultValue("5MB") DataSize maxBatchBodySize, @DefaultValue("64") int maxRequestsPerClient,
+        @DefaultValue("10s") java.time.Duration bodyTimeout) {
 }

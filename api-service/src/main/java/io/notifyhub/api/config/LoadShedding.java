@@ -1,8 +1,6 @@
 package io.notifyhub.api.config;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.notifyhub.api.auth.Caller;
 import io.notifyhub.api.ops.ApiMetrics;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,24 +16,30 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps the job submissions in flight (a Resilience4j bulkhead). With virtual threads nothing else bounds
- * them, and after an outage every client retries at once: past the cap the API answers {@code 503} with
- * {@code Retry-After} straight away and stays healthy.
+ * Caps the submissions in flight ({@code notifyhub.api.max-in-flight}), shared fairly between clients
+ * ({@link FairSlots}): after an outage every client retries at once, and past the cap the API answers
+ * {@code 503} with {@code Retry-After} straight away and stays healthy. A slot is taken only once the body has
+ * arrived ({@link RequestBodies}), so a slot holds work that is ready, never a client still sending.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE) // before anything that may wait (the key lookup, the body), or waiters pile up
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
 @EnableConfigurationProperties(ApiProperties.class)
 class LoadShedding extends OncePerRequestFilter {
 
-    private final Bulkhead bulkhead;
+    private static final Duration WAIT = Duration.ofMillis(100);
+
+    private final FairSlots slots;
     private final ApiMetrics metrics;
 
     LoadShedding(ApiProperties properties, ApiMetrics metrics) {
         this.metrics = metrics;
-        this.bulkhead = Bulkhead.of("submissions", BulkheadConfig.custom()
-                .maxConcurrentCalls(properties.maxInFlight())
-                .maxWaitDuration(Duration.ofMillis(100))
-                .build());
+        this.slots = new FairSlots(properties.maxInFlight());
+    }
+
+    /** A request whose body arrived later is dispatched again, and takes its slot then (RequestBodies). */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     @Override
@@ -46,9 +50,15 @@ class LoadShedding extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String client = request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller ? caller.clientId() : "";
+        boolean granted;
         try {
-            bulkhead.acquirePermission();
-        } catch (BulkheadFullException full) {
+            granted = slots.acquire(client, WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            granted = false;
+        }
+        if (!granted) {
             metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
             response.setHeader("Retry-After", "1");
             ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Overloaded",
@@ -58,7 +68,7 @@ class LoadShedding extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            bulkhead.onComplete();
+            slots.release(client);
         }
     }
 }

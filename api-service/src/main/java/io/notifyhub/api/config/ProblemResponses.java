@@ -1,5 +1,10 @@
 package io.notifyhub.api.config;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
+
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +20,37 @@ public final class ProblemResponses {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ProblemResponses() {
+    }
+
+    /**
+     * Answers a request refused before its body was read, without reading the body: the input is switched to
+     * non-blocking first, so that the container drains only what has already arrived and then closes the
+     * connection, where a blocking drain would hold a thread for as long as a slow client takes to send.
+     */
+    public static void refuseUnread(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+            String title, String detail) throws IOException {
+        if (request.getContentLengthLong() == 0 || !request.isAsyncSupported() || request.isAsyncStarted()) {
+            write(response, status, title, detail);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        request.getInputStream().setReadListener(new ReadListener() {
+            @Override
+            public void onDataAvailable() {
+                // left unread: the connection closes after the answer
+            }
+
+            @Override
+            public void onAllDataRead() {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+        });
+        response.setHeader(HttpHeaders.CONNECTION, "close");
+        write(response, status, title, detail);
+        async.complete();
     }
 
     public static void write(HttpServletResponse response, HttpStatus status, String title, String detail)

@@ -1,5 +1,11 @@
 package io.notifyhub.api.config;
 
+import io.notifyhub.api.auth.Caller;
+import io.notifyhub.api.ops.ApiMetrics;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -7,52 +13,207 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies: {@code notifyhub.api.max-body-size} for one job, {@code max-batch-body-size} for a
- * batch. A declared {@code Content-Length} over the cap is refused at once; a chunked body is cut off where it
- * passes the cap. Either way the answer is a {@code 413} problem and nothing is stored.
+ * Takes in each request body before any work starts, without holding a thread while it arrives, so that what
+ * holds a thread and a submission slot ({@link LoadShedding}) is work that is ready:
+ * <ul>
+ *   <li>the body is read with the servlet container's non-blocking input (a {@link ReadListener}): a client that
+ *       sends a byte every few seconds holds a connection and a buffer, not a thread; once the body is in, the
+ *       request is dispatched again and runs with it from memory;</li>
+ *   <li>it must arrive within {@code notifyhub.api.body-timeout} (408 after it);</li>
+ *   <li>it is at most {@code max-body-size} for one job, {@code max-batch-body-size} for a batch (413): a declared
+ *       {@code Content-Length} over it is refused at once, a chunked body where it passes it;</li>
+ *   <li>at most {@code notifyhub.api.max-requests-per-client} requests of one client are open at once on this
+ *       process (429 past them), which bounds the memory one client's bodies take.</li>
+ * </ul>
+ * A refused request's body is not read further, and its connection is closed; nothing is stored.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
-class BodySizeLimit extends OncePerRequestFilter {
+@Order(Ordered.HIGHEST_PRECEDENCE + 10) // after the key (ApiKeyFilter), before the slot (LoadShedding)
+class RequestBodies extends OncePerRequestFilter {
+
+    /** The request attribute with the body once it has arrived. */
+    static final String BODY = RequestBodies.class.getName() + ".body";
 
     private final ApiProperties properties;
+    private final ApiMetrics metrics;
+    private final Map<String, Integer> open = new ConcurrentHashMap<>();
 
-    BodySizeLimit(ApiProperties properties) {
+    RequestBodies(ApiProperties properties, ApiMetrics metrics) {
         this.properties = properties;
+        this.metrics = metrics;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/") || "GET".equals(request.getMethod());
+        return !request.getRequestURI().startsWith("/api/") || "GET".equals(request.getMethod())
+                || "HEAD".equals(request.getMethod()) || "OPTIONS".equals(request.getMethod());
+    }
+
+    /** The second pass, once the body has arrived, runs the rest of the chain with it. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            chain.doFilter(request.getAttribute(BODY) instanceof byte[] body ? new Buffered(request, body) : request,
+                    response);
+            return;
+        }
         DataSize max = request.getRequestURI().startsWith("/api/jobs/batch")
                 ? properties.maxBatchBodySize() : properties.maxBodySize();
         if (request.getContentLengthLong() > max.toBytes()) {
-            refuse(response, max);
+            metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
+            ProblemResponses.refuseUnread(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                    BodyTooLargeException.detail(max));
             return;
         }
-        chain.doFilter(new Capped(request, max), response);
+        String client = request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller ? caller.clientId() : "";
+        if (!enter(client)) {
+            metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
+            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+            ProblemResponses.refuseUnread(request, response, HttpStatus.TOO_MANY_REQUESTS, "Too many requests at once",
+                    "This client has " + properties.maxRequestsPerClient() + " requests open already; nothing was "
+                            + "stored. Wait for some to finish.");
+            return;
+        }
+        if (request.getContentLengthLong() == 0 || !request.isAsyncSupported()) {
+            try {
+                chain.doFilter(new Buffered(request, request.getInputStream().readAllBytes()), response);
+            } finally {
+                leave(client);
+            }
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(properties.bodyTimeout().toMillis());
+        Arrival arrival = new Arrival(async, request, response, request.getInputStream(), max, client);
+        async.addListener(arrival);
+        request.getInputStream().setReadListener(arrival);
     }
 
-    static void refuse(HttpServletResponse response, DataSize max) throws IOException {
-        ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
-                BodyTooLargeException.detail(max));
+    private boolean enter(String client) {
+        boolean[] entered = new boolean[1];
+        open.compute(client, (key, count) -> {
+            int now = count == null ? 0 : count;
+            entered[0] = now < properties.maxRequestsPerClient();
+            return entered[0] ? now + 1 : count;
+        });
+        return entered[0];
     }
 
-    /** Thrown by the body's stream where it passes the cap. */
+    private void leave(String client) {
+        open.computeIfPresent(client, (key, count) -> count == 1 ? null : count - 1);
+    }
+
+    /** One body arriving: read as it comes, then dispatched; or refused once too large or too slow. */
+    private final class Arrival implements ReadListener, AsyncListener {
+
+        private final AsyncContext async;
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final ServletInputStream in;
+        private final DataSize max;
+        private final String client;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final byte[] chunk = new byte[8192];
+        /** set once: dispatched with the body, or answered */
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        Arrival(AsyncContext async, HttpServletRequest request, HttpServletResponse response, ServletInputStream in,
+                DataSize max, String client) {
+            this.async = async;
+            this.request = request;
+            this.response = response;
+            this.in = in;
+            this.max = max;
+            this.client = client;
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!settled.get() && in.isReady()) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    return; // onAllDataRead follows
+                }
+                body.write(chunk, 0, n);
+                if (body.size() > max.toBytes()) {
+                    metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
+                    answer(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", BodyTooLargeException.detail(max));
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (settled.compareAndSet(false, true)) {
+                request.setAttribute(BODY, body.toByteArray());
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (settled.compareAndSet(false, true)) {
+                async.complete(); // the client went away
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            metrics.rejected(ApiMetrics.Rejection.TOO_SLOW);
+            answer(HttpStatus.REQUEST_TIMEOUT, "Request Timeout", "The body did not arrive within "
+                    + properties.bodyTimeout().toSeconds() + " s; nothing was stored.");
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            leave(client);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        private void answer(HttpStatus status, String title, String detail) throws IOException {
+            if (settled.compareAndSet(false, true)) {
+                response.setHeader(HttpHeaders.CONNECTION, "close");
+                ProblemResponses.write(response, status, title, detail);
+                async.complete();
+            }
+        }
+    }
+
+    /** The body passed its cap. */
     static final class BodyTooLargeException extends IOException {
         private final DataSize max;
 
@@ -70,72 +231,61 @@ class BodySizeLimit extends OncePerRequestFilter {
         }
     }
 
-    private static final class Capped extends HttpServletRequestWrapper {
-        private final DataSize max;
-        private ServletInputStream stream;
+    /** The request with its body read from memory. */
+    private static final class Buffered extends HttpServletRequestWrapper {
+        private final byte[] body;
 
-        Capped(HttpServletRequest request, DataSize max) {
+        Buffered(HttpServletRequest request, byte[] body) {
             super(request);
-            this.max = max;
+            this.body = body;
         }
 
         @Override
-        public ServletInputStream getInputStream() throws IOException {
-            if (stream == null) {
-                stream = new CountingStream(super.getInputStream(), max);
-            }
-            return stream;
-        }
-    }
-
-    private static final class CountingStream extends ServletInputStream {
-        private final ServletInputStream in;
-        private final DataSize max;
-        private long read;
-
-        CountingStream(ServletInputStream in, DataSize max) {
-            this.in = in;
-            this.max = max;
+        public int getContentLength() {
+            return body.length;
         }
 
         @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
+        public long getContentLengthLong() {
+            return body.length;
         }
 
         @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
 
-        private void count(int n) throws BodyTooLargeException {
-            read += n;
-            if (read > max.toBytes()) {
-                throw new BodyTooLargeException(max);
-            }
+                @Override
+                public int read(byte[] buffer, int offset, int length) {
+                    return in.read(buffer, offset, length);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body has been read already");
+                }
+            };
         }
 
         @Override
-        public boolean isFinished() {
-            return in.isFinished();
-        }
-
-        @Override
-        public boolean isReady() {
-            return in.isReady();
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            in.setReadListener(listener);
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
     }
 }
