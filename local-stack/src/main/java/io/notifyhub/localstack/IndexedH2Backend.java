@@ -17,8 +17,9 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * The persistent store (an H2 MVStore file), answering {@code hello} and finding a query's pinned
- * {@code _id} directly: its documents are kept by id.
+ * The persistent store (an H2 MVStore file), answering {@code hello}, finding a query's pinned {@code _id}
+ * directly (its documents are kept by id) and the services' polls by {@link PollIndexes}, which it builds from
+ * the documents already stored when it opens a collection.
  */
 final class IndexedH2Backend extends H2Backend {
 
@@ -73,10 +74,35 @@ final class IndexedH2Backend extends H2Backend {
 
         // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
         private final ReplySnapshots snapshots = new ReplySnapshots();
+        private final PollIndexes<Object> polls = PollIndexes.byId();
 
         IndexedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
                 MVMap<String, Object> meta, CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
+            data.forEach((id, document) -> polls.add(document, id)); // what an earlier run stored
+        }
+
+        @Override
+        protected Object addDocumentInternal(Document document) {
+            Object position = super.addDocumentInternal(document);
+            polls.add(document, position);
+            return position;
+        }
+
+        @Override
+        protected void removeDocument(Object position) {
+            Document document = getDocument(position);
+            if (document != null) {
+                polls.remove(document, position);
+            }
+            super.removeDocument(position);
+        }
+
+        @Override
+        protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            polls.remove(oldDocument, position);
+            polls.add(newDocument, position);
+            super.handleUpdate(position, oldDocument, newDocument);
         }
 
         @Override
@@ -110,11 +136,15 @@ final class IndexedH2Backend extends H2Backend {
         protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
                 Document fieldSelector) {
             List<Object> ids = IdLookup.pinnedIds(query);
-            if (ids == null) {
-                return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+            if (ids != null) {
+                List<Object> positions = ids.stream().distinct().filter(id -> getDocument(id) != null).toList();
+                return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
             }
-            List<Object> positions = ids.stream().distinct().filter(id -> getDocument(id) != null).toList();
-            return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
+            Iterable<Object> candidates = isNaturalDescending(orderBy) ? null : polls.candidates(query);
+            if (candidates != null) {
+                return matchDocuments(query, candidates, orderBy, skip, limit, batchSize, fieldSelector);
+            }
+            return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
         }
     }
 }

@@ -40,7 +40,7 @@ final class IndexedMemoryBackend extends MemoryBackend {
     private static final class IndexedCollection extends MemoryCollection {
 
         private final Map<Object, Integer> positionsById = new HashMap<>();
-        private final PollIndexes polls = new PollIndexes();
+        private final PollIndexes<Integer> polls = PollIndexes.inNaturalOrder();
         // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
         private final ReplySnapshots snapshots = new ReplySnapshots();
 

@@ -2,6 +2,7 @@ package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -9,36 +10,64 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The in-memory store's stand-ins for the indexes the services poll by ({@code JobStore.createIndexes}): the
- * positions of the documents by {@code status}, and of those with a {@code callback.dueAt}. mongo-java-server
- * scans the whole collection for these filters, under the lock every claim and outcome waits for; with tens
- * of thousands of jobs the scheduler's, reconciler's and webhook dispatcher's looks took a third of the
- * store's time. A query they answer is still matched in full against each candidate, so they only need to
- * hold every document that could match.
+ * The store's stand-ins for the indexes the services poll by ({@code JobStore.createIndexes}): the positions of
+ * the documents by {@code status}, and of those with a {@code callback.dueAt}. mongo-java-server scans the whole
+ * collection for these filters, under the lock every claim and outcome waits for; with tens of thousands of jobs
+ * the scheduler's, reconciler's and webhook dispatcher's looks took a third of the store's time, and the more old
+ * jobs the store kept, the longer every look took. A query they answer is still matched in full against each
+ * candidate, so they only need to hold every document that could match.
  *
- * <p>Not thread-safe on its own: every call is made under the collection's lock.
+ * <p>A position is what the backend finds a document by: its place in the list (in memory) or its {@code _id}
+ * (the file-backed store). Not thread-safe on its own: every call is made under the collection's lock.
+ *
+ * @param <P> a document's position
  */
-final class PollIndexes {
+final class PollIndexes<P> {
 
     private static final Set<String> RANGES = Set.of("$lt", "$lte", "$gt", "$gte");
 
-    private final Map<Object, NavigableSet<Integer>> byStatus = new HashMap<>();
-    private final NavigableSet<Integer> withDueCallback = new TreeSet<>();
+    private final Comparator<? super P> order;
+    private final Map<Object, NavigableSet<P>> byStatus = new HashMap<>();
+    private final NavigableSet<P> withDueCallback;
 
-    void add(Document document, Integer position) {
+    /** Positions kept in their natural order (the memory backend's list indexes). */
+    static PollIndexes<Integer> inNaturalOrder() {
+        return new PollIndexes<>(Comparator.naturalOrder());
+    }
+
+    /** Positions that are {@code _id}s, kept in their order where they have one (ObjectIds: by creation). */
+    static PollIndexes<Object> byId() {
+        return new PollIndexes<>(PollIndexes::compareIds);
+    }
+
+    private PollIndexes(Comparator<? super P> order) {
+        this.order = order;
+        this.withDueCallback = new TreeSet<>(order);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareIds(Object a, Object b) {
+        if (a.getClass() == b.getClass() && a instanceof Comparable comparable) {
+            return comparable.compareTo(b);
+        }
+        int byType = a.getClass().getName().compareTo(b.getClass().getName());
+        return byType != 0 ? byType : a.toString().compareTo(b.toString());
+    }
+
+    void add(Document document, P position) {
         Object status = document.get("status");
         if (status != null) {
-            byStatus.computeIfAbsent(status, s -> new TreeSet<>()).add(position);
+            byStatus.computeIfAbsent(status, s -> new TreeSet<>(order)).add(position);
         }
         if (hasDueCallback(document)) {
             withDueCallback.add(position);
         }
     }
 
-    void remove(Document document, Integer position) {
+    void remove(Document document, P position) {
         Object status = document.get("status");
         if (status != null) {
-            NavigableSet<Integer> positions = byStatus.get(status);
+            NavigableSet<P> positions = byStatus.get(status);
             if (positions != null) {
                 positions.remove(position);
             }
@@ -51,7 +80,7 @@ final class PollIndexes {
      * it names ({@code "x"}, {@code {$eq: "x"}} or {@code {$in: [...]}}), else by a range on
      * {@code callback.dueAt}; null when neither applies, and the query scans.
      */
-    NavigableSet<Integer> candidates(Document query) {
+    NavigableSet<P> candidates(Document query) {
         Object status = query.get("status");
         if (status instanceof Document condition) {
             if (condition.size() == 1 && condition.get("$eq") instanceof String value) {
@@ -59,7 +88,7 @@ final class PollIndexes {
             }
             if (condition.size() == 1 && condition.get("$in") instanceof Collection<?> values
                     && values.stream().allMatch(String.class::isInstance)) {
-                NavigableSet<Integer> union = new TreeSet<>();
+                NavigableSet<P> union = new TreeSet<>(order);
                 values.forEach(value -> union.addAll(positions(value)));
                 return union;
             }
@@ -73,8 +102,8 @@ final class PollIndexes {
         return null;
     }
 
-    private NavigableSet<Integer> positions(Object status) {
-        return byStatus.getOrDefault(status, new TreeSet<>());
+    private NavigableSet<P> positions(Object status) {
+        return byStatus.getOrDefault(status, new TreeSet<>(order));
     }
 
     private static boolean hasDueCallback(Document document) {

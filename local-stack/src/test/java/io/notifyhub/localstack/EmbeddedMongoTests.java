@@ -150,66 +150,96 @@ class EmbeddedMongoTests {
     }
 
     /**
-     * The in-memory store answers the services' polls (by {@code status}, by a due {@code callback.dueAt}) from
-     * positions it keeps up to date on every insert, update, replace and delete: each answer must be the one
-     * a scan of the collection gives (a {@code find({})}, matched here), through rounds of random writes.
+     * The store answers the services' polls (by {@code status}, by a due {@code callback.dueAt}) from positions
+     * it keeps up to date on every insert, update, replace and delete: each answer must be the one a scan of the
+     * collection gives (a {@code find({})}, matched here), through rounds of random writes.
      */
     @Test
-    void shouldAnswerThePollsByStatusAndDueWebhookAsAScanWouldThroughRandomWrites() {
+    void shouldAnswerThePollsByStatusAndDueWebhookAsAScanWouldThroughRandomWritesInMemory() {
         try (EmbeddedMongo mongo = EmbeddedMongo.inMemory();
              MongoClient client = MongoClients.create(mongo.uri("t"))) {
-            MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
-            List<String> statuses = List.of("queued", "processing", "sent", "scheduled");
             Random random = new Random(42);
-            Date now = new Date(1_000_000);
-            java.util.function.IntFunction<Document> job = n -> {
-                Document doc = new Document("n", n).append("status", statuses.get(random.nextInt(statuses.size())));
-                int hook = random.nextInt(3); // none, not due, due at some time
-                if (hook > 0) {
-                    doc.append("callback", hook == 1 ? new Document("url", "http://h")
-                            : new Document("url", "http://h").append("dueAt", new Date(random.nextInt(2_000_000))));
-                }
-                return doc;
-            };
-            int next = 0;
-            for (; next < 300; next++) {
-                jobs.insertOne(job.apply(next));
-            }
-            for (int round = 0; round < 40; round++) {
-                String from = statuses.get(random.nextInt(statuses.size()));
-                String to = statuses.get(random.nextInt(statuses.size()));
-                switch (round % 5) {
-                    case 0 -> jobs.updateMany(and(eq("status", from), Filters.mod("n", 3, random.nextInt(3))),
-                            Updates.set("status", to));
-                    case 1 -> jobs.findOneAndUpdate(eq("n", random.nextInt(next)), random.nextBoolean()
-                            ? Updates.combine(Updates.set("status", to), Updates.unset("callback.dueAt"))
-                            : Updates.set("callback.dueAt", new Date(random.nextInt(2_000_000))));
-                    case 2 -> jobs.deleteMany(Filters.mod("n", 29, random.nextInt(29)));
-                    case 3 -> jobs.replaceOne(eq("n", random.nextInt(next)), job.apply(-1));
-                    default -> {
-                        for (int i = 0; i < 20; i++) {
-                            jobs.insertOne(job.apply(next++));
-                        }
-                    }
-                }
-                List<Document> all = jobs.find().into(new ArrayList<>());
-                for (String status : statuses) {
-                    assertSameJobs(jobs.find(eq("status", status)), all, d -> status.equals(d.get("status")));
-                    assertSameJobs(jobs.find(new Document("status", new Document("$eq", status)).append("n",
-                            new Document("$gte", 100))), all, d -> status.equals(d.get("status")) && d.getInteger("n") >= 100);
-                }
-                assertSameJobs(jobs.find(Filters.in("status", from, to)), all,
-                        d -> from.equals(d.get("status")) || to.equals(d.get("status")));
-                java.util.function.Predicate<Document> due = d -> d.get("callback") instanceof Document c
-                        && c.get("dueAt") instanceof Date at && !at.after(now);
-                assertSameJobs(jobs.find(Filters.lte("callback.dueAt", now)), all, due);
-                List<Object> firstDue = jobs.find(Filters.lte("callback.dueAt", now)).sort(new Document("callback.dueAt", 1))
-                        .limit(5).map(d -> d.get("_id")).into(new ArrayList<>());
-                assertThat(firstDue).as("round %d: the first five due", round).isEqualTo(all.stream().filter(due)
-                        .sorted(java.util.Comparator.comparing(d -> ((Document) d.get("callback")).getDate("dueAt")))
-                        .limit(5).map(d -> d.get("_id")).toList());
-            }
+            MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
+            int next = insertJobs(jobs, random, 0, 300);
+            randomWritesAndPolls(jobs, random, next, 40);
         }
+    }
+
+    /**
+     * The same on disk, where the positions are built again from what the file holds when the store opens: the
+     * polls of a store that starts with old data must not scan it either.
+     */
+    @Test
+    void shouldAnswerThePollsByStatusAndDueWebhookAsAScanWouldOnDiskAndAfterARestart() throws Exception {
+        Path file = dir.resolve("polls.mv");
+        Random random = new Random(7);
+        int next;
+        try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
+             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
+            next = randomWritesAndPolls(jobs, random, insertJobs(jobs, random, 0, 300), 20);
+        }
+        try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
+             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
+            assertThat(jobs.countDocuments()).as("kept across the restart").isPositive();
+            randomWritesAndPolls(jobs, random, next, 20);
+        }
+    }
+
+    private static final List<String> STATUSES = List.of("queued", "processing", "sent", "scheduled");
+    private static final Date NOW = new Date(1_000_000);
+
+    private static Document job(Random random, int n) {
+        Document doc = new Document("n", n).append("status", STATUSES.get(random.nextInt(STATUSES.size())));
+        int hook = random.nextInt(3); // none, not due, due at some time
+        if (hook > 0) {
+            doc.append("callback", hook == 1 ? new Document("url", "http://h")
+                    : new Document("url", "http://h").append("dueAt", new Date(random.nextInt(2_000_000))));
+        }
+        return doc;
+    }
+
+    private static int insertJobs(MongoCollection<Document> jobs, Random random, int from, int count) {
+        for (int n = from; n < from + count; n++) {
+            jobs.insertOne(job(random, n));
+        }
+        return from + count;
+    }
+
+    /** Rounds of random writes, each followed by the polls checked against a scan; returns the next job number. */
+    private static int randomWritesAndPolls(MongoCollection<Document> jobs, Random random, int next, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            String from = STATUSES.get(random.nextInt(STATUSES.size()));
+            String to = STATUSES.get(random.nextInt(STATUSES.size()));
+            switch (round % 5) {
+                case 0 -> jobs.updateMany(and(eq("status", from), Filters.mod("n", 3, random.nextInt(3))),
+                        Updates.set("status", to));
+                case 1 -> jobs.findOneAndUpdate(eq("n", random.nextInt(next)), random.nextBoolean()
+                        ? Updates.combine(Updates.set("status", to), Updates.unset("callback.dueAt"))
+                        : Updates.set("callback.dueAt", new Date(random.nextInt(2_000_000))));
+                case 2 -> jobs.deleteMany(Filters.mod("n", 29, random.nextInt(29)));
+                case 3 -> jobs.replaceOne(eq("n", random.nextInt(next)), job(random, -1));
+                default -> next = insertJobs(jobs, random, next, 20);
+            }
+            List<Document> all = jobs.find().into(new ArrayList<>());
+            for (String status : STATUSES) {
+                assertSameJobs(jobs.find(eq("status", status)), all, d -> status.equals(d.get("status")));
+                assertSameJobs(jobs.find(new Document("status", new Document("$eq", status)).append("n",
+                        new Document("$gte", 100))), all, d -> status.equals(d.get("status")) && d.getInteger("n") >= 100);
+            }
+            assertSameJobs(jobs.find(Filters.in("status", from, to)), all,
+                    d -> from.equals(d.get("status")) || to.equals(d.get("status")));
+            java.util.function.Predicate<Document> due = d -> d.get("callback") instanceof Document c
+                    && c.get("dueAt") instanceof Date at && !at.after(NOW);
+            assertSameJobs(jobs.find(Filters.lte("callback.dueAt", NOW)), all, due);
+            List<Object> firstDue = jobs.find(Filters.lte("callback.dueAt", NOW)).sort(new Document("callback.dueAt", 1))
+                    .limit(5).map(d -> d.get("_id")).into(new ArrayList<>());
+            assertThat(firstDue).as("round %d: the first five due", round).isEqualTo(all.stream().filter(due)
+                    .sorted(java.util.Comparator.comparing(d -> ((Document) d.get("callback")).getDate("dueAt")))
+                    .limit(5).map(d -> d.get("_id")).toList());
+        }
+        return next;
     }
 
     private static void assertSameJobs(Iterable<Document> answered, List<Document> all,
