@@ -13,6 +13,8 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -56,8 +58,35 @@ final class IndexedH2Backend extends H2Backend {
         return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
     }
 
+    /**
+     * mongo-java-server answers {@code listDatabases} (which Spring Boot's MongoDB health check sends) by opening
+     * every database again, and opening one builds its indexes from every document it holds: the whole store
+     * read for each health check. A database opened once is answered from here instead. (null while the
+     * superclass's constructor opens the databases already in the file.)
+     */
+    private final Map<String, MongoDatabase> opened = new ConcurrentHashMap<>();
+
     @Override
     protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        if (opened == null) {
+            return openDatabase(databaseName);
+        }
+        MongoDatabase known = opened.get(databaseName);
+        if (known != null) {
+            return known;
+        }
+        MongoDatabase created = openDatabase(databaseName);
+        MongoDatabase raced = opened.putIfAbsent(databaseName, created);
+        return raced != null ? raced : created;
+    }
+
+    @Override
+    public void dropDatabase(String databaseName) {
+        super.dropDatabase(databaseName);
+        opened.remove(databaseName);
+    }
+
+    private MongoDatabase openDatabase(String databaseName) {
         MVStore store = store();
         return new H2Database(databaseName, store, getCursorRegistry()) {
             @Override

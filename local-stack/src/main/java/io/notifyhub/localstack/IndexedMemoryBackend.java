@@ -27,8 +27,24 @@ final class IndexedMemoryBackend extends MemoryBackend {
         return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
     }
 
+    /**
+     * mongo-java-server answers {@code listDatabases} (which Spring Boot's MongoDB health check sends) by opening
+     * every database again: here a new, empty one each time. A database opened once is answered from here.
+     */
+    private final Map<String, MemoryDatabase> opened = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public MemoryDatabase openOrCreateDatabase(String databaseName) {
+        return opened.computeIfAbsent(databaseName, this::open);
+    }
+
+    @Override
+    public void dropDatabase(String databaseName) {
+        super.dropDatabase(databaseName);
+        opened.remove(databaseName);
+    }
+
+    private MemoryDatabase open(String databaseName) {
         return new MemoryDatabase(databaseName, getCursorRegistry()) {
             @Override
             protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {

@@ -187,6 +187,33 @@ class EmbeddedMongoTests {
         }
     }
 
+    /**
+     * Spring Boot's MongoDB health check lists the databases, which mongo-java-server answers by opening each one
+     * again (on disk: reading every document to build its indexes, every two seconds in each service). Each
+     * backend answers with the database it opened already.
+     */
+    @Test
+    void shouldListTheDatabasesWithoutOpeningThemAgain() throws Exception {
+        IndexedH2Backend disk = IndexedH2Backend.open(dir.resolve("list.mv").toString());
+        IndexedMemoryBackend memory = new IndexedMemoryBackend();
+        try {
+            assertThat(disk.openOrCreateDatabase("t")).as("what listDatabases opens, on disk")
+                    .isSameAs(disk.resolveDatabase("t"));
+            assertThat(memory.openOrCreateDatabase("t")).as("what listDatabases opens, in memory")
+                    .isSameAs(memory.resolveDatabase("t"));
+        } finally {
+            disk.close();
+            memory.close();
+        }
+        IndexedH2Backend reopened = IndexedH2Backend.open(dir.resolve("list.mv").toString());
+        try {
+            de.bwaldvogel.mongo.MongoDatabase first = reopened.openOrCreateDatabase("t");
+            assertThat(reopened.openOrCreateDatabase("t")).as("a database already in the file, listed twice").isSameAs(first);
+        } finally {
+            reopened.close();
+        }
+    }
+
     private static final List<String> STATUSES = List.of("queued", "processing", "sent", "scheduled");
     private static final Date NOW = new Date(1_000_000);
 
