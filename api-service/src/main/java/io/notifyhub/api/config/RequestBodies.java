@@ -41,8 +41,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *   <li>it must arrive within {@code notifyhub.api.body-timeout} (408 after it);</li>
  *   <li>it is at most {@code max-body-size} for one job, {@code max-batch-body-size} for a batch (413): a declared
  *       {@code Content-Length} over it is refused at once, a chunked body where it passes it;</li>
- *   <li>at most {@code notifyhub.api.max-requests-per-client} requests of one client are open at once on this
- *       process (429 past them), which bounds the memory one client's bodies take.</li>
+ *   <li>the bodies one client has open at once on this process (arriving, or being handled) are at most
+ *       {@code notifyhub.api.max-body-bytes-per-client} (429 past it), each counted at its declared length (a
+ *       chunked one at the cap): what one client's slow bodies may hold of the memory and the connections.</li>
  * </ul>
  * A refused request's body is not read further, and its connection is closed; nothing is stored.
  */
@@ -55,7 +56,8 @@ class RequestBodies extends OncePerRequestFilter {
 
     private final ApiProperties properties;
     private final ApiMetrics metrics;
-    private final Map<String, Integer> open = new ConcurrentHashMap<>();
+    /** body bytes open, by client */
+    private final Map<String, Long> open = new ConcurrentHashMap<>();
 
     RequestBodies(ApiProperties properties, ApiMetrics metrics) {
         this.properties = properties;
@@ -91,41 +93,53 @@ class RequestBodies extends OncePerRequestFilter {
             return;
         }
         String client = request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller ? caller.clientId() : "";
-        if (!enter(client)) {
+        long bytes = request.getContentLengthLong() >= 0 ? request.getContentLengthLong() : max.toBytes();
+        if (!enter(client, bytes)) {
             metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
             ProblemResponses.refuseUnread(request, response, HttpStatus.TOO_MANY_REQUESTS, "Too many requests at once",
-                    "This client has " + properties.maxRequestsPerClient() + " requests open already; nothing was "
-                            + "stored. Wait for some to finish.");
+                    "This client has " + properties.maxBodyBytesPerClient().toMegabytes() + " MB of requests open "
+                            + "already; nothing was stored. Wait for some to finish.");
             return;
         }
-        if (request.getContentLengthLong() == 0 || !request.isAsyncSupported()) {
+        long length = request.getContentLengthLong();
+        if (length == 0 || !request.isAsyncSupported()
+                || length > 0 && request.getInputStream().available() >= length) {
+            // no body, or all of it came with the headers (a small body usually does): read it now, without a wait
             try {
-                chain.doFilter(new Buffered(request, request.getInputStream().readAllBytes()), response);
+                byte[] body = request.getInputStream().readNBytes((int) (length >= 0 ? length : max.toBytes() + 1));
+                if (body.length > max.toBytes()) {
+                    metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
+                    ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                            BodyTooLargeException.detail(max));
+                    return;
+                }
+                chain.doFilter(new Buffered(request, body), response);
             } finally {
-                leave(client);
+                leave(client, bytes);
             }
             return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(properties.bodyTimeout().toMillis());
-        Arrival arrival = new Arrival(async, request, response, request.getInputStream(), max, client);
+        Arrival arrival = new Arrival(async, request, response, request.getInputStream(), max, client, bytes);
         async.addListener(arrival);
         request.getInputStream().setReadListener(arrival);
     }
 
-    private boolean enter(String client) {
+    /** Counts the bytes of a request the client opens, unless its open ones are at the budget already. */
+    private boolean enter(String client, long bytes) {
         boolean[] entered = new boolean[1];
-        open.compute(client, (key, count) -> {
-            int now = count == null ? 0 : count;
-            entered[0] = now < properties.maxRequestsPerClient();
-            return entered[0] ? now + 1 : count;
+        open.compute(client, (key, held) -> {
+            long now = held == null ? 0 : held;
+            entered[0] = now == 0 || now + bytes <= properties.maxBodyBytesPerClient().toBytes();
+            return entered[0] ? now + bytes : held;
         });
         return entered[0];
     }
 
-    private void leave(String client) {
-        open.computeIfPresent(client, (key, count) -> count == 1 ? null : count - 1);
+    private void leave(String client, long bytes) {
+        open.computeIfPresent(client, (key, held) -> held - bytes <= 0 ? null : held - bytes);
     }
 
     /** One body arriving: read as it comes, then dispatched; or refused once too large or too slow. */
@@ -137,19 +151,21 @@ class RequestBodies extends OncePerRequestFilter {
         private final ServletInputStream in;
         private final DataSize max;
         private final String client;
+        private final long bytes;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private final byte[] chunk = new byte[8192];
         /** set once: dispatched with the body, or answered */
         private final AtomicBoolean settled = new AtomicBoolean();
 
         Arrival(AsyncContext async, HttpServletRequest request, HttpServletResponse response, ServletInputStream in,
-                DataSize max, String client) {
+                DataSize max, String client, long bytes) {
             this.async = async;
             this.request = request;
             this.response = response;
             this.in = in;
             this.max = max;
             this.client = client;
+            this.bytes = bytes;
         }
 
         @Override
@@ -192,7 +208,7 @@ class RequestBodies extends OncePerRequestFilter {
 
         @Override
         public void onComplete(AsyncEvent event) {
-            leave(client);
+            leave(client, bytes);
         }
 
         @Override
