@@ -92,11 +92,35 @@ final class IndexedH2Backend extends H2Backend {
             @Override
             protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
                 String fullName = getFullCollectionNamespace(collectionName);
-                MVMap<Object, Document> data = store.openMap(DATA_MAP + fullName);
                 MVMap<String, Object> meta = store.openMap(META_MAP + fullName);
+                MVMap<Object, Document> data = openData(store, DATA_MAP + fullName, meta);
                 return new IndexedCollection(this, collectionName, options, data, meta, cursorRegistry);
             }
         };
+    }
+
+    /** In the collection's metadata: its documents are written as BSON ({@link BsonDocuments}). */
+    private static final String FORMAT = "notifyhub.format";
+    private static final String BSON = "bson";
+
+    /**
+     * The collection's documents, written as BSON. A collection an earlier version wrote with H2's Java
+     * serialization is rewritten once, when it is first opened.
+     */
+    private static MVMap<Object, Document> openData(MVStore store, String name, MVMap<String, Object> meta) {
+        MVMap.Builder<Object, Document> bson = new MVMap.Builder<Object, Document>().valueType(BsonDocuments.TYPE);
+        if (BSON.equals(meta.get(FORMAT)) || !store.hasMap(name)) {
+            meta.put(FORMAT, BSON);
+            return store.openMap(name, bson);
+        }
+        MVMap<Object, Document> old = store.openMap(name);
+        java.util.Map<Object, Document> documents = new java.util.LinkedHashMap<>(old);
+        store.removeMap(old);
+        MVMap<Object, Document> data = store.openMap(name, bson);
+        data.putAll(documents);
+        meta.put(FORMAT, BSON);
+        store.commit();
+        return data;
     }
 
     private static final class IndexedCollection extends H2Collection {

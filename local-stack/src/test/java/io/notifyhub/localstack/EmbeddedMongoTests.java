@@ -188,6 +188,37 @@ class EmbeddedMongoTests {
     }
 
     /**
+     * A store file written before documents were kept as BSON (by mongo-java-server's own H2 backend, with H2's
+     * Java serialization) opens with its documents: each collection is rewritten once, as BSON.
+     */
+    @Test
+    void shouldOpenAFileWrittenInTheEarlierFormat() throws Exception {
+        Path file = dir.resolve("earlier.mv");
+        de.bwaldvogel.mongo.MongoServer earlier = new de.bwaldvogel.mongo.MongoServer(
+                new de.bwaldvogel.mongo.backend.h2.H2Backend(file.toString()));
+        java.net.InetSocketAddress address = earlier.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            client.getDatabase("t").getCollection("jobs").insertMany(List.of(
+                    new Document("status", "sent").append("at", new Date(5)).append("payload", new Document("to", "a")),
+                    new Document("status", "queued").append("tags", List.of("x", "y"))));
+        } finally {
+            earlier.shutdownNow();
+        }
+        for (int open = 1; open <= 2; open++) {
+            try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
+                 MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
+                assertThat(jobs.countDocuments()).as("open %d", open).isEqualTo(2);
+                Document sent = jobs.find(eq("status", "sent")).first();
+                assertThat(sent.getDate("at")).isEqualTo(new Date(5));
+                assertThat(sent.get("payload", Document.class).getString("to")).isEqualTo("a");
+                assertThat(jobs.find(eq("status", "queued")).first().getList("tags", String.class))
+                        .containsExactly("x", "y");
+            }
+        }
+    }
+
+    /**
      * Spring Boot's MongoDB health check lists the databases, which mongo-java-server answers by opening each one
      * again (on disk: reading every document to build its indexes, every two seconds in each service). Each
      * backend answers with the database it opened already.
