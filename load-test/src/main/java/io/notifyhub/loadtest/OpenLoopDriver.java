@@ -9,7 +9,11 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -20,31 +24,50 @@ import org.HdrHistogram.Recorder;
  */
 final class OpenLoopDriver {
 
-    private static final String BODY =
+    static final String EMAIL =
             "{\"type\":\"email\",\"payload\":{\"recipient\":\"user%d@example.com\",\"subject\":\"Hello\",\"body\":\"Benchmark\"}}";
+    static final String SMS =
+            "{\"type\":\"sms\",\"payload\":{\"phone\":\"+1415555%04d\",\"message\":\"Benchmark\"}}";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI jobs;
     private final int batch;
+    private final String key;
+    private final String template;
 
     OpenLoopDriver(int apiPort, int batch) {
+        this(apiPort, batch, LocalSystem.API_KEY, EMAIL);
+    }
+
+    /** @param template one job's JSON, with a {@code %d} (or {@code %04d}) the request's number fills in */
+    OpenLoopDriver(int apiPort, int batch, String key, String template) {
         this.batch = batch;
+        this.key = key;
+        this.template = template;
         this.jobs = URI.create("http://127.0.0.1:" + apiPort + (batch > 1 ? "/api/jobs/batch" : "/api/jobs"));
+    }
+
+    private String job(long n) {
+        return template.formatted(template.contains("%04d") ? n % 10_000 : n);
     }
 
     private String body(long request) {
         if (batch <= 1) {
-            return BODY.formatted(request);
+            return job(request);
         }
         StringBuilder jobs = new StringBuilder("{\"jobs\":[");
         for (int i = 0; i < batch; i++) {
-            jobs.append(i == 0 ? "" : ",").append(BODY.formatted(request * batch + i));
+            jobs.append(i == 0 ? "" : ",").append(job(request * batch + i));
         }
         return jobs.append("]}").toString();
     }
 
-    /** What one stretch of load did: jobs accepted and not, and the latency of each request. */
-    record Outcome(long accepted, long failed, Histogram latencyMicros, Histogram[] perSecondMicros) {
+    /**
+     * What one stretch of load did: jobs accepted and not, the latency of each request, and the requests by the
+     * status they were answered with ({@code -1}: no answer).
+     */
+    record Outcome(long accepted, long failed, Histogram latencyMicros, Histogram[] perSecondMicros,
+            Map<Integer, Long> statuses) {
     }
 
     Outcome drive(int rate, int seconds) throws InterruptedException {
@@ -55,6 +78,7 @@ final class OpenLoopDriver {
         }
         AtomicLong accepted = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long total = (long) rate * seconds;
@@ -68,17 +92,20 @@ final class OpenLoopDriver {
                 long n = i;
                 requests.submit(() -> {
                     boolean ok;
+                    int status = -1;
                     try {
                         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(jobs)
                                 .timeout(Duration.ofSeconds(30))
                                 .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                                .header("Authorization", "Bearer " + key)
                                 .POST(HttpRequest.BodyPublishers.ofString(body(n)))
                                 .build(), HttpResponse.BodyHandlers.discarding());
-                        ok = response.statusCode() == 201;
+                        status = response.statusCode();
+                        ok = status == 201;
                     } catch (Exception e) {
                         ok = false;
                     }
+                    statuses.computeIfAbsent(status, code -> new LongAdder()).increment();
                     long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - due));
                     all.recordValue(micros);
                     int second = (int) Math.min(seconds - 1, TimeUnit.NANOSECONDS.toSeconds(due - start));
@@ -89,6 +116,8 @@ final class OpenLoopDriver {
                 });
             }
         }
-        return new Outcome(accepted.get(), failed.get(), all.getIntervalHistogram(), perSecond);
+        Map<Integer, Long> answered = new TreeMap<>();
+        statuses.forEach((code, count) -> answered.put(code, count.sum()));
+        return new Outcome(accepted.get(), failed.get(), all.getIntervalHistogram(), perSecond, answered);
     }
 }

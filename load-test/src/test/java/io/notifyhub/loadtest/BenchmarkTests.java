@@ -16,9 +16,18 @@ import org.junit.jupiter.api.Timeout;
 class BenchmarkTests {
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void shouldRunTheBenchmarkAndWriteItsFigures() throws Exception {
         String args = System.getProperty("benchmark.args", "");
+        if (args.strip().startsWith("singles")) {
+            // ./benchmark singles ...: the system as ./run-local runs it, one job per request, cold and warm
+            String report = SinglesBenchmark.run(args.strip().substring("singles".length()),
+                    Path.of(System.getProperty("benchmark.out", "target/benchmark")).resolve("singles"));
+            System.out.println("benchmark:\n" + report + "\n| machine: " + Runtime.getRuntime().availableProcessors()
+                    + " cores |");
+            assertThat(report).contains("| warm: ");
+            return;
+        }
         boolean smoke = args.isBlank();
         Settings settings = Settings.parse(smoke ? "rate=50 seconds=3 warmup=1 perftest=3" : args);
         Path out = Path.of(System.getProperty("benchmark.out", "target/benchmark"));
