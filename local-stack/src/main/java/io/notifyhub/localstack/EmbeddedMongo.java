@@ -5,6 +5,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * A MongoDB-wire server (mongo-java-server) listening on loopback. With a file it keeps its data in an H2
@@ -38,13 +39,28 @@ public final class EmbeddedMongo implements AutoCloseable {
         return new EmbeddedMongo(new IndexedMemoryBackend(), host, port);
     }
 
-    /** A store kept in {@code file}, on {@code host:port} (0 picks a free port). */
+    /**
+     * A store kept in {@code file}, on {@code host:port} (0 picks a free port). A failure of the file's background
+     * writer (after which the store is closed) is printed to standard error.
+     */
     public static EmbeddedMongo persistent(Path file, String host, int port) throws java.io.IOException {
+        return persistent(file, host, port, failure -> {
+            System.err.println("local-stack: the store file " + file + " failed and is closed; writes fail from now on");
+            failure.printStackTrace();
+        });
+    }
+
+    /**
+     * As {@link #persistent(Path, String, int)}, telling {@code onStoreFailure} of a failure of the file's
+     * background writer: the store is then closed and every later write fails.
+     */
+    public static EmbeddedMongo persistent(Path file, String host, int port, Consumer<Throwable> onStoreFailure)
+            throws java.io.IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return new EmbeddedMongo(IndexedH2Backend.open(file.toString()), host, port);
+        return new EmbeddedMongo(IndexedH2Backend.open(file.toString(), onStoreFailure), host, port);
     }
 
     public int port() {

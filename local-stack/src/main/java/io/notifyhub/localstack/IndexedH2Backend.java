@@ -12,9 +12,12 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -39,8 +42,15 @@ final class IndexedH2Backend extends H2Backend {
         this.store = store;
     }
 
-    static IndexedH2Backend open(String file) {
-        MVStore store = MVStore.open(file);
+    /**
+     * Opens (or creates) the store in {@code file}. {@code onFailure} hears of a failure of the store's background
+     * writer: H2 then closes the store (a "panic"), every later write fails, and what was written since the last
+     * save is lost, so the owner must not go on as if nothing happened.
+     */
+    static IndexedH2Backend open(String file, Consumer<Throwable> onFailure) {
+        MVStore store = new MVStore.Builder().fileName(file)
+                .backgroundExceptionHandler((thread, e) -> onFailure.accept(e))
+                .open();
         OPENING.set(store);
         try {
             return new IndexedH2Backend(store);
@@ -49,12 +59,28 @@ final class IndexedH2Backend extends H2Backend {
         }
     }
 
+    /** A collection's documents ({@code database.collection}), for tests. */
+    MVMap<Object, Document> dataMap(String namespace) {
+        return store().openMap(DATA_MAP + namespace, new MVMap.Builder<Object, Document>().valueType(BsonDocuments.TYPE));
+    }
+
+    /** Saves what changed now, for tests. */
+    void commitNow() {
+        store().commit();
+    }
+
     private MVStore store() {
         return store != null ? store : OPENING.get();
     }
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
+        if ("aggregate".equalsIgnoreCase(command)) {
+            Document counted = IndexedCounts.answer(database, query, this::resolveDatabase);
+            if (counted != null) {
+                return counted;
+            }
+        }
         return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
     }
 
@@ -123,10 +149,12 @@ final class IndexedH2Backend extends H2Backend {
         return data;
     }
 
-    private static final class IndexedCollection extends H2Collection {
+    private static final class IndexedCollection extends H2Collection implements IndexedCounts.Countable {
 
         // replies carry copies taken under the lock (see ReplySnapshots); the collection's own writes do not
         private final ReplySnapshots snapshots = new ReplySnapshots();
+        // updates at work (under the collection's lock): see createQueryResult
+        private int updating;
         private final PollIndexes<Object> polls = PollIndexes.byId();
 
         IndexedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
@@ -158,20 +186,43 @@ final class IndexedH2Backend extends H2Backend {
             super.handleUpdate(position, oldDocument, newDocument);
         }
 
+        /**
+         * An update gets its own (shallow) copy of each document it matched. mongo-java-server changes the matched
+         * document in place (removes and puts its top-level fields, with new values) and then puts it back into the
+         * map; but here that instance is also in the page versions H2's background writer serializes to the file
+         * at the same time, without the collection's lock. Changing it there failed the writer
+         * (ConcurrentModificationException while encoding it), and H2 then closes the whole store. With a copy, the
+         * stored instance never changes: the update puts a new one.
+         */
         @Override
         protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
+            if (updating > 0) {
+                List<Document> copies = new ArrayList<>(matched.size());
+                matched.forEach(document -> copies.add(document.clone()));
+                return super.createQueryResult(copies, batchSize);
+            }
             return super.createQueryResult(snapshots.matched(matched), batchSize);
         }
 
         @Override
         public synchronized Document findAndModify(Document query) {
-            return ReplySnapshots.reply(snapshots.internally(() -> super.findAndModify(query)));
+            return ReplySnapshots.reply(updating(() -> snapshots.internally(() -> super.findAndModify(query))));
         }
 
         @Override
         public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
                 boolean multi, boolean upsert, Oplog oplog) {
-            return snapshots.internally(() -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
+            return updating(() -> snapshots.internally(
+                    () -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog)));
+        }
+
+        private <T> T updating(Supplier<T> update) {
+            updating++;
+            try {
+                return update.get();
+            } finally {
+                updating--;
+            }
         }
 
         @Override
@@ -183,6 +234,11 @@ final class IndexedH2Backend extends H2Backend {
         public synchronized Iterable<Document> queryAll() {
             // aggregations (Spring Data's count) read every document and answer with new ones of their own
             return snapshots.internally(() -> handleQuery(new Document()));
+        }
+
+        @Override
+        public synchronized long countIndexed(Document filter) {
+            return polls.count(filter);
         }
 
         @Override

@@ -24,6 +24,12 @@ final class IndexedMemoryBackend extends MemoryBackend {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
+        if ("aggregate".equalsIgnoreCase(command)) {
+            Document counted = IndexedCounts.answer(database, query, this::resolveDatabase);
+            if (counted != null) {
+                return counted;
+            }
+        }
         return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
     }
 
@@ -53,7 +59,7 @@ final class IndexedMemoryBackend extends MemoryBackend {
         };
     }
 
-    private static final class IndexedCollection extends MemoryCollection {
+    private static final class IndexedCollection extends MemoryCollection implements IndexedCounts.Countable {
 
         private final Map<Object, Integer> positionsById = new HashMap<>();
         private final PollIndexes<Integer> polls = PollIndexes.inNaturalOrder();
@@ -89,6 +95,11 @@ final class IndexedMemoryBackend extends MemoryBackend {
         public synchronized Iterable<Document> queryAll() {
             // aggregations (Spring Data's count) read every document and answer with new ones of their own
             return snapshots.internally(() -> handleQuery(new Document()));
+        }
+
+        @Override
+        public synchronized long countIndexed(Document filter) {
+            return polls.count(filter);
         }
 
         @Override

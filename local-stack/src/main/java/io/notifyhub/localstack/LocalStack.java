@@ -22,7 +22,8 @@ public final class LocalStack {
         // "off": a real MongoDB is in use, and local-stack serves only the SMTP sink
         EmbeddedMongo mongo = "off".equals(mongoPort) ? null : "memory".equals(dataDir)
                 ? EmbeddedMongo.inMemory("127.0.0.1", Integer.parseInt(mongoPort))
-                : EmbeddedMongo.persistent(Path.of(dataDir, "mongo.mv"), "127.0.0.1", Integer.parseInt(mongoPort));
+                : EmbeddedMongo.persistent(Path.of(dataDir, "mongo.mv"), "127.0.0.1", Integer.parseInt(mongoPort),
+                        LocalStack::storeFailed);
         String smtpPort = env("LOCAL_STACK_SMTP_PORT", "");
         SmtpSink mail = smtpPort.isEmpty() ? null
                 : SmtpSink.start(Integer.parseInt(smtpPort), Integer.parseInt(env("LOCAL_STACK_MAIL_PORT", "8025")));
@@ -45,6 +46,19 @@ public final class LocalStack {
                         ? " (in memory)" : " (data in " + Path.of(dataDir).toAbsolutePath() + ")"));
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The store file's background writer failed, and H2 has closed the store: every later write would fail or
+     * wait, so the services would see timeouts while local-stack looked alive. It stops at once instead, with
+     * the cause in its log, and {@code ./run-local} reports that it exited. (Not through the shutdown hooks:
+     * closing a failed store can wait forever.) The file keeps what was saved before the failure.
+     */
+    private static void storeFailed(Throwable failure) {
+        System.err.println("local-stack: the store file failed; stopping (what was saved before stays in the file)");
+        failure.printStackTrace();
+        System.err.flush();
+        Runtime.getRuntime().halt(70);
     }
 
     private static String env(String name, String fallback) {

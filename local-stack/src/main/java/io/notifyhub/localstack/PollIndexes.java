@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -100,6 +101,12 @@ final class PollIndexes<P> {
             return withDueCallback;
         }
         return null;
+    }
+
+    /** How many documents match a filter of only {@code status} (see {@link IndexedCounts}), or -1. */
+    long count(Document filter) {
+        List<String> statuses = IndexedCounts.statusesOnly(filter);
+        return statuses == null ? -1 : statuses.stream().mapToLong(status -> positions(status).size()).sum();
     }
 
     private NavigableSet<P> positions(Object status) {
