@@ -23,8 +23,9 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * Thin: a message in, handed to a virtual thread where the delivery service decides, and the message is acked,
- * rejected or requeued when that delivery ends. The listener threads only hand messages over, so one worker
+ * Thin: a message in, handed to a delivery thread ({@link InFlightDeliveries}: a bounded pool of platform
+ * threads) where the delivery service decides, and the message is acked, rejected or requeued when that
+ * delivery ends. The listener threads only hand messages over, so one worker
  * holds as many sends in flight as {@code notifyhub.worker.max-in-flight} allows, not one per consumer.
  *
  * <p>When the application closes (SIGTERM), before the listener containers stop and close their channels, no
