@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Settings (environment): {@code LOCAL_STACK_MONGO_PORT} (27017; {@code off}: no store), {@code LOCAL_STACK_DATA_DIR}
  * ({@code ./data}; {@code memory} keeps nothing), {@code LOCAL_STACK_SMTP_PORT} (no SMTP sink unless set),
- * {@code LOCAL_STACK_MAIL_PORT} (the sink's listing endpoint, 8025).
+ * {@code LOCAL_STACK_MAIL_PORT} (the sink's listing endpoint, 8025), {@code LOCAL_STACK_MAIL_KEEP} (the sink keeps the
+ * mail of this many recipients, the latest; 5000).
  */
 public final class LocalStack {
 
@@ -26,7 +27,8 @@ public final class LocalStack {
                         LocalStack::storeFailed);
         String smtpPort = env("LOCAL_STACK_SMTP_PORT", "");
         SmtpSink mail = smtpPort.isEmpty() ? null
-                : SmtpSink.start(Integer.parseInt(smtpPort), Integer.parseInt(env("LOCAL_STACK_MAIL_PORT", "8025")));
+                : SmtpSink.start(Integer.parseInt(smtpPort), Integer.parseInt(env("LOCAL_STACK_MAIL_PORT", "8025")),
+                        Integer.parseInt(env("LOCAL_STACK_MAIL_KEEP", String.valueOf(SmtpSink.DEFAULT_KEEP))));
         if (mail != null) {
             System.out.println("local-stack: SMTP sink on 127.0.0.1:" + mail.smtpPort()
                     + "; what arrived: curl -s http://127.0.0.1:" + mail.httpPort() + "/messages");

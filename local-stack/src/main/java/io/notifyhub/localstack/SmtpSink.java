@@ -1,6 +1,11 @@
 package io.notifyhub.localstack;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.imap.ImapHostManager;
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
@@ -18,6 +23,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -25,15 +36,31 @@ import java.util.stream.Collectors;
  * The local mail server: GreenMail takes every message sent to it over SMTP (no authentication, any
  * recipient), and a tiny HTTP endpoint lists what arrived, so a newcomer can see the mail
  * {@code ./run-local} delivered: {@code GET /messages} (JSON, oldest first), {@code DELETE /messages}.
+ *
+ * <p>It keeps the mail of the {@code keep} recipients that received mail last. GreenMail makes a user and a
+ * mailbox for each new recipient, keeps every message in memory, and finds a mailbox by walking all of them:
+ * under load (a benchmark sends to a new address each time) each mail cost more than the one before, and the
+ * sink took half of local-stack's CPU and most of its memory. Every second, the recipients past {@code keep}
+ * whose last mail is oldest are removed with their mail.
  */
 public final class SmtpSink implements AutoCloseable {
 
+    /** Recipients whose mail is kept, unless told otherwise. */
+    public static final int DEFAULT_KEEP = 5_000;
+
     private final GreenMail greenMail;
     private final HttpServer http;
+    private final int keep;
+    private final ScheduledExecutorService trimmer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "smtp-sink-trim");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    private SmtpSink(GreenMail greenMail, HttpServer http) {
+    private SmtpSink(GreenMail greenMail, HttpServer http, int keep) {
         this.greenMail = greenMail;
         this.http = http;
+        this.keep = keep;
     }
 
     /**
@@ -41,15 +68,69 @@ public final class SmtpSink implements AutoCloseable {
      * @param httpPort the listing endpoint on 127.0.0.1 (0: any free port)
      */
     public static SmtpSink start(int smtpPort, int httpPort) throws IOException {
+        return start(smtpPort, httpPort, DEFAULT_KEEP);
+    }
+
+    /** As {@link #start(int, int)}, keeping the mail of at most {@code keep} recipients (the latest). */
+    public static SmtpSink start(int smtpPort, int httpPort, int keep) throws IOException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1, not " + keep);
+        }
         ServerSetup smtp = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
         GreenMail greenMail = new GreenMail(smtpPort == 0 ? smtp.dynamicPort() : smtp)
                 .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
         greenMail.start();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 0);
-        SmtpSink sink = new SmtpSink(greenMail, http);
+        SmtpSink sink = new SmtpSink(greenMail, http, keep);
         http.createContext("/messages", sink::handle);
         http.start();
+        sink.trimmer.scheduleWithFixedDelay(sink::trimQuietly, 1, 1, TimeUnit.SECONDS);
         return sink;
+    }
+
+    private void trimQuietly() {
+        try {
+            trim();
+        } catch (RuntimeException e) {
+            System.err.println("local-stack: could not trim the SMTP sink: " + e);
+        }
+    }
+
+    /**
+     * Removes the recipients past {@code keep} whose last mail is oldest, with their mail. A recipient with no mail
+     * yet (made a moment ago, its first mail on its way) counts as the newest. Returns how many were removed.
+     */
+    int trim() {
+        UserManager users = greenMail.getUserManager();
+        List<GreenMailUser> all = new ArrayList<>(users.listUser());
+        if (all.size() <= keep) {
+            return 0;
+        }
+        ImapHostManager mailboxes = greenMail.getManagers().getImapHostManager();
+        Map<GreenMailUser, Long> lastMail = new HashMap<>();
+        for (GreenMailUser user : all) {
+            long last = Long.MAX_VALUE;
+            try {
+                List<StoredMessage> messages = mailboxes.getInbox(user).getMessages();
+                if (!messages.isEmpty()) {
+                    last = messages.stream().mapToLong(m -> m.getReceivedDate().getTime()).max().orElseThrow();
+                }
+            } catch (FolderException | RuntimeException e) {
+                // no inbox yet: the newest
+            }
+            lastMail.put(user, last);
+        }
+        all.sort(Comparator.comparing(lastMail::get));
+        int remove = all.size() - keep;
+        for (GreenMailUser user : all.subList(0, remove)) {
+            users.deleteUser(user);
+        }
+        return remove;
+    }
+
+    /** How many recipients the sink holds mail for (or a mailbox made for their first mail). */
+    int recipients() {
+        return greenMail.getUserManager().listUser().size();
     }
 
     public int smtpPort() {
@@ -66,6 +147,8 @@ public final class SmtpSink implements AutoCloseable {
                 case "GET" -> respond(exchange, 200, list());
                 case "DELETE" -> {
                     greenMail.purgeEmailFromAllMailboxes();
+                    // and the recipients' mailboxes, which GreenMail walks for each mail
+                    new ArrayList<>(greenMail.getUserManager().listUser()).forEach(greenMail.getUserManager()::deleteUser);
                     respond(exchange, 200, "[]");
                 }
                 default -> respond(exchange, 405, "{\"error\":\"GET or DELETE\"}");
@@ -146,6 +229,7 @@ public final class SmtpSink implements AutoCloseable {
 
     @Override
     public void close() {
+        trimmer.shutdownNow();
         http.stop(0);
         greenMail.stop();
     }

@@ -48,6 +48,38 @@ class SmtpSinkTests {
         }
     }
 
+    /** The sink keeps the mail of the latest recipients only, so neither its memory nor its cost per mail grows. */
+    @Test
+    void shouldKeepTheMailOfTheLatestRecipientsOnly() throws Exception {
+        try (SmtpSink sink = SmtpSink.start(0, 0, 3)) {
+            Properties properties = new Properties();
+            properties.put("mail.smtp.host", "127.0.0.1");
+            properties.put("mail.smtp.port", String.valueOf(sink.smtpPort()));
+            Session session = Session.getInstance(properties);
+            for (int i = 1; i <= 5; i++) {
+                MimeMessage message = new MimeMessage(session);
+                message.setFrom(new InternetAddress("team@notifyhub.test"));
+                message.setRecipient(Message.RecipientType.TO, new InternetAddress("user" + i + "@example.com"));
+                message.setSubject("Mail " + i);
+                message.setText("Hello " + i);
+                Transport.send(message);
+                Thread.sleep(20); // received one after another
+            }
+            // trimmed in the background, within a second or two
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (sink.recipients() > 3 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(sink.recipients()).isEqualTo(3);
+            String listed = get(sink, "GET");
+            assertThat(listed).contains("user3@example.com", "user4@example.com", "user5@example.com")
+                    .doesNotContain("user1@example.com").doesNotContain("user2@example.com");
+            assertThat(sink.trim()).isZero();
+            get(sink, "DELETE");
+            assertThat(sink.recipients()).as("recipients after DELETE").isZero();
+        }
+    }
+
     private String get(SmtpSink sink, String method) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + sink.httpPort() + "/messages")).method(method,
