@@ -9,6 +9,8 @@ import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
+import io.notifyhub.model.topology.WorkQueueLimits;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +83,12 @@ public class NotifyhubCommonConfiguration {
     @Bean
     Declarables notifyhubTopology(Topology topology) {
         return topology.declarables();
+    }
+
+    /** A broker that has the work queues from before their length limit keeps them as they are (and says so). */
+    @Bean
+    WorkQueueLimits workQueueLimits(ConnectionFactory connectionFactory) {
+        return new WorkQueueLimits(connectionFactory);
     }
 
     @Bean

@@ -37,6 +37,10 @@ public final class Topology {
     private static final String DELAY_PREFIX = "notifyhub.delay.";
     private static final String HIGH_SUFFIX = ".high";
 
+    /** The queue arguments of a work queue's length limit. */
+    public static final String MAX_LENGTH = "x-max-length";
+    public static final String OVERFLOW = "x-overflow";
+
     private final TopologyProperties properties;
 
     public Topology(TopologyProperties properties) {
@@ -73,6 +77,11 @@ public final class Topology {
         return DELAY_PREFIX + tier.toMillis() + "ms";
     }
 
+    /** Most messages one work queue holds; 0 for no limit. */
+    public long maxQueueLength() {
+        return properties.maxQueueLength();
+    }
+
     public List<Duration> delayTiers() {
         return properties.delayTiers();
     }
@@ -95,11 +104,16 @@ public final class Topology {
         all.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter));
         for (Channel channel : Channel.values()) {
             for (Priority priority : Priority.values()) {
-                Queue queue = QueueBuilder.durable(workQueue(channel, priority))
+                QueueBuilder builder = QueueBuilder.durable(workQueue(channel, priority))
                         .quorum()
                         .deliveryLimit(properties.deliveryLimit())
-                        .deadLetterExchange(DEAD_LETTER_EXCHANGE)
-                        .build();
+                        .deadLetterExchange(DEAD_LETTER_EXCHANGE);
+                if (properties.maxQueueLength() > 0) {
+                    // the broker nacks a publish past the limit (never drops a message it holds): the publisher
+                    // sees the refusal, and the job stays stored and unpublished for the reconciler
+                    builder.maxLength(properties.maxQueueLength()).overflow(QueueBuilder.Overflow.rejectPublish);
+                }
+                Queue queue = builder.build();
                 all.add(queue);
                 all.add(BindingBuilder.bind(queue).to(work).with(routingKey(channel, priority)));
             }
