@@ -1,5 +1,6 @@
 package io.notifyhub.api.reconcile;
 
+import io.notifyhub.model.Channel;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
@@ -45,6 +47,7 @@ public class Reconciler {
     private final ReconcilerProperties properties;
     private final Clock clock;
     private final Supplier<Duration> publisherBacklog;
+    private final Supplier<Set<Channel>> fullChannels;
     /** When the store last answered this replica; null before it ever did. */
     private Instant lastAnswer;
     /** Set when a round found the store unreachable: the next answer starts a release grace. */
@@ -54,9 +57,13 @@ public class Reconciler {
 
     /**
      * @param publisherBacklog how long the oldest message this replica's publisher holds has been waiting
+     * @param fullChannels     the channels whose backlog is over its bound: their jobs wait, so that the broker
+     *                         is not sent what a full queue refuses, and other channels' jobs are not kept behind
      */
     public Reconciler(JobStore store, JobPublisher publisher, LockingTaskExecutor locks,
-            ReconcilerProperties properties, Clock clock, Supplier<Duration> publisherBacklog) {
+            ReconcilerProperties properties, Clock clock, Supplier<Duration> publisherBacklog,
+            Supplier<Set<Channel>> fullChannels) {
+        this.fullChannels = fullChannels;
         this.store = store;
         this.publisher = publisher;
         this.locks = locks;
@@ -119,7 +126,7 @@ public class Reconciler {
         } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
         Duration grace = properties.grace().plus(publisherBacklog.get());
         do {
-            batch = store.findUnpublished(clock.instant().minus(grace), properties.batch());
+            batch = store.findUnpublished(clock.instant().minus(grace), properties.batch(), fullChannels.get());
             answered(clock.instant());
             int confirmed = publish(batch);
             published += confirmed;

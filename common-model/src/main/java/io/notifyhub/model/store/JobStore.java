@@ -7,6 +7,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobIds;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.JobStatusTransitions;
@@ -222,12 +223,18 @@ public class JobStore {
      * have not changed since {@code unchangedSince}, oldest first.
      */
     public List<Job> findUnpublished(Instant unchangedSince, int limit) {
-        Query query = Query.query(where("status").is(JobStatus.QUEUED)
-                        .and("publishedAt").is(null)
-                        .and("updatedAt").lt(unchangedSince))
-                .with(Sort.by("updatedAt"))
-                .limit(limit);
-        return findLean(query);
+        return findUnpublished(unchangedSince, limit, Set.of());
+    }
+
+    /** The same, without the jobs of these channels (whose queues are full: their publishes would be refused). */
+    public List<Job> findUnpublished(Instant unchangedSince, int limit, Set<Channel> skipped) {
+        Criteria criteria = where("status").is(JobStatus.QUEUED)
+                .and("publishedAt").is(null)
+                .and("updatedAt").lt(unchangedSince);
+        if (!skipped.isEmpty()) {
+            criteria = criteria.and("type").nin(skipped.stream().map(Channel::value).toList());
+        }
+        return findLean(Query.query(criteria).with(Sort.by("updatedAt")).limit(limit));
     }
 
     /** How many of these jobs are stored. */
