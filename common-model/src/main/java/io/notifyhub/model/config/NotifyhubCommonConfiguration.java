@@ -35,7 +35,8 @@ import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
 
 /** The wiring both services share: the job store, the broker topology and the publisher. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({StoreProperties.class, MessagingProperties.class, TopologyProperties.class})
+@EnableConfigurationProperties({StoreProperties.class, MessagingProperties.class, TopologyProperties.class,
+        RetentionProperties.class})
 @Import(HealthConfiguration.class)
 public class NotifyhubCommonConfiguration {
 
@@ -71,8 +72,8 @@ public class NotifyhubCommonConfiguration {
     }
 
     @Bean
-    JobStore jobStore(MongoOperations mongo) {
-        return new JobStore(mongo);
+    JobStore jobStore(MongoOperations mongo, RetentionProperties retention) {
+        return new JobStore(mongo, retention.jobs());
     }
 
     @Bean
