@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a job whose claim expired (its worker died mid-send) goes back to {@code queued}, attempt recorded
  *       as lost;</li>
  *   <li>a queued job whose message was never confirmed (the broker was down, or the API or a worker died
- *       between storing and publishing) is published again.</li>
+ *       between storing and publishing) is published again;</li>
+ *   <li>after a start, finished jobs stored before retention existed get their {@code expiresAt}, a batch a
+ *       round.</li>
  * </ul>
  * Publishing twice is harmless (a worker sends only under its claim) but not free: each duplicate costs the
  * broker and a worker a message, a claim and a read. So the grace a job gets grows by this replica's publisher
@@ -54,6 +56,8 @@ public class Reconciler {
     private boolean outage;
     /** Expired claims are left alone until then. */
     private Instant releaseFrom;
+    /** Whether every finished job from before retention existed has its expiresAt (checked once per start). */
+    private boolean expiryStamped;
 
     /**
      * @param publisherBacklog how long the oldest message this replica's publisher holds has been waiting
@@ -136,6 +140,14 @@ public class Reconciler {
         } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
         if (released > 0 || published > 0) {
             log.info("Reconciler: released {} expired claim(s), published {} job(s)", released, published);
+        }
+        if (!expiryStamped) {
+            // finished jobs stored before retention existed: a batch a round, until none is left (once per start)
+            int stamped = store.stampMissingExpiry(properties.batch());
+            expiryStamped = stamped < properties.batch();
+            if (stamped > 0) {
+                log.info("Reconciler: {} finished job(s) from before retention now expire after it", stamped);
+            }
         }
     }
 
