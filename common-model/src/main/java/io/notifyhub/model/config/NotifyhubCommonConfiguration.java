@@ -9,7 +9,7 @@ import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
-import io.notifyhub.model.topology.WorkQueueLimits;
+import io.notifyhub.model.topology.WorkQueueDeclarer;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,10 +86,12 @@ public class NotifyhubCommonConfiguration {
         return topology.declarables();
     }
 
-    /** A broker that has the work queues from before their length limit keeps them as they are (and says so). */
+    /** The work queues, declared on every new connection, each alone (see {@link WorkQueueDeclarer}). */
     @Bean
-    WorkQueueLimits workQueueLimits(ConnectionFactory connectionFactory) {
-        return new WorkQueueLimits(connectionFactory);
+    WorkQueueDeclarer workQueueDeclarer(Topology topology, ConnectionFactory connectionFactory) {
+        WorkQueueDeclarer declarer = new WorkQueueDeclarer(topology);
+        connectionFactory.addConnectionListener(declarer);
+        return declarer;
     }
 
     @Bean
