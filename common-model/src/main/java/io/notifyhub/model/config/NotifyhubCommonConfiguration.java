@@ -10,6 +10,7 @@ import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
 import io.notifyhub.model.topology.WorkQueueDeclarer;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,12 +87,13 @@ public class NotifyhubCommonConfiguration {
         return topology.declarables();
     }
 
-    /** The work queues, declared on every new connection, each alone (see {@link WorkQueueDeclarer}). */
+    /**
+     * Spring Boot's admin (declares the topology on every new connection), which also declares the work queues,
+     * each alone (see {@link WorkQueueDeclarer}).
+     */
     @Bean
-    WorkQueueDeclarer workQueueDeclarer(Topology topology, ConnectionFactory connectionFactory) {
-        WorkQueueDeclarer declarer = new WorkQueueDeclarer(topology);
-        connectionFactory.addConnectionListener(declarer);
-        return declarer;
+    AmqpAdmin amqpAdmin(Topology topology, ConnectionFactory connectionFactory) {
+        return new WorkQueueDeclarer(topology).admin(connectionFactory);
     }
 
     @Bean

@@ -8,18 +8,20 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.connection.ConnectionListener;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.RabbitUtils;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * Declares the work exchange, the work queues and their bindings on every new connection, as {@code RabbitAdmin}
- * declares the rest, but each queue on a channel of its own. A queue's arguments cannot change once it exists:
+ * Declares the work exchange, the work queues and their bindings whenever {@code RabbitAdmin} declares the rest
+ * (on every new connection, and when a listener container finds a queue missing), but each queue on a channel of
+ * its own. A queue's arguments cannot change once it exists:
  * declaring it with others fails with {@code PRECONDITION_FAILED} and closes the channel, and in
  * {@code RabbitAdmin} that stops every declaration after it (and a service's start). A broker whose work queues
  * were declared by an earlier version (before the length limit) or with another {@code max-queue-length} keeps
  * them as they are: the queue is used, bound, and a warning says how to set the limit with a policy instead.
  */
-public final class WorkQueueDeclarer implements ConnectionListener {
+public final class WorkQueueDeclarer {
 
     private static final Logger log = LoggerFactory.getLogger(WorkQueueDeclarer.class);
 
@@ -30,8 +32,18 @@ public final class WorkQueueDeclarer implements ConnectionListener {
         this.topology = topology;
     }
 
-    @Override
-    public void onCreate(Connection connection) {
+    /** A {@code RabbitAdmin} that declares the work queues too, after the rest. */
+    public RabbitAdmin admin(ConnectionFactory connections) {
+        return new RabbitAdmin(connections) {
+            @Override
+            public void initialize() {
+                super.initialize();
+                declare(connections.createConnection());
+            }
+        };
+    }
+
+    void declare(Connection connection) {
         try {
             run(connection, channel -> channel.exchangeDeclare(Topology.WORK_EXCHANGE, "direct", true, false, null));
             for (Topology.WorkQueue work : topology.workQueues()) {
