@@ -79,6 +79,7 @@ class RetentionTests extends ApiIntegrationTest {
             assertThat(api.delete("/api/jobs/" + id).statusCode()).isEqualTo(200);
 
             Instant expiresAt = store.find(id).orElseThrow().expiresAt();
+            assertThat(api.get("/api/jobs/" + id).body()).contains("\"expiresAt\":\"" + expiresAt + "\"");
             assertThat(expiresAt).isBetween(cancelledAt.plus(Duration.ofDays(7)).minusSeconds(5),
                     cancelledAt.plus(Duration.ofDays(7)).plusSeconds(5));
         } finally {
