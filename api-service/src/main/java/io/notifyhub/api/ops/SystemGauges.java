@@ -1,6 +1,6 @@
 package io.notifyhub.api.ops;
 
-import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -102,8 +102,9 @@ class SystemGauges {
                     && ttl.get("deletedDocuments") instanceof Number deleted) {
                 return deleted.doubleValue();
             }
-        } catch (MongoCommandException notAllowed) {
-            log.debug("serverStatus refused: {}", notAllowed.getMessage());
+        } catch (MongoException notAnswered) {
+            // not allowed (no clusterMonitor role), or not answered now: the other gauges go on
+            log.debug("serverStatus not answered: {}", notAnswered.getMessage());
         }
         return Double.NaN;
     }
