@@ -2,7 +2,9 @@ package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.bson.Document;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -10,18 +12,40 @@ import java.util.function.Consumer;
 /**
  * A MongoDB-wire server (mongo-java-server) listening on loopback. With a file it keeps its data in an H2
  * MVStore, so it survives restarts; without one it is in memory. For development and tests only: see the
- * store's known limits in DESIGN.md (no transactions, TTL indexes never expire, write concern ignored).
+ * store's known limits in DESIGN.md (no transactions, write concern ignored). TTL indexes expire documents as
+ * MongoDB's do, by a background pass ({@link TtlMonitor}).
  */
 public final class EmbeddedMongo implements AutoCloseable {
 
     private final MongoServer server;
     private final MongoBackend backend;
     private final InetSocketAddress address;
+    private final TtlMonitor ttl;
 
-    private EmbeddedMongo(MongoBackend backend, String host, int port) {
+    private <B extends MongoBackend & TtlReporting> EmbeddedMongo(B backend, String host, int port) {
         this.backend = backend;
+        this.ttl = new TtlMonitor(backend, Clock.systemUTC(), TtlMonitor.configuredInterval());
+        backend.reportTtl(ttl);
         this.server = new MongoServer(backend);
         this.address = port == 0 ? server.bind() : bindTo(host, port);
+    }
+
+    /** A backend that adds the TTL monitor's figures to its {@code serverStatus}, as MongoDB does. */
+    interface TtlReporting {
+        void reportTtl(TtlMonitor monitor);
+    }
+
+    /** The store's answer to a command, with what MongoDB adds that mongo-java-server does not. */
+    static Document answer(Document answer, String command, TtlMonitor ttl) {
+        if (ttl != null && "serverStatus".equalsIgnoreCase(command)) {
+            ttl.addTo(answer);
+        }
+        return answer;
+    }
+
+    /** Runs a TTL pass now, as the monitor does every interval; returns how many documents it deleted. */
+    long expireNow() {
+        return ttl.pass();
     }
 
     private InetSocketAddress bindTo(String host, int port) {
@@ -81,6 +105,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     @Override
     public void close() {
+        ttl.close();
         server.shutdownNow();
         backend.close();
     }

@@ -26,7 +26,7 @@ import org.h2.mvstore.MVStore;
  * directly (its documents are kept by id) and the services' polls by {@link PollIndexes}, which it builds from
  * the documents already stored when it opens a collection.
  */
-final class IndexedH2Backend extends H2Backend {
+final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlReporting {
 
     // the map names H2Database uses for a collection's documents and its metadata
     private static final String DATA_MAP = "databases.";
@@ -81,7 +81,15 @@ final class IndexedH2Backend extends H2Backend {
                 return counted;
             }
         }
-        return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
+        return EmbeddedMongo.answer(super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query),
+                command, ttl);
+    }
+
+    private volatile TtlMonitor ttl;
+
+    @Override
+    public void reportTtl(TtlMonitor monitor) {
+        this.ttl = monitor;
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Map;
  * The in-memory store, answering {@code hello}, finding a query's pinned {@code _id} by a map and the
  * services' polls by {@link PollIndexes}.
  */
-final class IndexedMemoryBackend extends MemoryBackend {
+final class IndexedMemoryBackend extends MemoryBackend implements EmbeddedMongo.TtlReporting {
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
@@ -30,7 +30,15 @@ final class IndexedMemoryBackend extends MemoryBackend {
                 return counted;
             }
         }
-        return super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query);
+        return EmbeddedMongo.answer(super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query),
+                command, ttl);
+    }
+
+    private volatile TtlMonitor ttl;
+
+    @Override
+    public void reportTtl(TtlMonitor monitor) {
+        this.ttl = monitor;
     }
 
     /**

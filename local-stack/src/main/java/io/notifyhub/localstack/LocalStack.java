@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Settings (environment): {@code LOCAL_STACK_MONGO_PORT} (27017; {@code off}: no store), {@code LOCAL_STACK_DATA_DIR}
  * ({@code ./data}; {@code memory} keeps nothing), {@code LOCAL_STACK_SMTP_PORT} (no SMTP sink unless set),
  * {@code LOCAL_STACK_MAIL_PORT} (the sink's listing endpoint, 8025), {@code LOCAL_STACK_MAIL_KEEP} (the sink keeps the
- * mail of this many recipients, the latest; 5000).
+ * mail of this many recipients, the latest; 5000), {@code LOCAL_STACK_TTL_INTERVAL} (how often TTL indexes expire
+ * documents; 60 s, as MongoDB).
  */
 public final class LocalStack {
 

@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * caller is left in a request attribute for the controllers ({@link Caller#ATTRIBUTE}).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE) // first: the body and the slots are counted per client
+@Order(Ordered.HIGHEST_PRECEDENCE + 1) // after CORS (a preflight has no key), before the body and the slots, which are counted per client
 class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";

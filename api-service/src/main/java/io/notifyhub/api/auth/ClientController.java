@@ -37,7 +37,9 @@ import tools.jackson.databind.JsonNode;
 class ClientController {
 
     static final int MAX_SENDERS = 100;
-    private static final Set<String> FIELDS = Set.of("callbackUrl", "webhookSecret", "senders");
+    private static final Set<String> FIELDS = Set.of("callbackUrl", "webhookSecret", "senders", "retention");
+    static final Duration MIN_RETENTION = Duration.ofHours(1);
+    static final Duration MAX_RETENTION = Duration.ofDays(3650);
 
     private final Clients clients;
     private final CallbackTargets targets;
@@ -73,7 +75,7 @@ class ClientController {
         List<FieldProblem> problems = new ArrayList<>();
         checkClientId(clientId, problems);
         if (body == null || !body.isObject()) {
-            throw new InvalidRequestException("body", "must be a JSON object with callbackUrl, webhookSecret or senders");
+            throw new InvalidRequestException("body", "must be a JSON object with callbackUrl, webhookSecret, senders or retention");
         }
         body.propertyNames().stream().filter(name -> !FIELDS.contains(name))
                 .forEach(name -> problems.add(new FieldProblem(name, "unknown field")));
@@ -86,10 +88,11 @@ class ClientController {
             problems.add(new FieldProblem("webhookSecret", "must be at least 16 characters"));
         }
         Optional<List<String>> senders = body.has("senders") ? Optional.ofNullable(senders(body.get("senders"), problems)) : null;
+        Optional<Duration> retention = body.has("retention") ? Optional.ofNullable(retention(body, problems)) : null;
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return SettingsView.of(clients.update(clientId, new Clients.Change(callbackUrl, secret, senders)));
+        return SettingsView.of(clients.update(clientId, new Clients.Change(callbackUrl, secret, senders, retention)));
     }
 
     /**
@@ -145,6 +148,24 @@ class ClientController {
         return List.copyOf(read);
     }
 
+    /** An ISO-8601 duration ({@code P7D}, {@code PT12H}) from an hour to ten years. */
+    private static Duration retention(JsonNode body, List<FieldProblem> problems) {
+        String text = text(body, "retention", 32, problems);
+        if (text == null) {
+            return null;
+        }
+        try {
+            Duration retention = Duration.parse(text);
+            if (retention.compareTo(MIN_RETENTION) >= 0 && retention.compareTo(MAX_RETENTION) <= 0) {
+                return retention;
+            }
+        } catch (java.time.format.DateTimeParseException notADuration) {
+            // reported below
+        }
+        problems.add(new FieldProblem("retention", "must be an ISO-8601 duration from PT1H to P3650D (e.g. P7D), or null"));
+        return null;
+    }
+
     private static String text(JsonNode body, String field, int max, List<FieldProblem> problems) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
@@ -161,16 +182,20 @@ class ClientController {
     record SettingsRequest(@Schema(types = {"string", "null"}) String callbackUrl,
             @Schema(types = {"string", "null"}, minLength = 16) String webhookSecret,
             @Schema(types = {"array", "null"}, description = "addresses (team@example.com) or whole domains (example.com)")
-            List<String> senders) {
+            List<String> senders,
+            @Schema(types = {"string", "null"}, description = "how long the client's finished jobs are kept, an "
+                    + "ISO-8601 duration from PT1H to P3650D (e.g. P7D); null: notifyhub.retention.jobs") String retention) {
     }
 
     @Schema(name = "ClientSettings")
     record SettingsView(String clientId, @Schema(types = {"string", "null"}) String callbackUrl,
             boolean webhookSecretSet, List<String> senders,
-            @Schema(types = {"string", "null"}, format = "date-time") Instant updatedAt) {
+            @Schema(types = {"string", "null"}, format = "date-time") Instant updatedAt,
+            @Schema(types = {"string", "null"}, description = "ISO-8601 duration; null: the default") String retention) {
         static SettingsView of(ClientSettings settings) {
             return new SettingsView(settings.clientId(), settings.callbackUrl(), settings.webhookSecret() != null,
-                    settings.senders(), settings.updatedAt());
+                    settings.senders(), settings.updatedAt(), settings.retentionSeconds() == null ? null
+                            : Duration.ofSeconds(settings.retentionSeconds()).toString());
         }
     }
 

@@ -16,10 +16,12 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param previousWebhookSecret the secret before the last rotation; it signs too until {@code previousSecretUntil}
  * @param senders               verified senders: exact addresses ({@code team@example.com}) or whole domains
  *                              ({@code example.com}), in lower case
+ * @param retentionSeconds      how long the client's finished jobs are kept, when not the default
  */
 @Document(ClientSettings.COLLECTION)
 public record ClientSettings(@Id String clientId, String callbackUrl, String webhookSecret,
-        String previousWebhookSecret, Instant previousSecretUntil, List<String> senders, Instant updatedAt) {
+        String previousWebhookSecret, Instant previousSecretUntil, List<String> senders, Instant updatedAt,
+        Long retentionSeconds) {
 
     public static final String COLLECTION = "api_clients";
 
@@ -30,6 +32,6 @@ public record ClientSettings(@Id String clientId, String callbackUrl, String web
 
     /** No settings yet. */
     static ClientSettings none(String clientId) {
-        return new ClientSettings(clientId, null, null, null, null, List.of(), null);
+        return new ClientSettings(clientId, null, null, null, null, List.of(), null, null);
     }
 }

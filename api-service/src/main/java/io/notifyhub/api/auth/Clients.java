@@ -65,8 +65,14 @@ public class Clients {
         return senders.contains(exact) || senders.contains(address.domain());
     }
 
+    /** How long the client's finished jobs are kept, when it has a retention of its own. */
+    public Optional<Duration> retention(String clientId) {
+        return settings(clientId).map(ClientSettings::retentionSeconds).map(Duration::ofSeconds);
+    }
+
     /** A change of some settings; a {@code null} field of this record is left as it is. */
-    public record Change(Optional<String> callbackUrl, Optional<String> webhookSecret, Optional<List<String>> senders) {
+    public record Change(Optional<String> callbackUrl, Optional<String> webhookSecret, Optional<List<String>> senders,
+            Optional<Duration> retention) {
     }
 
     /**
@@ -84,6 +90,13 @@ public class Clients {
         }
         if (change.senders() != null) {
             update.set("senders", change.senders().orElse(List.of()));
+        }
+        if (change.retention() != null) {
+            if (change.retention().isPresent()) {
+                update.set("retentionSeconds", change.retention().get().toSeconds());
+            } else {
+                update.unset("retentionSeconds");
+            }
         }
         return write(clientId, update);
     }

@@ -98,8 +98,8 @@ class OpenApiConfiguration {
             var responses = operation.getResponses();
             responses.putIfAbsent("401", problem("Missing, unknown or revoked API key")
                     .addHeaderObject("WWW-Authenticate", header("Bearer realm=\"notifyhub\"")));
-            responses.putIfAbsent("503", problem("The store is unavailable or the API is overloaded; nothing "
-                    + "was stored").addHeaderObject("Retry-After", header("seconds to wait")));
+            responses.putIfAbsent("503", problem("The store is unavailable, the API is overloaded, or (on "
+                    + "submissions) the channel's backlog is over its bound; nothing was stored").addHeaderObject("Retry-After", header("seconds to wait")));
             if (operation.getRequestBody() != null) {
                 responses.putIfAbsent("400", problem("Invalid request; errors names each bad field"));
                 responses.putIfAbsent("413", problem("Body larger than notifyhub.api.max-body-size"));

@@ -1,6 +1,7 @@
 package io.notifyhub.api.config;
 
 import com.mongodb.MongoException;
+import io.notifyhub.api.backpressure.BacklogFullException;
 import io.notifyhub.api.job.FieldProblem;
 import io.notifyhub.api.job.InvalidRequestException;
 import io.notifyhub.api.job.JobNotFoundException;
@@ -8,6 +9,8 @@ import io.notifyhub.api.ops.ApiMetrics;
 import io.notifyhub.api.ratelimit.RateLimitedException;
 import io.notifyhub.model.store.StoreFailures;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -57,6 +60,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
                 .header("RateLimit-Policy", "\"submissions\";q=" + e.limit() + ";w=" + e.windowSeconds())
                 .header("RateLimit", "\"submissions\";r=0;t=" + e.retryAfterSeconds())
+                .body(problem);
+    }
+
+    /**
+     * A channel's backlog is over its bound: {@code 503} with {@code Retry-After}, naming the channels
+     * ({@code backlogs}: channel to ready messages, as last read).
+     */
+    @ExceptionHandler(BacklogFullException.class)
+    ResponseEntity<ProblemDetail> backlogFull(BacklogFullException e) {
+        metrics.rejected(ApiMetrics.Rejection.BACKLOG);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                e.getMessage() + " Nothing was stored; retry in " + e.retryAfterSeconds() + " s.");
+        problem.setTitle("Backlog full");
+        Map<String, Long> backlogs = new TreeMap<>();
+        e.backlogs().forEach((channel, backlog) -> backlogs.put(channel.value(), backlog));
+        problem.setProperty("backlogs", backlogs);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
                 .body(problem);
     }
 

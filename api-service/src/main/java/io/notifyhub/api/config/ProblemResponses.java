@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -55,11 +56,25 @@ public final class ProblemResponses {
 
     public static void write(HttpServletResponse response, HttpStatus status, String title, String detail)
             throws IOException {
+        write(response, status, title, detail, null);
+    }
+
+    /** A {@code 400} naming one bad field and why, as the controllers' are. */
+    public static void writeInvalid(HttpServletResponse response, String field, String reason) throws IOException {
+        write(response, HttpStatus.BAD_REQUEST, "Invalid request", "The request is invalid.",
+                List.of(Map.of("field", field, "reason", reason)));
+    }
+
+    private static void write(HttpServletResponse response, HttpStatus status, String title, String detail,
+            List<Map<String, String>> errors) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title);
         problem.put("status", status.value());
         problem.put("detail", detail);
+        if (errors != null) {
+            problem.put("errors", errors);
+        }
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         // bytes, not a writer: a writer would add a charset to the content type, and JSON is UTF-8 anyway

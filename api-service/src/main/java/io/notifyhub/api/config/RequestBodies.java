@@ -17,12 +17,14 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPInputStream;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -79,13 +81,24 @@ class RequestBodies extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC) {
-            chain.doFilter(request.getAttribute(BODY) instanceof byte[] body ? new Buffered(request, body) : request,
-                    response);
-            return;
-        }
         DataSize max = request.getRequestURI().startsWith("/api/jobs/batch")
                 ? properties.maxBatchBodySize() : properties.maxBodySize();
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            if (request.getAttribute(BODY) instanceof byte[] body) {
+                pass(request, response, chain, body, max);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (encoding != null && !isGzip(encoding) && !"identity".equalsIgnoreCase(encoding.trim())) {
+            response.setHeader(HttpHeaders.ACCEPT_ENCODING, "gzip");
+            ProblemResponses.refuseUnread(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Content-Encoding", "A body may be sent as it is or with Content-Encoding: gzip, "
+                            + "not " + encoding + "; nothing was stored.");
+            return;
+        }
         if (request.getContentLengthLong() > max.toBytes()) {
             metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
             ProblemResponses.refuseUnread(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
@@ -93,7 +106,9 @@ class RequestBodies extends OncePerRequestFilter {
             return;
         }
         String client = request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller ? caller.clientId() : "";
-        long bytes = request.getContentLengthLong() >= 0 ? request.getContentLengthLong() : max.toBytes();
+        // a gzipped body inflates to at most max: counted at that, like a body of unknown length
+        long bytes = request.getContentLengthLong() >= 0 && encoding == null ? request.getContentLengthLong()
+                : max.toBytes();
         if (!enter(client, bytes)) {
             metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -114,7 +129,7 @@ class RequestBodies extends OncePerRequestFilter {
                             BodyTooLargeException.detail(max));
                     return;
                 }
-                chain.doFilter(new Buffered(request, body), response);
+                pass(request, response, chain, body, max);
             } finally {
                 leave(client, bytes);
             }
@@ -125,6 +140,39 @@ class RequestBodies extends OncePerRequestFilter {
         Arrival arrival = new Arrival(async, request, response, request.getInputStream(), max, client, bytes);
         async.addListener(arrival);
         request.getInputStream().setReadListener(arrival);
+    }
+
+    private static boolean isGzip(String encoding) {
+        String coding = encoding.trim();
+        return "gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding);
+    }
+
+    /**
+     * Runs the rest of the chain with the body; a gzipped one is inflated first, to at most {@code max} (a body
+     * that inflates past it is a {@code 413}, however small it came: a zip bomb is refused, not held).
+     */
+    private void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body,
+            DataSize max) throws ServletException, IOException {
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (encoding == null || !isGzip(encoding)) {
+            chain.doFilter(new Buffered(request, body), response);
+            return;
+        }
+        byte[] inflated;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            inflated = in.readNBytes(Math.toIntExact(max.toBytes() + 1));
+        } catch (IOException notGzip) {
+            metrics.rejected(ApiMetrics.Rejection.INVALID);
+            ProblemResponses.writeInvalid(response, "body", "is not valid gzip (Content-Encoding: gzip)");
+            return;
+        }
+        if (inflated.length > max.toBytes()) {
+            metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
+            ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                    "The body inflates to more than " + max.toKilobytes() + " KB; nothing was stored.");
+            return;
+        }
+        chain.doFilter(new Buffered(request, inflated, true), response);
     }
 
     /** Counts the bytes of a request the client opens, unless its open ones are at the budget already. */
@@ -247,13 +295,31 @@ class RequestBodies extends OncePerRequestFilter {
         }
     }
 
-    /** The request with its body read from memory. */
+    /** The request with its body read from memory (inflated, when it came gzipped). */
     private static final class Buffered extends HttpServletRequestWrapper {
         private final byte[] body;
+        private final boolean inflated;
 
         Buffered(HttpServletRequest request, byte[] body) {
+            this(request, body, false);
+        }
+
+        Buffered(HttpServletRequest request, byte[] body, boolean inflated) {
             super(request);
             this.body = body;
+            this.inflated = inflated;
+        }
+
+        /** An inflated body has no Content-Encoding any more. */
+        @Override
+        public String getHeader(String name) {
+            return inflated && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return inflated && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
+                    ? java.util.Collections.emptyEnumeration() : super.getHeaders(name);
         }
 
         @Override

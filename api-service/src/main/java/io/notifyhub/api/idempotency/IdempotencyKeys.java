@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
  * {@code Idempotency-Key} bookkeeping (IETF httpapi Idempotency-Key draft): the first request with a key
  * proceeds with a job id fixed for that key; a repeat gets the first response, a different request with
  * the same key {@code 422}, a repeat while the first is in flight {@code 409}. Keys expire after
- * {@code notifyhub.idempotency.ttl}: by a TTL index on real MongoDB, and by the check here everywhere.
+ * {@code notifyhub.idempotency.ttl}: removed by a TTL index (the store's monitor passes once a minute), and
+ * refused by the check here meanwhile.
  */
 @Component
 @EnableConfigurationProperties(IdempotencyProperties.class)
@@ -42,7 +43,7 @@ public class IdempotencyKeys {
         this.clock = clock;
     }
 
-    /** The TTL index that removes expired keys (real MongoDB; the embedded store keeps them). */
+    /** The TTL index that removes expired keys. */
     @EventListener(ApplicationReadyEvent.class)
     void createIndexes() {
         try {

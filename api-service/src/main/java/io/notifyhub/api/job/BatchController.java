@@ -1,6 +1,7 @@
 package io.notifyhub.api.job;
 
 import io.notifyhub.api.auth.Caller;
+import io.notifyhub.api.backpressure.Backlogs;
 import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.api.ratelimit.SubmissionLimits;
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,9 +42,11 @@ class BatchController {
     private final ApiMetrics metrics;
     private final SubmissionLimits limits;
     private final JobStore store;
+    private final Backlogs backlogs;
 
     BatchController(BatchRequestReader reader, BatchService service, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics, SubmissionLimits limits, JobStore store) {
+            ApiMetrics metrics, SubmissionLimits limits, JobStore store, Backlogs backlogs) {
+        this.backlogs = backlogs;
         this.limits = limits;
         this.store = store;
         this.reader = reader;
@@ -85,6 +88,7 @@ class BatchController {
             @Parameter(description = "makes a retried batch safe, as for one job")
             @RequestHeader(name = JobController.IDEMPOTENCY_KEY, required = false) String key) {
         NewBatch batch = reader.read(body, caller.clientId());
+        backlogs.check(batch.jobs().stream().map(NewJob::type).distinct().toList()); // all or none
         limits.take(caller.clientId(), batch.jobs().size());
         if (key == null) {
             return created(service.accept(batch, batch.newIds(), caller.clientId()));

@@ -1,6 +1,7 @@
 package io.notifyhub.api.job;
 
 import io.notifyhub.api.auth.Caller;
+import io.notifyhub.api.backpressure.Backlogs;
 import io.notifyhub.api.idempotency.IdempotencyKeys;
 import io.notifyhub.api.ops.ApiMetrics;
 import io.notifyhub.api.ratelimit.SubmissionLimits;
@@ -56,9 +57,11 @@ class JobController {
     private final SubmissionLimits limits;
     private final Clock clock;
     private final ListProperties list;
+    private final Backlogs backlogs;
 
     JobController(JobRequestReader reader, JobService service, JobStore store, IdempotencyKeys keys, JsonMapper json,
-            ApiMetrics metrics, SubmissionLimits limits, Clock clock, ListProperties list) {
+            ApiMetrics metrics, SubmissionLimits limits, Clock clock, ListProperties list, Backlogs backlogs) {
+        this.backlogs = backlogs;
         this.list = list;
         this.limits = limits;
         this.metrics = metrics;
@@ -91,6 +94,7 @@ class JobController {
                     + "response again, for 24 hours") @RequestHeader(name = IDEMPOTENCY_KEY, required = false)
             String key) {
         NewJob request = reader.read(body, caller.clientId());
+        backlogs.check(List.of(request.type()));
         limits.take(caller.clientId(), 1);
         if (key == null) {
             return created(JobView.of(service.accept(request, new ObjectId(), caller.clientId())));

@@ -32,12 +32,13 @@ class JobService {
         this.clock = clock;
     }
 
-    /** The job with its client's default webhook when it names none. */
+    /** The job with its client's default webhook when it names none, and its client's retention if it has one. */
     static Job withDefaults(Job job, Clients clients) {
-        if (job.callback() != null) {
-            return job;
+        Job kept = clients.retention(job.clientId()).map(job::retainedFor).orElse(job);
+        if (kept.callback() != null) {
+            return kept;
         }
-        return clients.defaultCallbackUrl(job.clientId()).map(job::withCallback).orElse(job);
+        return clients.defaultCallbackUrl(kept.clientId()).map(kept::withCallback).orElse(kept);
     }
 
     /**

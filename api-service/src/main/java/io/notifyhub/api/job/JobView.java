@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A job as the API shows it: the seed's fields, plus the delivery details once there are some. */
+/**
+ * A job as the API shows it: the seed's fields, plus the delivery details once there are some, and once it is
+ * finished when it will be removed ({@code expiresAt}).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
         @JsonProperty("_id") String id,
@@ -27,11 +30,13 @@ public record JobView(
         List<Attempt> history,
         Priority priority,
         Instant scheduledAt,
-        String callbackUrl) {
+        String callbackUrl,
+        Instant expiresAt) {
 
     public static JobView of(Job job) {
         return new JobView(job.idHex(), job.type(), job.payload(), job.status(), job.attempts(), job.error(),
                 job.createdAt(), job.updatedAt(), job.provider(), job.providerMessageId(), job.history(),
-                job.priority(), job.scheduledAt(), job.callback() == null ? null : job.callback().url());
+                job.priority(), job.scheduledAt(), job.callback() == null ? null : job.callback().url(),
+                job.expiresAt());
     }
 }

@@ -153,14 +153,21 @@ public class BatchingPublisher implements SmartLifecycle {
         }
         List<ObjectId> confirmedIds = new ArrayList<>(sent.size());
         List<Pending> confirmed = new ArrayList<>(sent.size());
+        int refused = 0;
         for (int i = 0; i < sent.size(); i++) {
             try {
                 publisher.awaitConfirm(sent.get(i));
                 confirmedIds.add(new ObjectId(batch.get(i).outgoing().message().jobId()));
                 confirmed.add(batch.get(i));
+            } catch (JobPublisher.Refused e) {
+                refused++;
             } catch (JobPublisher.PublishException e) {
                 log.warn("{}", e.getMessage());
             }
+        }
+        if (refused > 0) {
+            log.warn("The broker refused {} of {} messages (a work queue at its length limit?); their jobs stay "
+                    + "unpublished for the reconciler", refused, batch.size());
         }
         if (!confirmedIds.isEmpty()) {
             try {
@@ -171,8 +178,10 @@ public class BatchingPublisher implements SmartLifecycle {
             }
         }
         confirmed.forEach(pending -> pending.confirmed().complete(true));
-        if (confirmed.size() < batch.size()) {
-            throw new JobPublisher.PublishException((batch.size() - confirmed.size()) + " of " + batch.size()
+        // a refusal is the broker working as configured (a full queue), not failing: the breaker does not count
+        // it, or one full channel would stop publishing for every channel
+        if (confirmed.size() + refused < batch.size()) {
+            throw new JobPublisher.PublishException((batch.size() - confirmed.size() - refused) + " of " + batch.size()
                     + " messages not published");
         }
     }

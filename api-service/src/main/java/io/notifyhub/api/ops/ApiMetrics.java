@@ -11,7 +11,7 @@ public class ApiMetrics {
 
     /** Why a submission was refused. */
     public enum Rejection {
-        INVALID, STORE_UNAVAILABLE, OVERLOADED, IDEMPOTENCY_CONFLICT, RATE_LIMITED, TOO_LARGE, TOO_SLOW;
+        INVALID, STORE_UNAVAILABLE, OVERLOADED, IDEMPOTENCY_CONFLICT, RATE_LIMITED, TOO_LARGE, TOO_SLOW, BACKLOG;
 
         String tag() {
             return name().toLowerCase();

@@ -1,5 +1,7 @@
 package io.notifyhub.api.ops;
 
+import com.mongodb.MongoException;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
@@ -20,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bson.Document;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -51,10 +55,13 @@ class SystemGauges {
     private final Duration terminalRefresh;
     private Instant terminalCounted = Instant.MIN;
     private volatile double oldestUnpublishedSeconds;
+    private volatile double ttlDeleted = Double.NaN;
+    private final MongoTemplate mongo;
 
     SystemGauges(JobStore store, AmqpAdmin admin, Topology topology, MeterRegistry registry, Clock clock,
-            @Value("${notifyhub.metrics.terminal-refresh:1m}") Duration terminalRefresh) {
+            @Value("${notifyhub.metrics.terminal-refresh:1m}") Duration terminalRefresh, MongoTemplate mongo) {
         this.store = store;
+        this.mongo = mongo;
         this.terminalRefresh = terminalRefresh;
         this.admin = admin;
         this.clock = clock;
@@ -79,6 +86,27 @@ class SystemGauges {
         TimeGauge.builder("notifyhub.unpublished.oldest.age", this, TimeUnit.SECONDS, g -> g.oldestUnpublishedSeconds)
                 .description("How long the oldest stored job has waited for its message to be confirmed")
                 .register(registry);
+        // MongoDB does not report its TTL deletes to clients; it counts them in serverStatus (all collections)
+        FunctionCounter.builder("notifyhub.store.ttl.deleted", this, g -> g.ttlDeleted)
+                .description("Documents the store's TTL monitor deleted (serverStatus metrics.ttl.deletedDocuments): "
+                        + "finished jobs past their retention, expired idempotency keys and rate-limit buckets")
+                .register(registry);
+    }
+
+    /** What the store says its TTL monitor deleted; NaN where it does not say (or this user may not ask). */
+    private double ttlDeleted() {
+        try {
+            Document status = mongo.getMongoDatabaseFactory().getMongoDatabase("admin")
+                    .runCommand(new Document("serverStatus", 1));
+            if (status.get("metrics") instanceof Document metrics && metrics.get("ttl") instanceof Document ttl
+                    && ttl.get("deletedDocuments") instanceof Number deleted) {
+                return deleted.doubleValue();
+            }
+        } catch (MongoException notAnswered) {
+            // not allowed (no clusterMonitor role), or not answered now: the other gauges go on
+            log.debug("serverStatus not answered: {}", notAnswered.getMessage());
+        }
+        return Double.NaN;
     }
 
     @Scheduled(fixedDelayString = "${notifyhub.metrics.refresh:5s}", initialDelay = 1000)
@@ -94,6 +122,7 @@ class SystemGauges {
             if (countTerminal) {
                 terminalCounted = now;
             }
+            ttlDeleted = ttlDeleted();
             oldestUnpublishedSeconds = store.oldestUnpublished()
                     .map(created -> Math.max(0, Duration.between(created, clock.instant()).toMillis() / 1000.0))
                     .orElse(0.0);

@@ -1,5 +1,6 @@
 package io.notifyhub.api.reconcile;
 
+import io.notifyhub.model.Channel;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a job whose claim expired (its worker died mid-send) goes back to {@code queued}, attempt recorded
  *       as lost;</li>
  *   <li>a queued job whose message was never confirmed (the broker was down, or the API or a worker died
- *       between storing and publishing) is published again.</li>
+ *       between storing and publishing) is published again;</li>
+ *   <li>after a start, finished jobs stored before retention existed get their {@code expiresAt}, a batch a
+ *       round.</li>
  * </ul>
  * Publishing twice is harmless (a worker sends only under its claim) but not free: each duplicate costs the
  * broker and a worker a message, a claim and a read. So the grace a job gets grows by this replica's publisher
@@ -45,18 +49,25 @@ public class Reconciler {
     private final ReconcilerProperties properties;
     private final Clock clock;
     private final Supplier<Duration> publisherBacklog;
+    private final Supplier<Set<Channel>> fullChannels;
     /** When the store last answered this replica; null before it ever did. */
     private Instant lastAnswer;
     /** Set when a round found the store unreachable: the next answer starts a release grace. */
     private boolean outage;
     /** Expired claims are left alone until then. */
     private Instant releaseFrom;
+    /** Whether every finished job from before retention existed has its expiresAt (checked once per start). */
+    private boolean expiryStamped;
 
     /**
      * @param publisherBacklog how long the oldest message this replica's publisher holds has been waiting
+     * @param fullChannels     the channels whose backlog is over its bound: their jobs wait, so that the broker
+     *                         is not sent what a full queue refuses, and other channels' jobs are not kept behind
      */
     public Reconciler(JobStore store, JobPublisher publisher, LockingTaskExecutor locks,
-            ReconcilerProperties properties, Clock clock, Supplier<Duration> publisherBacklog) {
+            ReconcilerProperties properties, Clock clock, Supplier<Duration> publisherBacklog,
+            Supplier<Set<Channel>> fullChannels) {
+        this.fullChannels = fullChannels;
         this.store = store;
         this.publisher = publisher;
         this.locks = locks;
@@ -119,7 +130,7 @@ public class Reconciler {
         } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
         Duration grace = properties.grace().plus(publisherBacklog.get());
         do {
-            batch = store.findUnpublished(clock.instant().minus(grace), properties.batch());
+            batch = store.findUnpublished(clock.instant().minus(grace), properties.batch(), fullChannels.get());
             answered(clock.instant());
             int confirmed = publish(batch);
             published += confirmed;
@@ -129,6 +140,14 @@ public class Reconciler {
         } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
         if (released > 0 || published > 0) {
             log.info("Reconciler: released {} expired claim(s), published {} job(s)", released, published);
+        }
+        if (!expiryStamped) {
+            // finished jobs stored before retention existed: a batch a round, until none is left (once per start)
+            int stamped = store.stampMissingExpiry(properties.batch());
+            expiryStamped = stamped < properties.batch();
+            if (stamped > 0) {
+                log.info("Reconciler: {} finished job(s) from before retention now expire after it", stamped);
+            }
         }
     }
 

@@ -53,7 +53,12 @@ class StatsService {
         this.mongo = mongo;
         this.admin = admin;
         this.clock = clock;
-        this.queues = topology.declarables().getDeclarablesByType(Queue.class).stream().map(Queue::getName).toList();
+        // the dead-letter queue, the work queues, the delay queues, as they are declared
+        List<String> declared = topology.declarables().getDeclarablesByType(Queue.class).stream().map(Queue::getName)
+                .toList();
+        this.queues = java.util.stream.Stream.of(declared.subList(0, 1),
+                topology.workQueues().stream().map(work -> work.queue().getName()).toList(),
+                declared.subList(1, declared.size())).flatMap(List::stream).toList();
     }
 
     /** The indexes of the counts; a store that is down at start-up does not stop the service. */

@@ -41,7 +41,7 @@ class ReconcilerBacklogTests extends ApiIntegrationTest {
                 new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())),
                 new ReconcilerProperties(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30), 1000,
                         Duration.ZERO),
-                clock, backlog::get);
+                clock, backlog::get, java.util.Set::of);
         Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"),
                 Instant.now().minusSeconds(10)));
 

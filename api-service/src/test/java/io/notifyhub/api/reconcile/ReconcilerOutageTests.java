@@ -59,7 +59,7 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
         // every round takes the lock (ShedLock's own time is the real one, and this test's clock runs ahead)
         reconciler = new Reconciler(failing, publisher, new DefaultLockingTaskExecutor(lock -> Optional.of(() -> { })),
                 new ReconcilerProperties(true, ROUND, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, RELEASE_GRACE),
-                clock, () -> Duration.ZERO);
+                clock, () -> Duration.ZERO, java.util.Set::of);
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
+import io.notifyhub.model.topology.WorkQueueDeclarer;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +36,8 @@ import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
 
 /** The wiring both services share: the job store, the broker topology and the publisher. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({StoreProperties.class, MessagingProperties.class, TopologyProperties.class})
+@EnableConfigurationProperties({StoreProperties.class, MessagingProperties.class, TopologyProperties.class,
+        RetentionProperties.class})
 @Import(HealthConfiguration.class)
 public class NotifyhubCommonConfiguration {
 
@@ -69,8 +73,8 @@ public class NotifyhubCommonConfiguration {
     }
 
     @Bean
-    JobStore jobStore(MongoOperations mongo) {
-        return new JobStore(mongo);
+    JobStore jobStore(MongoOperations mongo, RetentionProperties retention) {
+        return new JobStore(mongo, retention.jobs());
     }
 
     @Bean
@@ -81,6 +85,15 @@ public class NotifyhubCommonConfiguration {
     @Bean
     Declarables notifyhubTopology(Topology topology) {
         return topology.declarables();
+    }
+
+    /**
+     * Spring Boot's admin (declares the topology on every new connection), which also declares the work queues,
+     * each alone (see {@link WorkQueueDeclarer}).
+     */
+    @Bean
+    AmqpAdmin amqpAdmin(Topology topology, ConnectionFactory connectionFactory) {
+        return new WorkQueueDeclarer(topology).admin(connectionFactory);
     }
 
     @Bean

@@ -62,13 +62,20 @@ public class JobPublisher {
             log.warn("Stopped publishing after {} of {} messages: {}", sent.size(), messages.size(), e.getMessage());
         }
         List<String> confirmed = new ArrayList<>(sent.size());
+        int refused = 0;
         for (Sent message : sent) {
             try {
                 awaitConfirm(message);
                 confirmed.add(message.outgoing().message().jobId());
+            } catch (Refused e) {
+                refused++; // one line for all of them below: a full queue refuses every message of a round
             } catch (PublishException e) {
                 log.warn("{}", e.getMessage());
             }
+        }
+        if (refused > 0) {
+            log.warn("The broker refused {} of {} messages (a work queue at its length limit?); their jobs stay "
+                    + "unpublished and are published again later", refused, messages.size());
         }
         return confirmed;
     }
@@ -113,7 +120,8 @@ public class JobPublisher {
     /**
      * Waits for the confirm of a message sent with {@link #send(Outgoing)}.
      *
-     * @throws PublishException when the broker nacks it, returns it as unroutable, or does not confirm in time
+     * @throws Refused          when the broker nacks it (a work queue at its length limit refuses a publish)
+     * @throws PublishException when it is returned as unroutable, or not confirmed in time
      */
     public void awaitConfirm(Sent sent) {
         String jobId = sent.outgoing().message().jobId();
@@ -121,7 +129,7 @@ public class JobPublisher {
             CorrelationData.Confirm confirm =
                     sent.correlation().getFuture().get(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!confirm.ack()) {
-                throw new PublishException("broker nacked job " + jobId + ": " + confirm.reason());
+                throw new Refused("broker nacked job " + jobId + ": " + confirm.reason());
             }
         } catch (TimeoutException e) {
             throw new PublishException("no confirm for job " + jobId + " within " + confirmTimeout, e);
@@ -153,13 +161,24 @@ public class JobPublisher {
     }
 
     /** The message is not known to be in a queue; the job must be published again later. */
-    public static final class PublishException extends RuntimeException {
+    public static class PublishException extends RuntimeException {
         public PublishException(String message) {
             super(message);
         }
 
         public PublishException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /**
+     * The broker answered, and refused the message (a nack): it is working, but will not take this message now,
+     * typically because the work queue is at its length limit ({@code x-overflow: reject-publish}). Not a broker
+     * failure: a circuit breaker should not count it.
+     */
+    public static final class Refused extends PublishException {
+        public Refused(String message) {
+            super(message);
         }
     }
 }

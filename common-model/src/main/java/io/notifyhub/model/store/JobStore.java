@@ -7,6 +7,7 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobIds;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.JobStatusTransitions;
@@ -51,12 +52,28 @@ public class JobStore {
     /** Jobs a page's cursor fetches at a time. */
     static final int PAGE_CURSOR_BATCH = 50;
 
+    /** When a finished job is removed: a TTL index on it ({@code expireAfterSeconds: 0}). */
+    public static final String EXPIRES_AT = "expiresAt";
+    /** A job's own retention (its client's), in seconds; without it {@link #retention} applies. */
+    static final String RETENTION = "retentionSeconds";
+    /** How long finished jobs are kept by default. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+
     private final MongoOperations mongo;
+    private final Duration retention;
     /** {@link #CLAIMABLE} as stored, for the claims' filter */
     private final List<Object> claimableStatuses;
 
     public JobStore(MongoOperations mongo) {
+        this(mongo, DEFAULT_RETENTION);
+    }
+
+    /**
+     * @param retention how long a finished job is kept when its client has no retention of its own
+     */
+    public JobStore(MongoOperations mongo, Duration retention) {
         this.mongo = mongo;
+        this.retention = retention;
         CLAIMABLE.forEach(source -> JobStatusTransitions.check(source, JobStatus.PROCESSING));
         this.claimableStatuses = CLAIMABLE.stream().map(this::bson).toList();
     }
@@ -75,6 +92,44 @@ public class JobStore {
         indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("scheduledAt", Sort.Direction.ASC));
         // only jobs whose webhook is due (or leased) carry callback.dueAt: the dispatcher's poll reads this index
         indexes.createIndex(new Index().on(CALLBACK_DUE, Sort.Direction.ASC).sparse());
+        // retention: only finished jobs carry expiresAt, and the store removes each once that time has passed
+        indexes.createIndex(new Index().on(EXPIRES_AT, Sort.Direction.ASC).expire(Duration.ZERO));
+    }
+
+    /** When a job that finishes at {@code at} is removed: after its client's retention, or the default. */
+    Instant expiry(Long retentionSeconds, Instant at) {
+        return at.plus(retentionSeconds == null ? retention : Duration.ofSeconds(retentionSeconds));
+    }
+
+    /**
+     * Gives finished jobs stored before retention existed their {@code expiresAt} (their last change plus the
+     * retention), at most {@code limit} of them; run until it returns fewer than {@code limit}.
+     *
+     * @return how many it changed
+     */
+    public int stampMissingExpiry(int limit) {
+        Query query = Query.query(where("status").in(terminalStatuses()).and(EXPIRES_AT).exists(false)).limit(limit);
+        query.fields().include("_id").include("status").include("updatedAt").include(RETENTION);
+        List<Document> finished = mongo.find(query, Document.class, Job.COLLECTION);
+        if (finished.isEmpty()) {
+            return 0;
+        }
+        List<UpdateOneModel<Document>> writes = new ArrayList<>(finished.size());
+        for (Document job : finished) {
+            Instant updatedAt = job.getDate("updatedAt") == null ? Instant.now() : job.getDate("updatedAt").toInstant();
+            Long seconds = job.get(RETENTION) instanceof Number n ? n.longValue() : null;
+            // guarded by the status it had: a job re-queued meanwhile is not stamped
+            writes.add(new UpdateOneModel<>(
+                    new Document("_id", job.get("_id")).append("status", job.get("status"))
+                            .append(EXPIRES_AT, new Document("$exists", false)),
+                    Updates.set(EXPIRES_AT, bson(expiry(seconds, updatedAt)))));
+        }
+        mongo.execute(Job.class, jobs -> jobs.bulkWrite(writes, new BulkWriteOptions().ordered(false)));
+        return finished.size();
+    }
+
+    private List<Object> terminalStatuses() {
+        return Stream.of(JobStatus.values()).filter(JobStatus::isTerminal).map(this::bson).toList();
     }
 
     private static Index newestFirst(Index index) {
@@ -222,12 +277,18 @@ public class JobStore {
      * have not changed since {@code unchangedSince}, oldest first.
      */
     public List<Job> findUnpublished(Instant unchangedSince, int limit) {
-        Query query = Query.query(where("status").is(JobStatus.QUEUED)
-                        .and("publishedAt").is(null)
-                        .and("updatedAt").lt(unchangedSince))
-                .with(Sort.by("updatedAt"))
-                .limit(limit);
-        return findLean(query);
+        return findUnpublished(unchangedSince, limit, Set.of());
+    }
+
+    /** The same, without the jobs of these channels (whose queues are full: their publishes would be refused). */
+    public List<Job> findUnpublished(Instant unchangedSince, int limit, Set<Channel> skipped) {
+        Criteria criteria = where("status").is(JobStatus.QUEUED)
+                .and("publishedAt").is(null)
+                .and("updatedAt").lt(unchangedSince);
+        if (!skipped.isEmpty()) {
+            criteria = criteria.and("type").nin(skipped.stream().map(Channel::value).toList());
+        }
+        return findLean(Query.query(criteria).with(Sort.by("updatedAt")).limit(limit));
     }
 
     /** How many of these jobs are stored. */
@@ -423,7 +484,7 @@ public class JobStore {
 
     private boolean recordOne(Outcome outcome, Boolean hook) {
         Bson filter = outcome.filter(hook, this::bson);
-        Bson update = outcome.update(hook, this::bson);
+        Bson update = outcome.update(hook, this::bson, expiryOf(outcome));
         return mongo.execute(Job.class, jobs -> jobs.updateOne(filter, update)).getModifiedCount() > 0;
     }
 
@@ -443,7 +504,8 @@ public class JobStore {
             return record(only) ? Set.of() : Set.of(only.claimed.id());
         }
         List<UpdateOneModel<Document>> writes = outcomes.stream().map(outcome -> new UpdateOneModel<Document>(
-                outcome.filter(outcome.hook, this::bson), outcome.update(outcome.hook, this::bson))).toList();
+                outcome.filter(outcome.hook, this::bson), outcome.update(outcome.hook, this::bson, expiryOf(outcome))))
+                .toList();
         if (mongo.execute(Job.class, jobs -> jobs.bulkWrite(writes, new BulkWriteOptions().ordered(false)))
                 .getMatchedCount() == outcomes.size()) {
             return Set.of();
@@ -463,6 +525,11 @@ public class JobStore {
             }
         }
         return lost;
+    }
+
+    /** When the outcome's job is removed, if the outcome is final: its retention starts now. */
+    private Instant expiryOf(Outcome outcome) {
+        return outcome.to.isTerminal() ? expiry(outcome.claimed.retentionSeconds(), outcome.now) : null;
     }
 
     /**
@@ -521,8 +588,11 @@ public class JobStore {
             return hook == null ? held : held.append("callback.url", new Document("$exists", hook));
         }
 
-        /** The attempt into the history, the claim released, the outcome's own fields, status and time. */
-        private Bson update(Boolean hook, Function<Object, Object> bson) {
+        /**
+         * The attempt into the history, the claim released, the outcome's own fields, status and time, and for a
+         * final outcome when the job is removed.
+         */
+        private Bson update(Boolean hook, Function<Object, Object> bson, Instant expiresAt) {
             List<Bson> updates = new ArrayList<>(List.of(Updates.push("history", bson.apply(attempt)),
                     Updates.unset("leaseUntil"), Updates.unset("claimedBy"), Updates.unset("claimedAt"),
                     Updates.unset(CLAIM_TOKEN)));
@@ -531,6 +601,9 @@ public class JobStore {
             updates.add(Updates.set("updatedAt", bson.apply(now)));
             if (Boolean.TRUE.equals(hook)) {
                 updates.add(Updates.set(CALLBACK_DUE, bson.apply(now)));
+            }
+            if (expiresAt != null) {
+                updates.add(Updates.set(EXPIRES_AT, bson.apply(expiresAt)));
             }
             return Updates.combine(updates);
         }
@@ -554,6 +627,7 @@ public class JobStore {
     public Optional<Job> requeueFailed(ObjectId id, String clientId, Instant now) {
         Attempt mark = new Attempt(0, now, now, null, null, Attempt.REQUEUED, null);
         Update update = new Update().push("history", mark).set("attempts", 0).unset("error").unset("publishedAt")
+                .unset(EXPIRES_AT) // under way again: kept until it finishes again
                 // $unset of a path under a missing callback does nothing, where $set would create a url-less one
                 .unset(CALLBACK_DUE).unset("callback.deliveredAt").unset("callback.lastError")
                 .unset("callback.attempts");
@@ -625,6 +699,10 @@ public class JobStore {
             // one flat filter with the _id first: every MongoDB finds the job by its _id index
             return findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from))), update);
         }
+        // a final status starts the job's retention: its client's (read first; it never changes) or the default
+        Document stored = mongo.findOne(Query.query(where("_id").is(id)).addCriteria(where(RETENTION).exists(true)),
+                Document.class, Job.COLLECTION);
+        update.set(EXPIRES_AT, expiry(stored == null ? null : ((Number) stored.get(RETENTION)).longValue(), now));
         // a final status makes the job's webhook due in the same write, so no outcome can miss its webhook.
         // Whether the job has one is part of the filter (a $set under a missing callback would create one):
         // a job without one is changed by the first write, a job with one by the second.

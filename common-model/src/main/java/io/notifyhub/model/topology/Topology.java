@@ -5,6 +5,7 @@ import io.notifyhub.model.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
@@ -36,6 +37,10 @@ public final class Topology {
     private static final String WORK_QUEUE_PREFIX = "notifyhub.work.";
     private static final String DELAY_PREFIX = "notifyhub.delay.";
     private static final String HIGH_SUFFIX = ".high";
+
+    /** The queue arguments of a work queue's length limit. */
+    public static final String MAX_LENGTH = "x-max-length";
+    public static final String OVERFLOW = "x-overflow";
 
     private final TopologyProperties properties;
 
@@ -73,6 +78,11 @@ public final class Topology {
         return DELAY_PREFIX + tier.toMillis() + "ms";
     }
 
+    /** Most messages one work queue holds; 0 for no limit. */
+    public long maxQueueLength() {
+        return properties.maxQueueLength();
+    }
+
     public List<Duration> delayTiers() {
         return properties.delayTiers();
     }
@@ -84,26 +94,18 @@ public final class Topology {
         return tiers.get(index);
     }
 
+    /**
+     * Everything but the work queues and their bindings, for {@code RabbitAdmin} to declare; the work queues are
+     * declared by {@link WorkQueueDeclarer}, which copes with a queue that exists with other arguments.
+     */
     public Declarables declarables() {
         List<Declarable> all = new ArrayList<>();
-        DirectExchange work = ExchangeBuilder.directExchange(WORK_EXCHANGE).durable(true).build();
         FanoutExchange deadLetter = ExchangeBuilder.fanoutExchange(DEAD_LETTER_EXCHANGE).durable(true).build();
         Queue deadLetterQueue = QueueBuilder.durable(DEAD_LETTER_QUEUE).quorum().build();
-        all.add(work);
+        all.add(workExchange());
         all.add(deadLetter);
         all.add(deadLetterQueue);
         all.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter));
-        for (Channel channel : Channel.values()) {
-            for (Priority priority : Priority.values()) {
-                Queue queue = QueueBuilder.durable(workQueue(channel, priority))
-                        .quorum()
-                        .deliveryLimit(properties.deliveryLimit())
-                        .deadLetterExchange(DEAD_LETTER_EXCHANGE)
-                        .build();
-                all.add(queue);
-                all.add(BindingBuilder.bind(queue).to(work).with(routingKey(channel, priority)));
-            }
-        }
         for (Duration tier : properties.delayTiers()) {
             FanoutExchange exchange = ExchangeBuilder.fanoutExchange(delayName(tier)).durable(true).build();
             // no dead-letter routing key: the message returns with the channel it was published with
@@ -116,6 +118,36 @@ public final class Topology {
             all.add(BindingBuilder.bind(queue).to(exchange));
         }
         return new Declarables(all);
+    }
+
+    public DirectExchange workExchange() {
+        return ExchangeBuilder.directExchange(WORK_EXCHANGE).durable(true).build();
+    }
+
+    /** A work queue and its binding to the work exchange. */
+    public record WorkQueue(Queue queue, Binding binding) {
+    }
+
+    /** The work queues: one per channel and priority, quorum, with the delivery limit and the length limit. */
+    public List<WorkQueue> workQueues() {
+        List<WorkQueue> queues = new ArrayList<>();
+        DirectExchange work = workExchange();
+        for (Channel channel : Channel.values()) {
+            for (Priority priority : Priority.values()) {
+                QueueBuilder builder = QueueBuilder.durable(workQueue(channel, priority))
+                        .quorum()
+                        .deliveryLimit(properties.deliveryLimit())
+                        .deadLetterExchange(DEAD_LETTER_EXCHANGE);
+                if (properties.maxQueueLength() > 0) {
+                    // the broker nacks a publish past the limit (never drops a message it holds): the publisher
+                    // sees the refusal, and the job stays stored and unpublished for the reconciler
+                    builder.maxLength(properties.maxQueueLength()).overflow(QueueBuilder.Overflow.rejectPublish);
+                }
+                Queue queue = builder.build();
+                queues.add(new WorkQueue(queue, BindingBuilder.bind(queue).to(work).with(routingKey(channel, priority))));
+            }
+        }
+        return queues;
     }
 
 }
