@@ -1,18 +1,22 @@
 package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.bson.Document;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The store's stand-ins for the indexes the services poll by ({@code JobStore.createIndexes}): the positions of
- * the documents by {@code status}, and of those with a {@code callback.dueAt}. mongo-java-server scans the whole
+ * the documents by {@code status}, of those with a {@code callback.dueAt}, and by {@code expiresAt} (the TTL
+ * index the {@link TtlMonitor}'s deletes ask by, {@code {expiresAt: {$lt: now}}}, every pass). mongo-java-server scans the whole
  * collection for these filters, under the lock every claim and outcome waits for; with tens of thousands of jobs
  * the scheduler's, reconciler's and webhook dispatcher's looks took a third of the store's time, and the more old
  * jobs the store kept, the longer every look took. A query they answer is still matched in full against each
@@ -26,10 +30,14 @@ import java.util.TreeSet;
 final class PollIndexes<P> {
 
     private static final Set<String> RANGES = Set.of("$lt", "$lte", "$gt", "$gte");
+    private static final String EXPIRES_AT = "expiresAt";
 
     private final Comparator<? super P> order;
     private final Map<Object, NavigableSet<P>> byStatus = new HashMap<>();
     private final NavigableSet<P> withDueCallback;
+    // by expiresAt (jobs' retention, rate-limit buckets): the TTL monitor's deletes find what expired
+    private final NavigableMap<Instant, NavigableSet<P>> byExpiry = new TreeMap<>();
+    private final NavigableSet<P> expiryNotAnInstant; // an array of dates, say: always a candidate
 
     /** Positions kept in their natural order (the memory backend's list indexes). */
     static PollIndexes<Integer> inNaturalOrder() {
@@ -44,6 +52,7 @@ final class PollIndexes<P> {
     private PollIndexes(Comparator<? super P> order) {
         this.order = order;
         this.withDueCallback = new TreeSet<>(order);
+        this.expiryNotAnInstant = new TreeSet<>(order);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -63,6 +72,12 @@ final class PollIndexes<P> {
         if (hasDueCallback(document)) {
             withDueCallback.add(position);
         }
+        Object expiresAt = document.get(EXPIRES_AT);
+        if (expiresAt instanceof Instant expiry) {
+            byExpiry.computeIfAbsent(expiry, e -> new TreeSet<>(order)).add(position);
+        } else if (expiresAt != null) {
+            expiryNotAnInstant.add(position);
+        }
     }
 
     void remove(Document document, P position) {
@@ -74,12 +89,23 @@ final class PollIndexes<P> {
             }
         }
         withDueCallback.remove(position);
+        if (document.get(EXPIRES_AT) instanceof Instant expiry) {
+            NavigableSet<P> positions = byExpiry.get(expiry);
+            if (positions != null) {
+                positions.remove(position);
+                if (positions.isEmpty()) {
+                    byExpiry.remove(expiry);
+                }
+            }
+        }
+        expiryNotAnInstant.remove(position);
     }
 
     /**
      * The positions, in natural order, of every document that can match {@code query}: by a {@code status}
      * it names ({@code "x"}, {@code {$eq: "x"}} or {@code {$in: [...]}}), else by a range on
-     * {@code callback.dueAt}; null when neither applies, and the query scans.
+     * {@code callback.dueAt}, else by {@code {expiresAt: {$lt: instant}}} alone; null when none applies, and
+     * the query scans.
      */
     NavigableSet<P> candidates(Document query) {
         Object status = query.get("status");
@@ -95,6 +121,12 @@ final class PollIndexes<P> {
             }
         } else if (status instanceof String value) {
             return positions(value);
+        }
+        if (query.size() == 1 && query.get(EXPIRES_AT) instanceof Document range && range.size() == 1
+                && range.get("$lt") instanceof Instant cutoff) {
+            NavigableSet<P> expired = new TreeSet<>(expiryNotAnInstant);
+            byExpiry.headMap(cutoff, false).values().forEach(expired::addAll);
+            return expired;
         }
         if (query.get("callback.dueAt") instanceof Document range && !range.isEmpty()
                 && RANGES.containsAll(range.keySet()) && range.values().stream().allMatch(v -> v != null)) {
