@@ -128,7 +128,11 @@ public final class SinglesBenchmark {
         long sent = counters.read().sent() - sentBefore;
         Map<String, Double> cpu = new LinkedHashMap<>();
         long jobs = Math.max(1, outcome.accepted());
-        before.forEach((name, b) -> cpu.put(name, (after.get(name).cpuSeconds() - b.cpuSeconds()) * 1000 / jobs));
+        before.forEach((name, b) -> {
+            if (after.containsKey(name)) { // a process seen before and after (another broker node may come or go)
+                cpu.put(name, (after.get(name).cpuSeconds() - b.cpuSeconds()) * 1000 / jobs);
+            }
+        });
         if (outcome.clientCpuSeconds() >= 0) {
             cpu.put("load client", outcome.clientCpuSeconds() * 1000 / jobs); // the Node.js client's own
         }
@@ -234,11 +238,17 @@ public final class SinglesBenchmark {
         return stats;
     }
 
+    /**
+     * The machine's RabbitMQ node: the Erlang VM running RabbitMQ as the rabbitmq user (the Debian service), else
+     * the only one there is. Nodes that tests start for themselves run as the user who ran them.
+     */
     private static Optional<Long> rabbitMq() {
-        List<Long> nodes = ProcessHandle.allProcesses()
+        List<ProcessHandle> nodes = ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().orElse("").endsWith("beam.smp") && cmdline(p.pid()).contains("rabbit"))
-                .map(ProcessHandle::pid).toList();
-        return nodes.size() == 1 ? Optional.of(nodes.getFirst()) : Optional.empty();
+                .toList();
+        List<ProcessHandle> service = nodes.stream().filter(p -> "rabbitmq".equals(p.info().user().orElse(""))).toList();
+        List<ProcessHandle> chosen = service.size() == 1 ? service : nodes;
+        return chosen.size() == 1 ? Optional.of(chosen.getFirst().pid()) : Optional.empty();
     }
 
     private static String cmdline(long pid) {
