@@ -1,6 +1,7 @@
 package io.notifyhub.localstack;
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.bson.Document;
 import java.net.InetSocketAddress;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A MongoDB-wire server (mongo-java-server) listening on loopback. With a file it keeps its data in an H2
@@ -35,8 +37,20 @@ public final class EmbeddedMongo implements AutoCloseable {
         void reportTtl(TtlMonitor monitor);
     }
 
-    /** The store's answer to a command, with what MongoDB adds that mongo-java-server does not. */
-    static Document answer(Document answer, String command, TtlMonitor ttl) {
+    /**
+     * Both backends' answer to a command, with what MongoDB does that mongo-java-server does not: counts by
+     * status from the index ({@link IndexedCounts}), {@code hello} ({@link #commandName}), and the TTL
+     * monitor's figures in {@code serverStatus}. {@code store} is mongo-java-server's own answer.
+     */
+    static Document answer(String database, String command, Document query, Function<String, MongoDatabase> databases,
+            TtlMonitor ttl, Function<String, Document> store) {
+        if ("aggregate".equalsIgnoreCase(command)) {
+            Document counted = IndexedCounts.answer(database, query, databases);
+            if (counted != null) {
+                return counted;
+            }
+        }
+        Document answer = store.apply(commandName(command));
         if (ttl != null && "serverStatus".equalsIgnoreCase(command)) {
             ttl.addTo(answer);
         }

@@ -75,14 +75,8 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        if ("aggregate".equalsIgnoreCase(command)) {
-            Document counted = IndexedCounts.answer(database, query, this::resolveDatabase);
-            if (counted != null) {
-                return counted;
-            }
-        }
-        return EmbeddedMongo.answer(super.handleCommand(channel, database, EmbeddedMongo.commandName(command), query),
-                command, ttl);
+        return EmbeddedMongo.answer(database, command, query, this::resolveDatabase, ttl,
+                name -> super.handleCommand(channel, database, name, query));
     }
 
     private volatile TtlMonitor ttl;
