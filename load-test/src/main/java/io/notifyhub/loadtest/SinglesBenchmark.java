@@ -129,7 +129,8 @@ public final class SinglesBenchmark {
         Map<String, Double> cpu = new LinkedHashMap<>();
         long jobs = Math.max(1, outcome.accepted());
         before.forEach((name, b) -> {
-            if (after.containsKey(name)) { // a process seen before and after (another broker node may come or go)
+            // each process seen before and after (another broker node may come or go); the machine is a percentage
+            if (after.containsKey(name) && !"machine".equals(name)) {
                 cpu.put(name, (after.get(name).cpuSeconds() - b.cpuSeconds()) * 1000 / jobs);
             }
         });
@@ -277,8 +278,7 @@ public final class SinglesBenchmark {
                     .append(fmt(median(of, r -> (double) refused(r)))).append(" | ")
                     .append(fmt(median(of, Run::p50Ms))).append(" / ").append(fmt(median(of, Run::p99Ms))).append(" ms | ")
                     .append(fmt(median(of, Run::sentPerSecondDuringLoad))).append(" | ")
-                    .append(fmt(median(of, r -> r.cpuMsPerJob().entrySet().stream()
-                            .filter(e -> !e.getKey().equals("machine")).mapToDouble(Map.Entry::getValue).sum())))
+                    .append(fmt(median(of, r -> r.cpuMsPerJob().values().stream().mapToDouble(Double::doubleValue).sum())))
                     .append(" |\n");
         }
         return md.toString();
@@ -289,8 +289,7 @@ public final class SinglesBenchmark {
     }
 
     private static String row(Run run) {
-        String cpu = run.cpuMsPerJob().entrySet().stream().filter(e -> !e.getKey().equals("machine"))
-                .map(e -> e.getKey() + " " + fmt(e.getValue())).collect(Collectors.joining(", "));
+        String cpu = run.cpuMsPerJob().entrySet().stream().map(e -> e.getKey() + " " + fmt(e.getValue())).collect(Collectors.joining(", "));
         String refusals = run.statuses().entrySet().stream().filter(e -> e.getKey() != 201)
                 .map(e -> (e.getKey() < 0 ? "no answer" : e.getKey()) + ": " + e.getValue())
                 .collect(Collectors.joining(", "));
@@ -300,6 +299,7 @@ public final class SinglesBenchmark {
                 fmt(run.machinePercent()));
     }
 
+    /** The median of a figure over the runs of one load (three by default: the middle one). */
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
         double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
         return values.length % 2 == 1 ? values[values.length / 2]
