@@ -44,8 +44,9 @@ class SlowClientsTests extends ApiIntegrationTest {
                 long asked = System.nanoTime();
                 HttpResponse<String> created = other.postJson(JobApiTests.WELCOME_EMAIL);
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                // with blocking reads it waits for the body timeout (10 s); the bound leaves room for a busy machine
                 assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("another client's submission")
-                        .isLessThan(Duration.ofSeconds(1));
+                        .isLessThan(Duration.ofSeconds(3));
             }
 
             try (Socket more = slowRequest()) {

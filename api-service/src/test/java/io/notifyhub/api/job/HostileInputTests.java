@@ -284,7 +284,9 @@ class HostileInputTests extends ApiIntegrationTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertThat(response.statusCode()).as("%s: %s", c.name(), abbreviated(response.body())).isEqualTo(c.status());
-        assertThat(millis).as("%s answered in ms", c.name()).isLessThan(1_000);
+        // the bound catches work that grows faster than the input (an 80,000-character address once took 44.6 s)
+        // and reads that wait for a slow body; it is not a speed target, so it leaves room for a busy machine
+        assertThat(millis).as("%s answered in ms", c.name()).isLessThan(5_000);
         assertThat(response.headers().firstValue("Content-Type")).as(c.name()).hasValue("application/problem+json");
         assertThat(JsonPath.<String>read(response.body(), "$.title")).as(c.name()).isEqualTo(c.title());
         if (c.field() != null) {
