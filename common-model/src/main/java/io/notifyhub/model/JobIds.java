@@ -5,8 +5,7 @@ import org.bson.types.ObjectId;
 /** Job ids are MongoDB ObjectIds, shown as 24 hex characters. */
 public final class JobIds {
 
-    private JobIds() {
-    }
+    private JobIds() {}
 
     public static boolean isValid(String id) {
         return id != null && ObjectId.isValid(id);

@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param version schema version; a consumer rejects versions it does not know
  * @param jobId   hex ObjectId of the job
  */
-public record JobMessage(@JsonProperty("v") int version, @JsonProperty("id") String jobId) {
+public record JobMessage(
+        @JsonProperty("v") int version, @JsonProperty("id") String jobId) {
 
     public static final int CURRENT_VERSION = 1;
 

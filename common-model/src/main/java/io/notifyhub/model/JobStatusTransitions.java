@@ -16,8 +16,7 @@ import java.util.Set;
  */
 public final class JobStatusTransitions {
 
-    private JobStatusTransitions() {
-    }
+    private JobStatusTransitions() {}
 
     public static Set<JobStatus> allowedFrom(JobStatus from) {
         return switch (from) {

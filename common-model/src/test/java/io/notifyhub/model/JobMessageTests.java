@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class JobMessageTests {
 
@@ -22,8 +22,16 @@ class JobMessageTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "not json", "[]", "{\"v\":2,\"id\":\"6b03a7be21696230af70cb50\"}",
-            "{\"v\":1}", "{\"v\":1,\"id\":\"nope\"}", "{\"v\":1,\"id\":42}"})
+    @ValueSource(
+            strings = {
+                "",
+                "not json",
+                "[]",
+                "{\"v\":2,\"id\":\"6b03a7be21696230af70cb50\"}",
+                "{\"v\":1}",
+                "{\"v\":1,\"id\":\"nope\"}",
+                "{\"v\":1,\"id\":42}"
+            })
     void shouldRefuseAnythingButAKnownVersionWithAValidId(String body) {
         assertThatThrownBy(() -> JobMessage.parse(body.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(JobMessage.PoisonMessageException.class);

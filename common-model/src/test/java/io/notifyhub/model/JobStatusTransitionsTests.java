@@ -22,9 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobStatusTransitionsTests {
 
     private static final Set<String> ALLOWED = Set.of(
-            "scheduled->queued", "scheduled->cancelled",
-            "queued->processing", "queued->failed", "queued->cancelled",
-            "processing->sent", "processing->queued", "processing->failed", "processing->processing",
+            "scheduled->queued",
+            "scheduled->cancelled",
+            "queued->processing",
+            "queued->failed",
+            "queued->cancelled",
+            "processing->sent",
+            "processing->queued",
+            "processing->failed",
+            "processing->processing",
             "failed->queued");
 
     static Stream<Arguments> everyPair() {

@@ -31,7 +31,8 @@ class ClusterFailoverTests {
 
     private static final int JOBS = Integer.getInteger("notifyhub.cluster.jobs", 2_000);
     private static final int RATE = 100;
-    private static final Path DIR = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("cluster");
+    private static final Path DIR =
+            Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("cluster");
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -50,27 +51,41 @@ class ClusterFailoverTests {
             for (RabbitNode node : nodes) {
                 node.clusterWith(cookie, members).start(Duration.ofSeconds(120)); // each joins the running ones
             }
-            String status = nodes.getFirst().ctl(Duration.ofSeconds(60), "cluster_status").output();
+            String status = nodes.getFirst()
+                    .ctl(Duration.ofSeconds(60), "cluster_status")
+                    .output();
             assertThat(members).as("cluster_status:\n" + status).allMatch(status::contains);
             String addresses = nodes.stream().map(RabbitNode::addresses).collect(Collectors.joining(","));
 
             try (LocalSystem system = new LocalSystem(Map.of(
-                    "RABBITMQ_ADDRESSES", addresses, "RABBITMQ_VHOST", "/",
-                    "NOTIFYHUB_WORKER_LEASE", "10s",
-                    "NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s,4s",
-                    "NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "5ms",
-                    "NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE", sends.toAbsolutePath().toString(),
-                    "NOTIFYHUB_RECONCILER_INTERVAL", "1s",
-                    "NOTIFYHUB_RECONCILER_GRACE", "3s",
-                    "NOTIFYHUB_IDEMPOTENCY_IN_FLIGHT_TIMEOUT", "5s")).start(2);
-                 ExecutorService loader = Executors.newSingleThreadExecutor()) {
+                                    "RABBITMQ_ADDRESSES",
+                                    addresses,
+                                    "RABBITMQ_VHOST",
+                                    "/",
+                                    "NOTIFYHUB_WORKER_LEASE",
+                                    "10s",
+                                    "NOTIFYHUB_TOPOLOGY_DELAY_TIERS",
+                                    "1s,2s,4s",
+                                    "NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY",
+                                    "5ms",
+                                    "NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE",
+                                    sends.toAbsolutePath().toString(),
+                                    "NOTIFYHUB_RECONCILER_INTERVAL",
+                                    "1s",
+                                    "NOTIFYHUB_RECONCILER_GRACE",
+                                    "3s",
+                                    "NOTIFYHUB_IDEMPOTENCY_IN_FLIGHT_TIMEOUT",
+                                    "5s"))
+                            .start(2);
+                    ExecutorService loader = Executors.newSingleThreadExecutor()) {
                 RabbitNode leader = leaderOf("notifyhub.work.email", nodes);
                 Future<LoadClient.Result> running = loader.submit(
                         () -> new LoadClient(system.apiPort(), Duration.ofSeconds(90)).submit(JOBS, RATE));
                 TimeUnit.SECONDS.sleep(JOBS / RATE / 3);
                 Instant killedAt = Instant.now();
                 leader.kill();
-                System.out.printf("cluster-failover: killed %s, leader of notifyhub.work.email, %d s into the load%n",
+                System.out.printf(
+                        "cluster-failover: killed %s, leader of notifyhub.work.email, %d s into the load%n",
                         leader.nodeName(), JOBS / RATE / 3);
                 LoadClient.Result load = running.get();
 
@@ -79,13 +94,20 @@ class ClusterFailoverTests {
                     DeliveryAudit.Figures figures = audit.audit(load.accepted(), sends);
                     // the jobs submitted around the kill: how long until the last of them was finished
                     Duration recovery = figures.jobs().stream()
-                            .filter(job -> Duration.between(killedAt, job.getDate("createdAt").toInstant()).abs()
-                                    .compareTo(Duration.ofSeconds(2)) <= 0)
-                            .map(job -> Duration.between(killedAt, job.getDate("updatedAt").toInstant()))
-                            .max(Duration::compareTo).orElse(Duration.ZERO);
+                            .filter(job -> Duration.between(
+                                                    killedAt,
+                                                    job.getDate("createdAt").toInstant())
+                                            .abs()
+                                            .compareTo(Duration.ofSeconds(2))
+                                    <= 0)
+                            .map(job -> Duration.between(
+                                    killedAt, job.getDate("updatedAt").toInstant()))
+                            .max(Duration::compareTo)
+                            .orElse(Duration.ZERO);
                     System.out.printf("cluster-failover: answers %s (-1: unreachable)%n", load.answers());
-                    System.out.printf("cluster-failover: %s refused=%d recovery=%.1fs%n", figures.line(),
-                            load.refused(), recovery.toMillis() / 1000.0);
+                    System.out.printf(
+                            "cluster-failover: %s refused=%d recovery=%.1fs%n",
+                            figures.line(), load.refused(), recovery.toMillis() / 1000.0);
                     figures.assertPromisesKept(JOBS * 9 / 10, load.refused());
                 }
             }
@@ -96,13 +118,18 @@ class ClusterFailoverTests {
 
     /** The node that leads a quorum queue, as a surviving member reports it. */
     private static RabbitNode leaderOf(String queue, List<RabbitNode> nodes) {
-        String listing = nodes.getFirst().ctl(Duration.ofSeconds(60), "list_queues", "name", "leader",
-                "--no-table-headers", "--quiet").output();
-        String leader = listing.lines().map(String::trim).filter(line -> line.startsWith(queue + "\t") || line.startsWith(queue + " "))
-                .map(line -> line.substring(queue.length()).trim()).findFirst()
+        String listing = nodes.getFirst()
+                .ctl(Duration.ofSeconds(60), "list_queues", "name", "leader", "--no-table-headers", "--quiet")
+                .output();
+        String leader = listing.lines()
+                .map(String::trim)
+                .filter(line -> line.startsWith(queue + "\t") || line.startsWith(queue + " "))
+                .map(line -> line.substring(queue.length()).trim())
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no leader for " + queue + " in:\n" + listing));
-        return nodes.stream().filter(node -> node.nodeName().equals(leader)).findFirst()
+        return nodes.stream()
+                .filter(node -> node.nodeName().equals(leader))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("leader " + leader + " is not one of ours"));
     }
-
 }

@@ -57,6 +57,7 @@ class ConsoleBrowserTests {
     private static final String PAGER_KEY = "nhk_pagerclient_for-tests-only-00000000";
     /** Recipients the simulated provider refuses for good, so their jobs land in the dead letters. */
     private static final String REFUSED = "bounce-.*@example\\.com";
+
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -66,19 +67,33 @@ class ConsoleBrowserTests {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "ConsoleBrowserTests skipped: needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
                         + "/usr/bin/chromedriver); apt-get install -y chromium chromium-driver");
         system = new LocalSystem(Map.of(
-                "NOTIFYHUB_API_BOOTSTRAP_KEYS", "e2e:" + LocalSystem.API_KEY + ":admin,shop:" + SHOP_KEY
-                        + ",rival:" + RIVAL_KEY + ",pager:" + PAGER_KEY,
-                "NOTIFYHUB_PROVIDERS_SIMULATED_FAIL_RECIPIENTS", REFUSED)).start(1);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + Files.createTempDirectory("console-chromium"));
-        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+                        "NOTIFYHUB_API_BOOTSTRAP_KEYS",
+                        "e2e:" + LocalSystem.API_KEY + ":admin,shop:" + SHOP_KEY + ",rival:" + RIVAL_KEY + ",pager:"
+                                + PAGER_KEY,
+                        "NOTIFYHUB_PROVIDERS_SIMULATED_FAIL_RECIPIENTS",
+                        REFUSED))
+                .start(1);
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + Files.createTempDirectory("console-chromium"));
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(driver, options);
         browser.manage().window().setSize(new Dimension(1280, 900));
         // the README's pictures are refreshed on purpose (-Dnotifyhub.console.screenshots=../docs/console), not by
@@ -113,8 +128,10 @@ class ConsoleBrowserTests {
         type("c-recipient", "not-an-address");
         browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
         // the API's field errors, shown next to the fields they name
-        assertThat(textOf(By.cssSelector("fieldset[data-type=email] [data-field='payload.recipient']"), "")).isNotBlank();
-        assertThat(textOf(By.cssSelector("fieldset[data-type=email] [data-field='payload.subject']"), "")).isNotBlank();
+        assertThat(textOf(By.cssSelector("fieldset[data-type=email] [data-field='payload.recipient']"), ""))
+                .isNotBlank();
+        assertThat(textOf(By.cssSelector("fieldset[data-type=email] [data-field='payload.subject']"), ""))
+                .isNotBlank();
         screenshot("compose-errors");
 
         type("c-recipient", "ada@example.com");
@@ -130,14 +147,17 @@ class ConsoleBrowserTests {
         // the table refreshes itself: no reload, the row turns sent
         waitUntil(By.cssSelector("#jobs-table tr[data-id='" + id + "'][data-status='sent']"));
         assertThat(textOf(By.cssSelector("#jobs-table tr[data-id='" + id + "']"), ""))
-                .contains("ad***@example.com").doesNotContain("ada@example.com");
+                .contains("ad***@example.com")
+                .doesNotContain("ada@example.com");
         screenshot("jobs");
 
         click(By.cssSelector("#jobs-table tr[data-id='" + id + "'] a.job-link"));
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "sent");
         List<WebElement> attempts = browser.findElements(By.cssSelector("#job-history tbody tr"));
         assertThat(attempts).hasSize(1);
-        assertThat(attempts.getFirst().getText()).contains("e2e-worker-1", "simulated", "sent").containsPattern("\\d+ ms");
+        assertThat(attempts.getFirst().getText())
+                .contains("e2e-worker-1", "simulated", "sent")
+                .containsPattern("\\d+ ms");
         assertThat(textOf(By.cssSelector("#job-payload dd[data-field=recipient]"), ""))
                 .isEqualTo("ad***@example.com");
         assertThat(textOf(By.cssSelector("#job-payload dd[data-field=subject]"), ""))
@@ -148,8 +168,10 @@ class ConsoleBrowserTests {
     @Test
     @Order(2)
     void shouldFailAJobIntoTheDeadLettersAndSendItAgainWithRetry() throws Exception {
-        assumeTrue(deadLettersServed(), "the dead-letter endpoints (GET /api/dead-letters, POST /api/jobs/{id}/retry) "
-                + "are not in this build of the API yet");
+        assumeTrue(
+                deadLettersServed(),
+                "the dead-letter endpoints (GET /api/dead-letters, POST /api/jobs/{id}/retry) "
+                        + "are not in this build of the API yet");
         signIn(SHOP_KEY, "shop");
         String id = composeEmail("bounce-1@example.com", "Receipt", "Thanks");
         open("/console/#/jobs/" + id);
@@ -160,7 +182,9 @@ class ConsoleBrowserTests {
         open("/console/#/dead-letters");
         String row = "#dead-table tr[data-id='" + id + "']";
         assertThat(textOf(By.cssSelector(row), "")).contains("bo***@example.com", "recipient refused");
-        assertThat(browser.findElement(By.id("replay")).isDisplayed()).as("replay is for admins").isFalse();
+        assertThat(browser.findElement(By.id("replay")).isDisplayed())
+                .as("replay is for admins")
+                .isFalse();
         screenshot("dead-letters");
         click(By.cssSelector(row + " button.retry"));
         textOf(By.id("dead-result"), "queued again");
@@ -173,8 +197,10 @@ class ConsoleBrowserTests {
     @Test
     @Order(3)
     void shouldLetAnAdminReplayTheDeadLettersMatchingAFilter() throws Exception {
-        assumeTrue(deadLettersServed(), "the dead-letter endpoints (GET /api/dead-letters, POST "
-                + "/api/dead-letters/replay) are not in this build of the API yet");
+        assumeTrue(
+                deadLettersServed(),
+                "the dead-letter endpoints (GET /api/dead-letters, POST "
+                        + "/api/dead-letters/replay) are not in this build of the API yet");
         signIn(SHOP_KEY, "shop");
         String replayed = composeEmail("bounce-2@example.com", "Invoice", "Attached");
         String other = composeEmail("bounce-3@example.com", "Invoice", "Attached");
@@ -187,7 +213,9 @@ class ConsoleBrowserTests {
         open("/console/#/dead-letters");
         type(By.cssSelector("#dead-filter input[name=recipient]"), "bounce-2@example.com");
         browser.findElement(By.cssSelector("#dead-filter button[type=submit]")).click();
-        waiting().until(d -> d.findElements(By.cssSelector("#dead-table tbody tr")).size() == 1);
+        waiting()
+                .until(d ->
+                        d.findElements(By.cssSelector("#dead-table tbody tr")).size() == 1);
         click(By.id("replay"));
         textOf(By.id("dead-result"), "Replayed 1 job(s).");
         screenshot("dead-letters-replayed");
@@ -196,7 +224,9 @@ class ConsoleBrowserTests {
         waiting().until(d -> failedAttempts() == 2);
         open("/console/#/jobs/" + other);
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "failed");
-        assertThat(failedAttempts()).as("not matched by the filter, not replayed").isEqualTo(1);
+        assertThat(failedAttempts())
+                .as("not matched by the filter, not replayed")
+                .isEqualTo(1);
     }
 
     @Test
@@ -209,14 +239,18 @@ class ConsoleBrowserTests {
         type("c-email-body", "Tomorrow");
         // a week ahead (the API takes up to 30 days), in the browser's time zone, which is this JVM's
         LocalDateTime later = LocalDateTime.now().plusDays(7).withNano(0);
-        browser.executeScript("document.getElementById('c-scheduled').value = arguments[0]",
+        browser.executeScript(
+                "document.getElementById('c-scheduled').value = arguments[0]",
                 later.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")));
         browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
         textOf(By.id("compose-result"), "(scheduled)");
         visible(By.id("compose-created")).click();
         textOf(By.cssSelector("#job-fields dd[data-field=status]"), "scheduled");
         assertThat(textOf(By.cssSelector("#job-fields dd[data-field='scheduled for']"), ""))
-                .startsWith(later.atZone(ZoneId.systemDefault()).withZoneSameInstant(ZoneOffset.UTC).toLocalDate().toString());
+                .startsWith(later.atZone(ZoneId.systemDefault())
+                        .withZoneSameInstant(ZoneOffset.UTC)
+                        .toLocalDate()
+                        .toString());
 
         visible(By.id("job-cancel")).click();
 
@@ -237,7 +271,8 @@ class ConsoleBrowserTests {
         assertThat(browser.getPageSource()).doesNotContain("123456");
         open("/console/#/jobs");
         textOf(By.id("jobs-count"), "on this page");
-        assertThat(browser.findElements(By.cssSelector("#jobs-table tr[data-id='" + shops + "']"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#jobs-table tr[data-id='" + shops + "']")))
+                .isEmpty();
         screenshot("other-client");
     }
 
@@ -276,8 +311,10 @@ class ConsoleBrowserTests {
         String id = composeEmail("ada@example.com", subject, body);
 
         open("/console/#/jobs/" + id);
-        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=subject]"), subject)).isEqualTo(subject);
-        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=body]"), "")).isEqualTo(body);
+        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=subject]"), subject))
+                .isEqualTo(subject);
+        assertThat(textOf(By.cssSelector("#job-payload dd[data-field=body]"), ""))
+                .isEqualTo(body);
         assertThat(browser.findElements(By.cssSelector("#job-payload script, #job-payload img, #job-payload b")))
                 .isEmpty();
         assertThat(browser.getTitle()).isEqualTo("notifyhub console");
@@ -301,8 +338,10 @@ class ConsoleBrowserTests {
                 {"type":"sms","payload":{"phone":"+14155550199","message":"counted"}}""");
 
         // no reload: the page asks again by itself and the new job shows
-        waiting().until(d -> Integer.parseInt(
-                d.findElement(By.cssSelector("#by-type tr[data-name=sms] td")).getText()) == before + 1);
+        waiting()
+                .until(d -> Integer.parseInt(d.findElement(By.cssSelector("#by-type tr[data-name=sms] td"))
+                                .getText())
+                        == before + 1);
         assertThat(textOf(By.id("overview-updated"), "as of")).isNotEqualTo(first);
         screenshot("overview");
     }
@@ -391,15 +430,23 @@ class ConsoleBrowserTests {
     }
 
     private static HttpResponse<String> post(String key, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api("/api/jobs"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(api("/api/jobs"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + key)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return response;
     }
 
     private static HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(api(path)).header("Authorization", "Bearer " + key).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(api(path))
+                        .header("Authorization", "Bearer " + key)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

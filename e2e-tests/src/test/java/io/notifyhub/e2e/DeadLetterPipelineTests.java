@@ -38,13 +38,15 @@ class DeadLetterPipelineTests {
     static void start() {
         hooks = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         hooks.start();
-        hooks.stubFor(WireMock.post(WireMock.urlPathMatching("/hooks/.*")).willReturn(aResponse().withStatus(204)));
+        hooks.stubFor(WireMock.post(WireMock.urlPathMatching("/hooks/.*"))
+                .willReturn(aResponse().withStatus(204)));
         system = new LocalSystem(Map.of(
-                "NOTIFYHUB_PROVIDERS_SIMULATED_FAILURE_RATE", "1.0",
-                "NOTIFYHUB_WORKER_MAX_ATTEMPTS", "1",
-                "NOTIFYHUB_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true",
-                "NOTIFYHUB_WEBHOOKS_POLL_INTERVAL", "200ms",
-                "NOTIFYHUB_WEBHOOK_SECRET", "e2e-secret")).start(1);
+                        "NOTIFYHUB_PROVIDERS_SIMULATED_FAILURE_RATE", "1.0",
+                        "NOTIFYHUB_WORKER_MAX_ATTEMPTS", "1",
+                        "NOTIFYHUB_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true",
+                        "NOTIFYHUB_WEBHOOKS_POLL_INTERVAL", "200ms",
+                        "NOTIFYHUB_WEBHOOK_SECRET", "e2e-secret"))
+                .start(1);
     }
 
     @AfterAll
@@ -60,26 +62,30 @@ class DeadLetterPipelineTests {
     @Test
     void shouldFailIntoDeadLettersThenSendAgainOnRetryAndReplayOnlyTheFilteredOnes() throws Exception {
         String email = create("""
-                {"type":"email","payload":{"recipient":"a@example.com","subject":"s","body":"b"},"callbackUrl":"%s"}"""
-                .formatted(hook("email")));
+                {"type":"email","payload":{"recipient":"a@example.com","subject":"s","body":"b"},"callbackUrl":"%s"}""".formatted(hook("email")));
         String sms = create("""
                 {"type":"sms","payload":{"phone":"+14155550123","message":"m"}}""");
         String push = create("""
                 {"type":"push","payload":{"token":"device-1","title":"t","body":"b"}}""");
         for (String id : List.of(email, sms, push)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("failed"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            JsonPath.read(get("/api/jobs/" + id), "$.status").equals("failed"));
         }
-        assertThat(JsonPath.<List<String>>read(get("/api/dead-letters"), "$[*]._id")).containsExactlyInAnyOrder(email, sms, push);
+        assertThat(JsonPath.<List<String>>read(get("/api/dead-letters"), "$[*]._id"))
+                .containsExactlyInAnyOrder(email, sms, push);
         await().atMost(Duration.ofSeconds(5)).until(() -> webhooks("email").size() == 1);
         assertThat(webhooks("email").getFirst()).contains("\"status\":\"failed\"");
 
         system.process("worker-1").terminate(Duration.ofSeconds(30));
         system.startWorker("worker-ok", Map.of("NOTIFYHUB_PROVIDERS_SIMULATED_FAILURE_RATE", "0"));
 
-        HttpResponse<String> retried = send(HttpRequest.newBuilder(api("/api/jobs/" + email + "/retry"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> retried = send(
+                HttpRequest.newBuilder(api("/api/jobs/" + email + "/retry")).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> JsonPath.read(get("/api/jobs/" + email), "$.status").equals("sent"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        JsonPath.read(get("/api/jobs/" + email), "$.status").equals("sent"));
         assertThat(JsonPath.<List<String>>read(get("/api/jobs/" + email), "$.history[*].outcome"))
                 .containsExactly("failed", "requeued", "sent");
         await().atMost(Duration.ofSeconds(5)).until(() -> webhooks("email").size() == 2);
@@ -88,8 +94,10 @@ class DeadLetterPipelineTests {
         HttpResponse<String> replayed = send(HttpRequest.newBuilder(api("/api/dead-letters/replay?type=sms"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(JsonPath.<Integer>read(replayed.body(), "$.replayed")).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> JsonPath.read(get("/api/jobs/" + sms), "$.status").equals("sent"));
-        assertThat(JsonPath.<List<String>>read(get("/api/dead-letters"), "$[*]._id")).containsExactly(push);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> JsonPath.read(get("/api/jobs/" + sms), "$.status").equals("sent"));
+        assertThat(JsonPath.<List<String>>read(get("/api/dead-letters"), "$[*]._id"))
+                .containsExactly(push);
     }
 
     private static String hook(String name) {
@@ -98,7 +106,8 @@ class DeadLetterPipelineTests {
 
     private static List<String> webhooks(String name) {
         return hooks.findAll(postRequestedFor(urlPathEqualTo("/hooks/" + name))).stream()
-                .map(request -> request.getBodyAsString()).toList();
+                .map(request -> request.getBodyAsString())
+                .toList();
     }
 
     private static String create(String body) throws Exception {
@@ -114,7 +123,8 @@ class DeadLetterPipelineTests {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return send(request.header("Authorization", "Bearer " + LocalSystem.API_KEY).build());
+        return send(
+                request.header("Authorization", "Bearer " + LocalSystem.API_KEY).build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -44,12 +44,12 @@ class FaultSuiteTests {
     // how long the client retries one submission (with its key) before it gives up: longer than the API takes
     // to come back after its kill on a slow, loaded machine (up to 75 s seen), plus the backlog it then meets
     private static final Duration CLIENT_RETRIES_FOR = Duration.ofSeconds(180);
-    private static final Path DIR = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("fault");
+    private static final Path DIR =
+            Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("fault");
 
     private final List<Fault> faults = Collections.synchronizedList(new ArrayList<>());
 
-    record Fault(String name, Instant start, Instant end) {
-    }
+    record Fault(String name, Instant start, Instant end) {}
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -60,7 +60,7 @@ class FaultSuiteTests {
         Files.deleteIfExists(sends); // the node's own folder is cleaned by RabbitNode, which also stops a leftover node
 
         try (RabbitNode rabbit = new RabbitNode("notifyhub-fault", LocalSystem.freePort(), DIR.resolve("rabbit"));
-             LocalSystem system = new LocalSystem(settings(rabbit.start(Duration.ofSeconds(90)), sends))) {
+                LocalSystem system = new LocalSystem(settings(rabbit.start(Duration.ofSeconds(90)), sends))) {
             system.start(WORKERS);
             AtomicBoolean loading = new AtomicBoolean(true);
             AtomicInteger workerKills = new AtomicInteger();
@@ -86,13 +86,16 @@ class FaultSuiteTests {
                 for (Fault fault : List.copyOf(faults)) {
                     Duration recovery = recovery(figures.jobs(), fault);
                     longestRecovery = recovery.compareTo(longestRecovery) > 0 ? recovery : longestRecovery;
-                    System.out.printf("fault-suite: %-24s %s -> %s, recovered %.1f s after%n", fault.name(),
-                            fault.start(), fault.end(), recovery.toMillis() / 1000.0);
+                    System.out.printf(
+                            "fault-suite: %-24s %s -> %s, recovered %.1f s after%n",
+                            fault.name(), fault.start(), fault.end(), recovery.toMillis() / 1000.0);
                 }
-                System.out.printf("fault-suite: answers %s (-1: unreachable), client retries %d, worker kills %d%n",
+                System.out.printf(
+                        "fault-suite: answers %s (-1: unreachable), client retries %d, worker kills %d%n",
                         load.answers(), load.retries(), workerKills.get());
-                System.out.printf("fault-suite: %s refused=%d longest-recovery=%.1fs%n", figures.line(), load.refused(),
-                        longestRecovery.toMillis() / 1000.0);
+                System.out.printf(
+                        "fault-suite: %s refused=%d longest-recovery=%.1fs%n",
+                        figures.line(), load.refused(), longestRecovery.toMillis() / 1000.0);
                 figures.assertPromisesKept(JOBS * 9 / 10, load.refused());
             }
         }
@@ -105,7 +108,9 @@ class FaultSuiteTests {
         env.put("NOTIFYHUB_WORKER_LEASE", "10s");
         env.put("NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s,4s");
         env.put("NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "5ms");
-        env.put("NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE", sends.toAbsolutePath().toString());
+        env.put(
+                "NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE",
+                sends.toAbsolutePath().toString());
         env.put("NOTIFYHUB_RECONCILER_INTERVAL", "1s");
         env.put("NOTIFYHUB_RECONCILER_GRACE", "3s");
         // after the store's outage and the API's restart, workers record what they sent well within 10 s
@@ -189,7 +194,6 @@ class FaultSuiteTests {
         }
         return Duration.between(fault.end(), last);
     }
-
 
     private static void sleep(Duration duration) {
         try {

@@ -10,13 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +32,9 @@ class PipelineTests {
     @BeforeAll
     static void start() {
         system = new LocalSystem(Map.of(
-                "LOGGING_LEVEL_IO_NOTIFYHUB_API_JOB", "DEBUG",
-                "LOGGING_LEVEL_IO_NOTIFYHUB_WORKER_DELIVERY", "DEBUG")).start(2);
+                        "LOGGING_LEVEL_IO_NOTIFYHUB_API_JOB", "DEBUG",
+                        "LOGGING_LEVEL_IO_NOTIFYHUB_WORKER_DELIVERY", "DEBUG"))
+                .start(2);
     }
 
     @AfterAll
@@ -44,21 +45,21 @@ class PipelineTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            """
-            {"type":"email","payload":{"recipient":"user@example.com","subject":"Welcome!","body":"Thank you for signing up"}}""",
-            """
-            {"type":"sms","payload":{"phone":"+14155550123","message":"Your code is 123456"}}""",
-            """
+    @ValueSource(strings = {"""
+            {"type":"email","payload":{"recipient":"user@example.com","subject":"Welcome!","body":"Thank you for signing up"}}""", """
+            {"type":"sms","payload":{"phone":"+14155550123","message":"Your code is 123456"}}""", """
             {"type":"push","payload":{"token":"device-1","title":"Hi","body":"You have mail","data":{"k":"v"}}}"""})
     void shouldTakeAJobFromPostToSent(String body) throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(api("/api/jobs"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JsonPath.read(created.body(), "$._id");
 
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
 
         String job = get("/api/jobs/" + id);
@@ -66,24 +67,30 @@ class PipelineTests {
         assertThat(JsonPath.<String>read(job, "$.provider")).isEqualTo("simulated");
         assertThat(JsonPath.<List<String>>read(job, "$.history[*].outcome")).containsExactly("sent");
         assertThat(JsonPath.<String>read(job, "$.history[0].worker")).startsWith("e2e-worker-");
-        assertThat(JsonPath.<List<String>>read(get("/api/jobs?limit=500"), "$[*]._id")).contains(id);
+        assertThat(JsonPath.<List<String>>read(get("/api/jobs?limit=500"), "$[*]._id"))
+                .contains(id);
     }
 
     @Test
     void shouldCarryOneTraceIdFromTheApiThroughRabbitMqToTheWorker() throws Exception {
         HttpResponse<String> created = send(HttpRequest.newBuilder(api("/api/jobs"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"trace me\"}}"))
                 .build());
         String id = JsonPath.read(created.body(), "$._id");
-        await().atMost(Duration.ofSeconds(20)).until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
 
         // the services log JSON lines (ECS) with the MDC: jobId, traceId, spanId
-        String published = await().atMost(Duration.ofSeconds(5)).until(() -> logLine("api", id, "published"), line -> line != null);
-        String sent = await().atMost(Duration.ofSeconds(5)).until(
-                () -> Optional.ofNullable(logLine("worker-1", id, "sent by")).orElse(logLine("worker-2", id, "sent by")),
-                line -> line != null);
+        String published = await().atMost(Duration.ofSeconds(5))
+                .until(() -> logLine("api", id, "published"), line -> line != null);
+        String sent = await().atMost(Duration.ofSeconds(5))
+                .until(
+                        () -> Optional.ofNullable(logLine("worker-1", id, "sent by"))
+                                .orElse(logLine("worker-2", id, "sent by")),
+                        line -> line != null);
         String trace = JsonPath.read(published, "$.traceId");
         assertThat(trace).isNotBlank();
         assertThat(JsonPath.<String>read(sent, "$.traceId")).isEqualTo(trace);
@@ -95,23 +102,25 @@ class PipelineTests {
     void shouldSendAScheduledJobWithinAFewSecondsOfItsTime() throws Exception {
         Instant due = Instant.now().plusSeconds(2);
         HttpResponse<String> created = post("/api/jobs", """
-                {"type":"email","scheduledAt":"%s","payload":{"recipient":"later@example.com","subject":"Reminder","body":"Now"}}"""
-                .formatted(due));
+                {"type":"email","scheduledAt":"%s","payload":{"recipient":"later@example.com","subject":"Reminder","body":"Now"}}""".formatted(due));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JsonPath.read(created.body(), "$._id");
         assertThat(JsonPath.<String>read(created.body(), "$.status")).isEqualTo("scheduled");
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
 
         String job = get("/api/jobs/" + id);
         Instant started = Instant.parse(JsonPath.read(job, "$.history[0].startedAt"));
         Instant ended = Instant.parse(JsonPath.read(job, "$.history[0].endedAt"));
         assertThat(started).as("not sent before its time").isAfterOrEqualTo(due);
-        assertThat(Duration.between(due, ended)).as("sent within a few seconds of its time")
+        assertThat(Duration.between(due, ended))
+                .as("sent within a few seconds of its time")
                 .isLessThan(Duration.ofSeconds(3));
-        System.out.printf("PipelineTests: scheduled for %s, sent %s (%d ms late)%n", due, ended,
-                Duration.between(due, ended).toMillis());
+        System.out.printf(
+                "PipelineTests: scheduled for %s, sent %s (%d ms late)%n",
+                due, ended, Duration.between(due, ended).toMillis());
     }
 
     @Test
@@ -126,28 +135,38 @@ class PipelineTests {
         assertThat(ids).hasSize(3);
 
         for (String id : ids) {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() ->
+                            JsonPath.read(get("/api/jobs/" + id), "$.status").equals("sent"));
         }
-        assertThat(JsonPath.<String>read(get("/api/jobs/" + ids.get(1)), "$.priority")).isEqualTo("high");
+        assertThat(JsonPath.<String>read(get("/api/jobs/" + ids.get(1)), "$.priority"))
+                .isEqualTo("high");
     }
 
     private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(api(path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + LocalSystem.API_KEY).header("Authorization", "Bearer " + LocalSystem.API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(HttpRequest.newBuilder(api(path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static String logLine(String service, String jobId, String text) throws IOException {
         Path log = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs"), service + ".log");
         return Files.readAllLines(log).stream()
                 .filter(line -> line.startsWith("{") && line.contains(jobId) && line.contains(text))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     private static String get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(api(path)).header("Authorization", "Bearer " + LocalSystem.API_KEY).GET()
-                .build()).body();
+        return send(HttpRequest.newBuilder(api(path))
+                        .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                        .GET()
+                        .build())
+                .body();
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +37,19 @@ class PrometheusProofTests {
     private static final Path ROOT = Path.of(System.getProperty("notifyhub.root", ".."));
     private static final Path RULES = ROOT.resolve("grafana/alerts/notifyhub-rules.yml");
     private static final Path DASHBOARDS = ROOT.resolve("grafana/dashboards");
-    private static final Path DIR = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("prometheus");
+    private static final Path DIR =
+            Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("prometheus");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void shouldFindDataForEveryDashboardAndAlertExpression() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prometheus")) && Files.isExecutable(Path.of("/usr/bin/promtool")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/prometheus")) && Files.isExecutable(Path.of("/usr/bin/promtool")),
                 "prometheus and promtool are not installed (Debian package 'prometheus'; .ci/run installs it)");
         Process check = new ProcessBuilder("/usr/bin/promtool", "check", "rules", RULES.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor()).as("promtool check rules:\n" + checked).isZero();
 
@@ -56,14 +58,24 @@ class PrometheusProofTests {
         Files.createDirectories(DIR);
         int rabbitMetrics = LocalSystem.freePort();
         try (RabbitNode rabbit = new RabbitNode("notifyhub-prom", LocalSystem.freePort(), DIR.resolve("rabbit"))
-                .withPrometheus(rabbitMetrics).start(Duration.ofSeconds(90));
-             LocalSystem system = new LocalSystem(Map.of(
-                     "RABBITMQ_ADDRESSES", rabbit.addresses(), "RABBITMQ_VHOST", "/",
-                     "NOTIFYHUB_PROVIDERS_SIMULATED_FAILURE_RATE", "0.3",
-                     "NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "5ms",
-                     "NOTIFYHUB_WORKER_MAX_ATTEMPTS", "2",
-                     "NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s",
-                     "NOTIFYHUB_METRICS_REFRESH", "1s")).start(1)) {
+                        .withPrometheus(rabbitMetrics)
+                        .start(Duration.ofSeconds(90));
+                LocalSystem system = new LocalSystem(Map.of(
+                                "RABBITMQ_ADDRESSES",
+                                rabbit.addresses(),
+                                "RABBITMQ_VHOST",
+                                "/",
+                                "NOTIFYHUB_PROVIDERS_SIMULATED_FAILURE_RATE",
+                                "0.3",
+                                "NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY",
+                                "5ms",
+                                "NOTIFYHUB_WORKER_MAX_ATTEMPTS",
+                                "2",
+                                "NOTIFYHUB_TOPOLOGY_DELAY_TIERS",
+                                "1s,2s",
+                                "NOTIFYHUB_METRICS_REFRESH",
+                                "1s"))
+                        .start(1)) {
             int prometheusPort = LocalSystem.freePort();
             Path config = DIR.resolve("prometheus.yml");
             Files.writeString(config, """
@@ -84,17 +96,30 @@ class PrometheusProofTests {
                       - job_name: rabbitmq-per-object
                         metrics_path: /metrics/per-object
                         static_configs: [{targets: ['127.0.0.1:%d']}]
-                    """.formatted(RULES.toAbsolutePath(), system.apiManagementPort(), system.workerPorts().getFirst(),
-                    rabbitMetrics, rabbitMetrics));
-            Process prometheus = new ProcessBuilder("/usr/bin/prometheus", "--config.file=" + config,
-                    "--storage.tsdb.path=" + DIR.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort)
-                    .redirectErrorStream(true).redirectOutput(DIR.resolve("prometheus.log").toFile()).start();
+                    """.formatted(
+                            RULES.toAbsolutePath(),
+                            system.apiManagementPort(),
+                            system.workerPorts().getFirst(),
+                            rabbitMetrics,
+                            rabbitMetrics));
+            Process prometheus = new ProcessBuilder(
+                            "/usr/bin/prometheus",
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + DIR.resolve("tsdb"),
+                            "--web.listen-address=127.0.0.1:" + prometheusPort)
+                    .redirectErrorStream(true)
+                    .redirectOutput(DIR.resolve("prometheus.log").toFile())
+                    .start();
             try {
                 // jobs flow, some fail and retry, some end failed in the dead-letter queue; a few are refused
                 for (int i = 0; i < 3; i++) {
-                    HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.apiPort() + "/api/jobs"))
-                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY).POST(HttpRequest.BodyPublishers.ofString("{}"))
-                            .build(), HttpResponse.BodyHandlers.discarding());
+                    HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.apiPort() + "/api/jobs"))
+                                    .header("Content-Type", "application/json")
+                                    .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
                 }
                 LoadClient.Result load = new LoadClient(system.apiPort(), Duration.ofSeconds(30)).submit(300, 30);
                 assertThat(load.accepted()).hasSize(300);
@@ -111,9 +136,11 @@ class PrometheusProofTests {
                         TimeUnit.SECONDS.sleep(2);
                     }
                 }
-                assertThat(missing).as("expressions that returned no data (or did not parse), with where they are from")
+                assertThat(missing)
+                        .as("expressions that returned no data (or did not parse), with where they are from")
                         .isEmpty();
-                System.out.printf("prometheus-proof: %d expressions from the dashboards and the rule file, all with data%n",
+                System.out.printf(
+                        "prometheus-proof: %d expressions from the dashboards and the rule file, all with data%n",
                         expressions.size());
             } finally {
                 prometheus.destroy();
@@ -128,7 +155,8 @@ class PrometheusProofTests {
     private static Map<String, String> expressions() throws IOException {
         Map<String, String> found = new LinkedHashMap<>();
         try (var files = Files.list(DASHBOARDS)) {
-            for (Path dashboard : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+            for (Path dashboard :
+                    files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 List<String> exprs = JsonPath.read(dashboard.toFile(), "$.panels[*].targets[*].expr");
                 exprs.forEach(expr -> found.put(expr, dashboard.getFileName().toString()));
             }
@@ -151,8 +179,10 @@ class PrometheusProofTests {
     }
 
     private static boolean hasData(int port, String expression) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/query?query=" + URLEncoder.encode(expression, StandardCharsets.UTF_8))).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+                                + URLEncoder.encode(expression, StandardCharsets.UTF_8)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 400) {
             throw new AssertionError("does not parse: " + expression + "\n" + response.body());
@@ -163,5 +193,4 @@ class PrometheusProofTests {
         List<Object> result = JsonPath.read(response.body(), "$.data.result");
         return !result.isEmpty();
     }
-
 }

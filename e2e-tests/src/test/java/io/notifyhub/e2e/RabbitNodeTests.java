@@ -31,12 +31,14 @@ class RabbitNodeTests {
     private static final Duration STOP = Duration.ofSeconds(30);
     private static final Duration RECOVERY = Duration.ofSeconds(20);
     private static final String QUEUE = "rabbit-node-tests.quorum";
-    private static final List<String> SENT = IntStream.range(0, 10).mapToObj(i -> "message-" + i).toList();
+    private static final List<String> SENT =
+            IntStream.range(0, 10).mapToObj(i -> "message-" + i).toList();
 
     @Test
     @Timeout(240)
     void durableQuorumQueueKeepsPersistentMessagesAcrossStopAndKill() throws Exception {
-        assumeTrue(RabbitNode.available(),
+        assumeTrue(
+                RabbitNode.available(),
                 "RabbitMQ is not installed here (no rabbitmq-server/rabbitmqctl/erl): the fault-test node cannot run");
         boolean defaultBrokerWasUp = RabbitNode.portOpen(DEFAULT_BROKER_PORT);
         Path workDir = Path.of("target/rabbit-fault").toAbsolutePath();
@@ -47,13 +49,16 @@ class RabbitNodeTests {
             node.start(START);
             t = log("start (empty work dir)", t);
             ProcessHandle first = ProcessHandle.of(node.pid()).orElseThrow();
-            assertThat(first.info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("beam.smp"));
+            assertThat(first.info().command())
+                    .hasValueSatisfying(c -> assertThat(c).endsWith("beam.smp"));
 
-            try (Connection connection = connect(node); Channel channel = connection.createChannel()) {
+            try (Connection connection = connect(node);
+                    Channel channel = connection.createChannel()) {
                 channel.queueDeclare(QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
                 channel.confirmSelect();
                 for (String body : SENT) {
-                    channel.basicPublish("", QUEUE, true, MessageProperties.PERSISTENT_TEXT_PLAIN, body.getBytes(UTF_8));
+                    channel.basicPublish(
+                            "", QUEUE, true, MessageProperties.PERSISTENT_TEXT_PLAIN, body.getBytes(UTF_8));
                 }
                 channel.waitForConfirmsOrDie(10_000);
             }
@@ -68,8 +73,18 @@ class RabbitNodeTests {
             t = System.nanoTime();
             node.start(START);
             t = log("start after stop", t);
-            assertThat(node.ctl(Duration.ofSeconds(30), "list_queues", "name", "type", "durable", "--quiet",
-                    "--no-table-headers").output()).contains(QUEUE).contains("quorum").contains("true");
+            assertThat(node.ctl(
+                                    Duration.ofSeconds(30),
+                                    "list_queues",
+                                    "name",
+                                    "type",
+                                    "durable",
+                                    "--quiet",
+                                    "--no-table-headers")
+                            .output())
+                    .contains(QUEUE)
+                    .contains("quorum")
+                    .contains("true");
             assertThat(messages(node)).containsExactlyInAnyOrderElementsOf(SENT);
 
             // kill -9 and start
@@ -91,11 +106,21 @@ class RabbitNodeTests {
 
         assertThat(RabbitNode.portOpen(PORT)).as("AMQP port after close").isFalse();
         assertThat(ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("beam.smp")).orElse(false))
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(workDir.toString())))
-                .as("beam.smp of the test node left after close").isEmpty();
+                        .filter(p -> p.info()
+                                .command()
+                                .map(c -> c.endsWith("beam.smp"))
+                                .orElse(false))
+                        .filter(p -> p.info()
+                                .arguments()
+                                .map(a -> String.join(" ", a))
+                                .orElse("")
+                                .contains(workDir.toString())))
+                .as("beam.smp of the test node left after close")
+                .isEmpty();
         if (defaultBrokerWasUp) {
-            assertThat(RabbitNode.portOpen(DEFAULT_BROKER_PORT)).as("the default broker on 5672").isTrue();
+            assertThat(RabbitNode.portOpen(DEFAULT_BROKER_PORT))
+                    .as("the default broker on 5672")
+                    .isTrue();
         }
     }
 
@@ -126,12 +151,15 @@ class RabbitNodeTests {
         List<String> seen = List.of();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (Connection connection = connect(node); Channel channel = connection.createChannel()) {
+            try (Connection connection = connect(node);
+                    Channel channel = connection.createChannel()) {
                 List<String> bodies = new ArrayList<>();
                 long lastTag = 0;
                 GetResponse response;
                 while (bodies.size() <= SENT.size() && (response = channel.basicGet(QUEUE, false)) != null) {
-                    assertThat(response.getProps().getDeliveryMode()).as("delivery mode").isEqualTo(2);
+                    assertThat(response.getProps().getDeliveryMode())
+                            .as("delivery mode")
+                            .isEqualTo(2);
                     bodies.add(new String(response.getBody(), UTF_8));
                     lastTag = response.getEnvelope().getDeliveryTag();
                 }
@@ -148,7 +176,8 @@ class RabbitNodeTests {
             Thread.sleep(250);
         }
         if (seen.isEmpty() && last != null) {
-            throw new AssertionError("cannot read " + QUEUE + " on " + node + " within " + RECOVERY + "\n" + node.tail(), last);
+            throw new AssertionError(
+                    "cannot read " + QUEUE + " on " + node + " within " + RECOVERY + "\n" + node.tail(), last);
         }
         return seen;
     }

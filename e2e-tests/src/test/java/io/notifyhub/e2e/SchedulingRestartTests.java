@@ -29,23 +29,29 @@ class SchedulingRestartTests {
         // lease expires (30 s by default, longer than this test waits; CI once hit it)
         try (LocalSystem system = new LocalSystem(Map.of("NOTIFYHUB_SCHEDULER_LEASE", "5s")).start(1)) {
             Instant due = Instant.now().plusSeconds(3);
-            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(api(system, "/api/jobs"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"type":"sms","scheduledAt":"%s","payload":{"phone":"+14155550123","message":"later"}}"""
-                            .formatted(due))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = HTTP.send(
+                    HttpRequest.newBuilder(api(system, "/api/jobs"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                            .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"type":"sms","scheduledAt":"%s","payload":{"phone":"+14155550123","message":"later"}}""".formatted(due)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String id = JsonPath.read(created.body(), "$._id");
 
             ServiceProcess api = system.process("api");
             api.kill();
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), due.plusSeconds(2)).toMillis()));
+            Thread.sleep(Math.max(
+                    0, Duration.between(Instant.now(), due.plusSeconds(2)).toMillis()));
             api.start();
             system.awaitHealthy(api);
             Instant back = Instant.now();
 
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> JsonPath.read(get(system, "/api/jobs/" + id), "$.status").equals("sent"));
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> JsonPath.read(get(system, "/api/jobs/" + id), "$.status")
+                            .equals("sent"));
             String job = get(system, "/api/jobs/" + id);
             Instant sent = Instant.parse(JsonPath.read(job, "$.history[0].endedAt"));
             assertThat(sent).isAfter(due);
@@ -54,8 +60,12 @@ class SchedulingRestartTests {
     }
 
     private static String get(LocalSystem system, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(api(system, path))
-                .header("Authorization", "Bearer " + LocalSystem.API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString())
+        return HTTP.send(
+                        HttpRequest.newBuilder(api(system, path))
+                                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 

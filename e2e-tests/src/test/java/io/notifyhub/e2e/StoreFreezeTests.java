@@ -7,7 +7,6 @@ import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-
 import io.notifyhub.e2e.support.DeliveryAudit;
 import io.notifyhub.e2e.support.LoadClient;
 import io.notifyhub.e2e.support.LocalSystem;
@@ -39,9 +38,11 @@ class StoreFreezeTests {
     private static final int JOBS = 400;
     /** sends under way (claimed, not yet recorded) when the store stops answering */
     private static final int IN_FLIGHT = 100;
+
     private static final Duration LEASE = Duration.ofSeconds(5);
     private static final Duration FREEZE = LEASE.multipliedBy(3);
-    private static final Path DIR = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("store-freeze");
+    private static final Path DIR =
+            Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("store-freeze");
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -52,7 +53,9 @@ class StoreFreezeTests {
         Map<String, String> env = new HashMap<>();
         env.put("NOTIFYHUB_WORKER_LEASE", LEASE.toSeconds() + "s");
         env.put("NOTIFYHUB_PROVIDERS_SIMULATED_LATENCY", "1500ms");
-        env.put("NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE", sends.toAbsolutePath().toString());
+        env.put(
+                "NOTIFYHUB_PROVIDERS_SIMULATED_RECORD_FILE",
+                sends.toAbsolutePath().toString());
         env.put("NOTIFYHUB_TOPOLOGY_DELAY_TIERS", "1s,2s,4s");
         env.put("NOTIFYHUB_RECONCILER_INTERVAL", "1s");
         env.put("NOTIFYHUB_RECONCILER_GRACE", "3s");
@@ -70,9 +73,11 @@ class StoreFreezeTests {
                 }
             });
             try (MongoClient mongo = MongoClients.create(system.mongoUri())) {
-                MongoCollection<Document> jobs = mongo.getDatabase(new ConnectionString(system.mongoUri()).getDatabase())
+                MongoCollection<Document> jobs = mongo.getDatabase(
+                                new ConnectionString(system.mongoUri()).getDatabase())
                         .getCollection("jobs");
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> jobs.countDocuments(new Document("status", "processing")) >= IN_FLIGHT);
             }
             ServiceProcess store = system.localStack();
@@ -84,17 +89,31 @@ class StoreFreezeTests {
             try (DeliveryAudit audit = new DeliveryAudit(system.mongoUri())) {
                 audit.awaitFinished(result.accepted(), Duration.ofMinutes(2));
                 DeliveryAudit.Figures figures = audit.audit(result.accepted(), sends);
-                Map<String, Long> calls = Files.readAllLines(sends).stream().filter(line -> !line.isBlank())
-                        .collect(Collectors.groupingBy(line -> line.substring(0, line.indexOf(' ')), Collectors.counting()));
+                Map<String, Long> calls = Files.readAllLines(sends).stream()
+                        .filter(line -> !line.isBlank())
+                        .collect(Collectors.groupingBy(
+                                line -> line.substring(0, line.indexOf(' ')), Collectors.counting()));
                 long twice = calls.values().stream().filter(count -> count > 1).count();
-                System.out.printf("store-freeze: store hung %d s with a %d s lease; %s; provider calls %d for %d jobs,"
-                        + " jobs called more than once %d%n", FREEZE.toSeconds(), LEASE.toSeconds(), figures.line(),
-                        calls.values().stream().mapToLong(Long::longValue).sum(), calls.size(), twice);
+                System.out.printf(
+                        "store-freeze: store hung %d s with a %d s lease; %s; provider calls %d for %d jobs,"
+                                + " jobs called more than once %d%n",
+                        FREEZE.toSeconds(),
+                        LEASE.toSeconds(),
+                        figures.line(),
+                        calls.values().stream().mapToLong(Long::longValue).sum(),
+                        calls.size(),
+                        twice);
 
                 assertThat(result.accepted()).as("jobs accepted").hasSizeGreaterThan(JOBS / 2);
-                assertThat(figures.sent()).as("jobs sent").isEqualTo(result.accepted().size());
-                assertThat(calls.keySet()).as("jobs the provider was called for").isEqualTo(result.accepted());
-                assertThat(twice).as("jobs the provider was called for more than once (no worker died)").isZero();
+                assertThat(figures.sent())
+                        .as("jobs sent")
+                        .isEqualTo(result.accepted().size());
+                assertThat(calls.keySet())
+                        .as("jobs the provider was called for")
+                        .isEqualTo(result.accepted());
+                assertThat(twice)
+                        .as("jobs the provider was called for more than once (no worker died)")
+                        .isZero();
             }
         }
     }

@@ -46,10 +46,12 @@ class WorkerBacklogStartTests {
     private static final int BACKLOG = Integer.getInteger("notifyhub.backlog.jobs", 2_000);
     /** Starts per CPU setting: 3 in the suite, to keep it short; -Dnotifyhub.backlog.starts=10 for the full proof */
     private static final int STARTS = Integer.getInteger("notifyhub.backlog.starts", 3);
+
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
     private static final Duration DRAIN_WITHIN = Duration.ofMinutes(2);
     private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"<([0-9a-f]{24})@");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static LocalSystem system;
     private static MongoClient mongo;
@@ -60,7 +62,8 @@ class WorkerBacklogStartTests {
         // the API only takes the backlog: no worker runs until the test starts one
         system = new LocalSystem(Map.of()).withSmtpSink().start(0);
         mongo = MongoClients.create(system.mongoUri());
-        jobs = mongo.getDatabase(new ConnectionString(system.mongoUri()).getDatabase()).getCollection("jobs");
+        jobs = mongo.getDatabase(new ConnectionString(system.mongoUri()).getDatabase())
+                .getCollection("jobs");
     }
 
     @AfterAll
@@ -83,7 +86,9 @@ class WorkerBacklogStartTests {
             Map<String, String> env = new HashMap<>(system.env());
             env.put("WORKER_PORT", String.valueOf(port));
             env.put("NOTIFYHUB_WORKER_ID", "e2e-backlog-" + start);
-            ServiceProcess worker = new ServiceProcess("backlog-worker", "notifyhub.jar.worker", env).onCpus(cpus).start();
+            ServiceProcess worker = new ServiceProcess("backlog-worker", "notifyhub.jar.worker", env)
+                    .onCpus(cpus)
+                    .start();
             HealthWatch health = new HealthWatch(port);
             long started = System.nanoTime();
             Duration drained;
@@ -94,16 +99,25 @@ class WorkerBacklogStartTests {
                 worker.terminate(Duration.ofSeconds(40));
             }
             Map<String, Long> received = receivedMessageIds();
-            System.out.printf("backlog-start: cpus=%s start=%d jobs=%d all sent %.1f s after launch; health answered %d"
-                    + " times, slowest %d ms, first answer %.1f s after launch%n", cpus, start, backlog.size(),
-                    drained.toMillis() / 1000.0, health.answers(), health.slowest().toMillis(),
+            System.out.printf(
+                    "backlog-start: cpus=%s start=%d jobs=%d all sent %.1f s after launch; health answered %d"
+                            + " times, slowest %d ms, first answer %.1f s after launch%n",
+                    cpus,
+                    start,
+                    backlog.size(),
+                    drained.toMillis() / 1000.0,
+                    health.answers(),
+                    health.slowest().toMillis(),
                     health.firstAnswerAfter(started) / 1000.0);
 
-            assertThat(health.failures()).as("health requests slower than %s or refused once it answered (start %d)",
-                    HEALTH_BOUND, start).isEmpty();
+            assertThat(health.failures())
+                    .as("health requests slower than %s or refused once it answered (start %d)", HEALTH_BOUND, start)
+                    .isEmpty();
             assertThat(health.answers()).as("health answers (start %d)", start).isPositive();
-            assertThat(received.keySet()).as("mails that arrived, by job (start %d)", start)
-                    .containsExactlyInAnyOrderElementsOf(backlog.stream().map(ObjectId::toHexString).toList());
+            assertThat(received.keySet())
+                    .as("mails that arrived, by job (start %d)", start)
+                    .containsExactlyInAnyOrderElementsOf(
+                            backlog.stream().map(ObjectId::toHexString).toList());
             assertThat(received.values()).as("mails per job (start %d)", start).allMatch(count -> count == 1);
         }
     }
@@ -116,7 +130,8 @@ class WorkerBacklogStartTests {
                     .mapToObj(i -> "{\"type\":\"email\",\"payload\":{\"recipient\":\"backlog" + i
                             + "@example.com\",\"subject\":\"Backlog\",\"body\":\"Email " + i + "\"}}")
                     .collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
-            HttpResponse<String> response = call("POST", "http://127.0.0.1:" + system.apiPort() + "/api/jobs/batch", items);
+            HttpResponse<String> response =
+                    call("POST", "http://127.0.0.1:" + system.apiPort() + "/api/jobs/batch", items);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
             Matcher id = Pattern.compile("\"([0-9a-f]{24})\"").matcher(response.body());
             while (id.find()) {
@@ -144,7 +159,8 @@ class WorkerBacklogStartTests {
 
     /** How many messages arrived at the sink, by the job id in their Message-ID. */
     private static Map<String, Long> receivedMessageIds() throws Exception {
-        String listing = call("GET", "http://127.0.0.1:" + system.mailPort() + "/messages", null).body();
+        String listing = call("GET", "http://127.0.0.1:" + system.mailPort() + "/messages", null)
+                .body();
         Map<String, Long> counts = new HashMap<>();
         Matcher id = MESSAGE_ID.matcher(listing);
         while (id.find()) {
@@ -154,9 +170,12 @@ class WorkerBacklogStartTests {
     }
 
     private static HttpResponse<String> call(String method, String url, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + LocalSystem.API_KEY).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .header("Content-Type", "application/json");
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -174,19 +193,26 @@ class WorkerBacklogStartTests {
 
         HealthWatch(int port) {
             threads = List.of("/actuator/health", "/actuator/health/liveness").stream()
-                    .map(path -> Thread.ofPlatform().daemon().name("health-watch" + path.replace('/', '-'))
+                    .map(path -> Thread.ofPlatform()
+                            .daemon()
+                            .name("health-watch" + path.replace('/', '-'))
                             .start(() -> watch(URI.create("http://127.0.0.1:" + port + path))))
                     .toList();
         }
 
         private void watch(URI uri) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_BOUND.multipliedBy(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(HEALTH_BOUND.multipliedBy(2))
+                    .build();
             boolean answered = false;
             while (watching.get()) {
                 long asked = System.nanoTime();
                 try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(HEALTH_BOUND.multipliedBy(2))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(HEALTH_BOUND.multipliedBy(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     long took = System.nanoTime() - asked;
                     answered = true;
                     answers.incrementAndGet();
@@ -194,7 +220,8 @@ class WorkerBacklogStartTests {
                     slowestNanos.accumulateAndGet(took, Math::max);
                     if (took > HEALTH_BOUND.toNanos()) {
                         failures.add(uri.getPath() + " answered " + response.statusCode() + " in " + took / 1_000_000
-                                + " ms, asked at " + java.time.LocalTime.now().minusNanos(took) + ": " + response.body());
+                                + " ms, asked at " + java.time.LocalTime.now().minusNanos(took) + ": "
+                                + response.body());
                     }
                 } catch (java.net.ConnectException notListening) {
                     if (answered) {
@@ -234,7 +261,10 @@ class WorkerBacklogStartTests {
         }
 
         long firstAnswerAfter(long startedNanos) {
-            return firstAnswer.values().stream().mapToLong(at -> (at - startedNanos) / 1_000_000).min().orElse(-1);
+            return firstAnswer.values().stream()
+                    .mapToLong(at -> (at - startedNanos) / 1_000_000)
+                    .min()
+                    .orElse(-1);
         }
     }
 }

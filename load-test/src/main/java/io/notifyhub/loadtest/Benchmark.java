@@ -30,8 +30,7 @@ import org.bson.Document;
  */
 public final class Benchmark {
 
-    private Benchmark() {
-    }
+    private Benchmark() {}
 
     public static Results run(Settings settings, Path out) throws Exception {
         Files.createDirectories(out);
@@ -43,12 +42,17 @@ public final class Benchmark {
         env.put("LOG_FORMAT", "");
         env.put("NOTIFYHUB_API_RATE_LIMIT_ENABLED", "false"); // the benchmark measures the system, not the limit
         // full JIT (the tests' services run C1 only, to start fast), the heap as set, and maybe a JFR recording each
-        System.setProperty(ServiceProcess.JVM_ARGS, "-Xmx" + settings.heapMb() + "m"
-                + (settings.profile() ? " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                        + out.toAbsolutePath().resolve("service-%p.jfr") + " -XX:+HeapDumpOnOutOfMemoryError"
-                        + " -XX:HeapDumpPath=" + out.toAbsolutePath() : ""));
+        System.setProperty(
+                ServiceProcess.JVM_ARGS,
+                "-Xmx" + settings.heapMb() + "m"
+                        + (settings.profile()
+                                ? " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                                        + out.toAbsolutePath().resolve("service-%p.jfr")
+                                        + " -XX:+HeapDumpOnOutOfMemoryError"
+                                        + " -XX:HeapDumpPath=" + out.toAbsolutePath()
+                                : ""));
         try (LocalSystem system = new LocalSystem(env).start(settings.workers());
-             MongoClient client = MongoClients.create(system.mongoUri())) {
+                MongoClient client = MongoClients.create(system.mongoUri())) {
             MongoCollection<Document> jobs = client.getDatabase("notifyhub-e2e").getCollection("jobs");
             OpenLoopDriver driver = new OpenLoopDriver(system.apiPort(), settings.batch());
             if (settings.warmup() > 0) {
@@ -68,9 +72,14 @@ public final class Benchmark {
             List<long[]> sentOverTime = new ArrayList<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             long t0 = System.nanoTime();
-            sampler.scheduleAtFixedRate(() -> sentOverTime.add(new long[] {
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                    counters.read().sent() - sentBefore}), 0, 1, TimeUnit.SECONDS);
+            sampler.scheduleAtFixedRate(
+                    () -> sentOverTime.add(new long[] {
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                        counters.read().sent() - sentBefore
+                    }),
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
             OpenLoopDriver.Outcome load = driver.drive(settings.rate(), settings.seconds());
             Instant loadEnded = Instant.now();
             double statsSeconds = (System.nanoTime() - statsFrom) / 1e9; // CPU shares over exactly this stretch
@@ -85,7 +94,8 @@ public final class Benchmark {
             Instant lastSent = started;
             long sentAfterLoad = 0;
             for (Document job : jobs.find(new Document("createdAt", new Document("$gte", Date.from(started)))
-                    .append("status", "sent")).projection(new Document("createdAt", 1).append("updatedAt", 1))) {
+                            .append("status", "sent"))
+                    .projection(new Document("createdAt", 1).append("updatedAt", 1))) {
                 Instant created = job.getDate("createdAt").toInstant();
                 Instant sent = job.getDate("updatedAt").toInstant();
                 endToEnd.recordValue(Math.max(1, sent.toEpochMilli() - created.toEpochMilli()));
@@ -98,26 +108,57 @@ public final class Benchmark {
             double sentSeconds = Math.max(0.001, (lastSent.toEpochMilli() - started.toEpochMilli()) / 1000.0);
 
             // the broker alone, flat out (the ceiling) and at the rate offered here (what that rate costs it)
-            String amqpUri = "amqp://guest:guest@" + TestInfrastructure.rabbitAddresses().split(",")[0];
-            PerfTestCeiling.Ceiling ceiling = settings.perfTestSeconds() <= 0 ? null : PerfTestCeiling.measure(
-                    amqpUri, settings.perfTestSeconds(), OptionalInt.empty(), broker, out.resolve("perftest.log"));
-            PerfTestCeiling.Ceiling brokerAtOfferedRate = settings.perfTestSeconds() <= 0 ? null
-                    : PerfTestCeiling.measure(amqpUri, settings.perfTestSeconds(), OptionalInt.of(settings.jobsPerSecond()),
-                            broker, out.resolve("perftest-at-offered-rate.log"));
+            String amqpUri =
+                    "amqp://guest:guest@" + TestInfrastructure.rabbitAddresses().split(",")[0];
+            PerfTestCeiling.Ceiling ceiling = settings.perfTestSeconds() <= 0
+                    ? null
+                    : PerfTestCeiling.measure(
+                            amqpUri,
+                            settings.perfTestSeconds(),
+                            OptionalInt.empty(),
+                            broker,
+                            out.resolve("perftest.log"));
+            PerfTestCeiling.Ceiling brokerAtOfferedRate = settings.perfTestSeconds() <= 0
+                    ? null
+                    : PerfTestCeiling.measure(
+                            amqpUri,
+                            settings.perfTestSeconds(),
+                            OptionalInt.of(settings.jobsPerSecond()),
+                            broker,
+                            out.resolve("perftest-at-offered-rate.log"));
 
             Map<String, Results.Usage> usage = new LinkedHashMap<>();
             before.forEach((name, b) -> {
                 ProcessStats a = afterLoad.get(name);
-                usage.put(name, new Results.Usage((a.cpuSeconds() - b.cpuSeconds()) / statsSeconds * 100,
-                        (a.jitSeconds() - b.jitSeconds()) / statsSeconds * 100,
-                        (a.gcSeconds() - b.gcSeconds()) / statsSeconds * 100, a.rssBytes() / (1024 * 1024)));
+                usage.put(
+                        name,
+                        new Results.Usage(
+                                (a.cpuSeconds() - b.cpuSeconds()) / statsSeconds * 100,
+                                (a.jitSeconds() - b.jitSeconds()) / statsSeconds * 100,
+                                (a.gcSeconds() - b.gcSeconds()) / statsSeconds * 100,
+                                a.rssBytes() / (1024 * 1024)));
             });
             if (settings.profile()) {
                 system.terminate(Duration.ofSeconds(60)); // a JVM writes its recording when it exits normally
             }
-            return new Results(settings, started, load.accepted(), load.failed(), endToEnd.getTotalCount() / sentSeconds,
-                    drainPerSecond, drained, countsBefore.duplicates(), duplicates, load.latencyMicros(), load.perSecondMicros(),
-                    endToEnd, sentOverTime, usage, ceiling, brokerAtOfferedRate, machine());
+            return new Results(
+                    settings,
+                    started,
+                    load.accepted(),
+                    load.failed(),
+                    endToEnd.getTotalCount() / sentSeconds,
+                    drainPerSecond,
+                    drained,
+                    countsBefore.duplicates(),
+                    duplicates,
+                    load.latencyMicros(),
+                    load.perSecondMicros(),
+                    endToEnd,
+                    sentOverTime,
+                    usage,
+                    ceiling,
+                    brokerAtOfferedRate,
+                    machine());
         }
     }
 
@@ -131,7 +172,9 @@ public final class Benchmark {
         processes.addAll(system.workers());
         processes.forEach(p -> stats.put(p.name(), ProcessStats.of(p.pid())));
         // the load itself and the broker share the machine: their cost is part of the picture
-        stats.put("load client (this JVM)", ProcessStats.of(ProcessHandle.current().pid()));
+        stats.put(
+                "load client (this JVM)",
+                ProcessStats.of(ProcessHandle.current().pid()));
         broker.ifPresent(pid -> stats.put("RabbitMQ (this machine's node)", ProcessStats.ofOther(pid)));
         stats.put("every process on the machine", ProcessStats.machine());
         return stats;
@@ -141,14 +184,16 @@ public final class Benchmark {
     private static Optional<Long> rabbitMq() {
         List<Long> nodes = ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().orElse("").endsWith("beam.smp") && bootsRabbit(p.pid()))
-                .map(ProcessHandle::pid).toList();
+                .map(ProcessHandle::pid)
+                .toList();
         return nodes.size() == 1 ? Optional.of(nodes.getFirst()) : Optional.empty();
     }
 
     /** Whether the Erlang VM was started to run RabbitMQ ({@code ProcessHandle} shows only its first arguments). */
     private static boolean bootsRabbit(long pid) {
         try {
-            return Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline")).contains("-s\0rabbit\0boot");
+            return Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"))
+                    .contains("-s\0rabbit\0boot");
         } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
@@ -167,7 +212,8 @@ public final class Benchmark {
     }
 
     /** Waits until every job is sent or failed; false if that took longer than the bound. */
-    private static boolean awaitSent(MongoCollection<Document> jobs, long total, int seconds) throws InterruptedException {
+    private static boolean awaitSent(MongoCollection<Document> jobs, long total, int seconds)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             long done = jobs.countDocuments(new Document("status", new Document("$in", List.of("sent", "failed"))));
@@ -181,8 +227,11 @@ public final class Benchmark {
 
     private static String machine() {
         try {
-            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("unknown CPU");
+            String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 2))
+                    .orElse("unknown CPU");
             return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
                     + (Runtime.getRuntime().maxMemory() > 0 ? osMemory() : "");
         } catch (Exception e) {
@@ -191,8 +240,10 @@ public final class Benchmark {
     }
 
     private static String osMemory() throws java.io.IOException {
-        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024 * 1024) + " GiB memory")
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal"))
+                .findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024 * 1024) + " GiB memory")
                 .orElse("");
     }
 }

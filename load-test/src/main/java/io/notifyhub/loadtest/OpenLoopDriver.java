@@ -6,12 +6,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -26,10 +26,10 @@ final class OpenLoopDriver {
 
     static final String EMAIL =
             "{\"type\":\"email\",\"payload\":{\"recipient\":\"user%d@example.com\",\"subject\":\"Hello\",\"body\":\"Benchmark\"}}";
-    static final String SMS =
-            "{\"type\":\"sms\",\"payload\":{\"phone\":\"+1415555%04d\",\"message\":\"Benchmark\"}}";
+    static final String SMS = "{\"type\":\"sms\",\"payload\":{\"phone\":\"+1415555%04d\",\"message\":\"Benchmark\"}}";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI jobs;
     private final int batch;
     private final String key;
@@ -66,9 +66,12 @@ final class OpenLoopDriver {
      * What one stretch of load did: jobs accepted and not, the latency of each request, and the requests by the
      * status they were answered with ({@code -1}: no answer).
      */
-    record Outcome(long accepted, long failed, Histogram latencyMicros, Histogram[] perSecondMicros,
-            Map<Integer, Long> statuses) {
-    }
+    record Outcome(
+            long accepted,
+            long failed,
+            Histogram latencyMicros,
+            Histogram[] perSecondMicros,
+            Map<Integer, Long> statuses) {}
 
     Outcome drive(int rate, int seconds) throws InterruptedException {
         Recorder all = new Recorder(3);
@@ -94,12 +97,14 @@ final class OpenLoopDriver {
                     boolean ok;
                     int status = -1;
                     try {
-                        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(jobs)
-                                .timeout(Duration.ofSeconds(30))
-                                .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + key)
-                                .POST(HttpRequest.BodyPublishers.ofString(body(n)))
-                                .build(), HttpResponse.BodyHandlers.discarding());
+                        HttpResponse<Void> response = http.send(
+                                HttpRequest.newBuilder(jobs)
+                                        .timeout(Duration.ofSeconds(30))
+                                        .header("Content-Type", "application/json")
+                                        .header("Authorization", "Bearer " + key)
+                                        .POST(HttpRequest.BodyPublishers.ofString(body(n)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
                         status = response.statusCode();
                         ok = status == 201;
                     } catch (Exception e) {

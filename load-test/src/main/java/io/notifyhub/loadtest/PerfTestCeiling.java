@@ -28,9 +28,12 @@ final class PerfTestCeiling {
      * What PerfTest did, and while it ran the CPU the broker took (null when its process is not known) and the
      * machine's (PerfTest's own included), each as a share of one core.
      */
-    record Ceiling(long sentPerSecond, long receivedPerSecond, String command, Double brokerCpuPercent,
-            double machineCpuPercent) {
-    }
+    record Ceiling(
+            long sentPerSecond,
+            long receivedPerSecond,
+            String command,
+            Double brokerCpuPercent,
+            double machineCpuPercent) {}
 
     /**
      * Runs PerfTest for {@code seconds}, flat out or at {@code rate} messages per second.
@@ -41,27 +44,58 @@ final class PerfTestCeiling {
             throws IOException, InterruptedException {
         String queue = "notifyhub.perftest." + UUID.randomUUID().toString().substring(0, 8);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "com.rabbitmq.perf.PerfTest", "--uri", amqpUri, "--queue", queue, "--quorum-queue",
-                "--auto-delete", "false", "--flag", "persistent", "--confirm", "100", "--producers", "1",
-                "--consumers", "2", "--qos", "50", "--size", "40", "--time", String.valueOf(seconds)));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "com.rabbitmq.perf.PerfTest",
+                "--uri",
+                amqpUri,
+                "--queue",
+                queue,
+                "--quorum-queue",
+                "--auto-delete",
+                "false",
+                "--flag",
+                "persistent",
+                "--confirm",
+                "100",
+                "--producers",
+                "1",
+                "--consumers",
+                "2",
+                "--qos",
+                "50",
+                "--size",
+                "40",
+                "--time",
+                String.valueOf(seconds)));
         rate.ifPresent(perSecond -> command.addAll(List.of("--rate", String.valueOf(perSecond))));
         ProcessStats brokerBefore = broker.map(ProcessStats::ofOther).orElse(null);
         ProcessStats machineBefore = ProcessStats.machine();
         long started = System.nanoTime();
-        Process perfTest = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process perfTest = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!perfTest.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
             perfTest.destroyForcibly();
             throw new IllegalStateException("PerfTest did not finish; see " + log);
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
-        Double brokerCpu = broker.map(pid -> (ProcessStats.ofOther(pid).cpuSeconds() - brokerBefore.cpuSeconds())
-                / elapsed * 100).orElse(null);
+        Double brokerCpu = broker.map(
+                        pid -> (ProcessStats.ofOther(pid).cpuSeconds() - brokerBefore.cpuSeconds()) / elapsed * 100)
+                .orElse(null);
         double machineCpu = (ProcessStats.machine().cpuSeconds() - machineBefore.cpuSeconds()) / elapsed * 100;
         String output = Files.readString(log, StandardCharsets.UTF_8);
         deleteQueue(amqpUri, queue);
-        return new Ceiling(rate(SENT, output), rate(RECEIVED, output),
-                String.join(" ", command.subList(4, command.size())), brokerCpu, machineCpu);
+        return new Ceiling(
+                rate(SENT, output),
+                rate(RECEIVED, output),
+                String.join(" ", command.subList(4, command.size())),
+                brokerCpu,
+                machineCpu);
     }
 
     private static long rate(Pattern pattern, String output) {
@@ -77,7 +111,8 @@ final class PerfTestCeiling {
         com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
         try {
             factory.setUri(amqpUri);
-            try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
+            try (var connection = factory.newConnection();
+                    var channel = connection.createChannel()) {
                 channel.queueDelete(queue);
             }
         } catch (Exception ignored) {

@@ -29,7 +29,8 @@ record ProcessStats(double cpuSeconds, double jitSeconds, double gcSeconds, long
     /** Every process of the machine: CPU busy time over all cores (/proc/stat), and memory in use. */
     static ProcessStats machine() {
         try {
-            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            String[] cpu =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long busy = 0;
             for (int i = 1; i < cpu.length && i <= 7; i++) { // user nice system idle iowait irq softirq
                 busy += i == 4 || i == 5 ? 0 : Long.parseLong(cpu[i]); // all but idle and iowait
@@ -78,7 +79,8 @@ record ProcessStats(double cpuSeconds, double jitSeconds, double gcSeconds, long
         return Files.readAllLines(proc.resolve("status")).stream()
                 .filter(line -> line.startsWith("VmRSS:"))
                 .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024)
-                .findFirst().orElse(0);
+                .findFirst()
+                .orElse(0);
     }
 
     /** User and system time of a process or of one of its threads (utime and stime of its stat). */

@@ -18,8 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Writes a run as JSON, as a Markdown table and as a PNG chart of throughput and latency over time. */
 public final class Report {
 
-    private Report() {
-    }
+    private Report() {}
 
     public static Map<String, Object> figures(Results r) {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -41,16 +40,22 @@ public final class Report {
             f.put("perfTestSentPerSecond", r.ceiling().sentPerSecond());
             f.put("perfTestCommand", r.ceiling().command());
             f.put("ratioToPerfTest", r.ratioToCeiling() == null ? null : round(r.ratioToCeiling()));
-            f.put("perfTestBrokerCpuPercent", r.ceiling().brokerCpuPercent() == null ? null
-                    : round(r.ceiling().brokerCpuPercent()));
+            f.put(
+                    "perfTestBrokerCpuPercent",
+                    r.ceiling().brokerCpuPercent() == null
+                            ? null
+                            : round(r.ceiling().brokerCpuPercent()));
             f.put("perfTestMachineCpuPercent", round(r.ceiling().machineCpuPercent()));
         }
         if (r.brokerAtOfferedRate() != null) {
             Map<String, Object> atRate = new LinkedHashMap<>();
             atRate.put("offeredPerSecond", r.settings().jobsPerSecond());
             atRate.put("receivedPerSecond", r.brokerAtOfferedRate().receivedPerSecond());
-            atRate.put("brokerCpuPercent", r.brokerAtOfferedRate().brokerCpuPercent() == null ? null
-                    : round(r.brokerAtOfferedRate().brokerCpuPercent()));
+            atRate.put(
+                    "brokerCpuPercent",
+                    r.brokerAtOfferedRate().brokerCpuPercent() == null
+                            ? null
+                            : round(r.brokerAtOfferedRate().brokerCpuPercent()));
             atRate.put("machineCpuPercent", round(r.brokerAtOfferedRate().machineCpuPercent()));
             atRate.put("command", r.brokerAtOfferedRate().command());
             f.put("perfTestAtOfferedRate", atRate);
@@ -73,7 +78,8 @@ public final class Report {
     public static void write(Results r, Path out) throws IOException {
         Files.createDirectories(out);
         Map<String, Object> figures = figures(r);
-        JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        JsonMapper json =
+                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Files.writeString(out.resolve("results.json"), json.writeValueAsString(figures) + "\n");
         Files.writeString(out.resolve("results.md"), markdown(r));
         chart(r, out.resolve("chart.png"));
@@ -83,33 +89,62 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("| figure | value |\n|---|---|\n");
         row(md, "settings", r.settings().describe());
-        row(md, "offered (open loop)", r.settings().batch() > 1
-                ? r.settings().rate() + " batches of " + r.settings().batch() + " jobs/s for " + r.settings().seconds() + " s"
-                : r.settings().rate() + " submissions/s for " + r.settings().seconds() + " s");
-        row(md, "accepted (201), jobs", r.accepted() + (r.refused() > 0 ? " (" + r.refused() + " refused or failed)" : ""));
-        row(md, "end to end, accepted to sent", "%.0f notifications/s%s".formatted(r.sentPerSecond(),
-                r.drained() ? "" : " (backlog not drained within 5 min)"));
+        row(
+                md,
+                "offered (open loop)",
+                r.settings().batch() > 1
+                        ? r.settings().rate() + " batches of " + r.settings().batch() + " jobs/s for "
+                                + r.settings().seconds() + " s"
+                        : r.settings().rate() + " submissions/s for "
+                                + r.settings().seconds() + " s");
+        row(
+                md,
+                "accepted (201), jobs",
+                r.accepted() + (r.refused() > 0 ? " (" + r.refused() + " refused or failed)" : ""));
+        row(
+                md,
+                "end to end, accepted to sent",
+                "%.0f notifications/s%s"
+                        .formatted(r.sentPerSecond(), r.drained() ? "" : " (backlog not drained within 5 min)"));
         if (r.drainPerSecond() != null) {
-            row(md, "after submissions stopped, until the backlog was sent", "%.0f notifications/s".formatted(
-                    r.drainPerSecond()));
+            row(
+                    md,
+                    "after submissions stopped, until the backlog was sent",
+                    "%.0f notifications/s".formatted(r.drainPerSecond()));
         }
-        row(md, "messages dropped as duplicates (job published twice)", "%d (warm-up: %d)".formatted(r.duplicates(),
-                r.duplicatesInWarmup()));
-        row(md, r.settings().batch() > 1 ? "API latency per batch p50 / p99 / max" : "API latency p50 / p99 / max",
+        row(
+                md,
+                "messages dropped as duplicates (job published twice)",
+                "%d (warm-up: %d)".formatted(r.duplicates(), r.duplicatesInWarmup()));
+        row(
+                md,
+                r.settings().batch() > 1 ? "API latency per batch p50 / p99 / max" : "API latency p50 / p99 / max",
                 latency(r.apiMicros(), 1000.0));
         row(md, "end-to-end latency p50 / p99 / max", latency(r.endToEndMillis(), 1.0));
         if (r.ceiling() != null) {
-            row(md, "PerfTest ceiling (quorum, persistent, confirms)", r.ceiling().receivedPerSecond()
-                    + " msg/s received" + cpu(r.ceiling()));
+            row(
+                    md,
+                    "PerfTest ceiling (quorum, persistent, confirms)",
+                    r.ceiling().receivedPerSecond() + " msg/s received" + cpu(r.ceiling()));
             row(md, "ours / PerfTest", r.ratioToCeiling() == null ? "-" : "%.2f".formatted(r.ratioToCeiling()));
         }
         if (r.brokerAtOfferedRate() != null) {
-            row(md, "PerfTest at the offered " + r.settings().jobsPerSecond() + " msg/s: what the broker alone costs",
+            row(
+                    md,
+                    "PerfTest at the offered " + r.settings().jobsPerSecond() + " msg/s: what the broker alone costs",
                     r.brokerAtOfferedRate().receivedPerSecond() + " msg/s received" + cpu(r.brokerAtOfferedRate()));
         }
-        r.usage().forEach((name, u) -> row(md, name + " CPU (of it JIT, GC) / memory",
-                "%.0f%% of a core (%s) / %d MB".formatted(u.cpuPercent(), Double.isNaN(u.jitPercent()) ? "-"
-                        : "%.0f%%, %.0f%%".formatted(u.jitPercent(), u.gcPercent()), u.rssMegabytes())));
+        r.usage()
+                .forEach((name, u) -> row(
+                        md,
+                        name + " CPU (of it JIT, GC) / memory",
+                        "%.0f%% of a core (%s) / %d MB"
+                                .formatted(
+                                        u.cpuPercent(),
+                                        Double.isNaN(u.jitPercent())
+                                                ? "-"
+                                                : "%.0f%%, %.0f%%".formatted(u.jitPercent(), u.gcPercent()),
+                                        u.rssMegabytes())));
         row(md, "machine", r.machine());
         return md.toString();
     }
@@ -127,15 +162,20 @@ public final class Report {
         if (h.getTotalCount() == 0) {
             return "-";
         }
-        return "%.1f / %.1f / %.1f ms".formatted(h.getValueAtPercentile(50) / perMs, h.getValueAtPercentile(99) / perMs,
-                h.getMaxValue() / perMs);
+        return "%.1f / %.1f / %.1f ms"
+                .formatted(
+                        h.getValueAtPercentile(50) / perMs,
+                        h.getValueAtPercentile(99) / perMs,
+                        h.getMaxValue() / perMs);
     }
 
     private static Map<String, Double> percentiles(Histogram h, double perMs) {
         Map<String, Double> p = new LinkedHashMap<>();
         if (h.getTotalCount() > 0) {
             for (double q : new double[] {50, 90, 99, 99.9}) {
-                p.put("p" + (q == Math.floor(q) ? String.valueOf((int) q) : String.valueOf(q)), round(h.getValueAtPercentile(q) / perMs));
+                p.put(
+                        "p" + (q == Math.floor(q) ? String.valueOf((int) q) : String.valueOf(q)),
+                        round(h.getValueAtPercentile(q) / perMs));
             }
             p.put("max", round(h.getMaxValue() / perMs));
         }
@@ -143,8 +183,13 @@ public final class Report {
     }
 
     private static void chart(Results r, Path png) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(450).title("notifyhub: " + r.settings().describe())
-                .xAxisTitle("seconds").yAxisTitle("notifications/s").build();
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(450)
+                .title("notifyhub: " + r.settings().describe())
+                .xAxisTitle("seconds")
+                .yAxisTitle("notifications/s")
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         List<Double> x = new ArrayList<>();

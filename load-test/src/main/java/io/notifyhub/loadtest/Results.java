@@ -36,8 +36,7 @@ public record Results(
      * CPU as a share of one core over the measured stretch, the part of it the JIT compiler and the garbage
      * collector took, and resident memory at its end.
      */
-    public record Usage(double cpuPercent, double jitPercent, double gcPercent, long rssMegabytes) {
-    }
+    public record Usage(double cpuPercent, double jitPercent, double gcPercent, long rssMegabytes) {}
 
     /** Our end-to-end throughput as a share of what RabbitMQ alone did with the same queue type and guarantees. */
     public Double ratioToCeiling() {

@@ -12,8 +12,19 @@ import java.util.Map;
  * service process, in the output folder), {@code batch} (jobs per request: 1 posts single jobs, more posts
  * batches of that many, and {@code rate} counts requests).
  */
-public record Settings(int rate, int seconds, int warmup, int latencyMs, int workers, int concurrency, int prefetch,
-        int inFlight, int perfTestSeconds, int heapMb, boolean profile, int batch) {
+public record Settings(
+        int rate,
+        int seconds,
+        int warmup,
+        int latencyMs,
+        int workers,
+        int concurrency,
+        int prefetch,
+        int inFlight,
+        int perfTestSeconds,
+        int heapMb,
+        boolean profile,
+        int batch) {
 
     public static Settings parse(String words) {
         Map<String, String> given = new HashMap<>();
@@ -26,10 +37,19 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
                 given.put(kv[0], kv[1]);
             }
         }
-        Settings settings = new Settings(get(given, "rate", 500), get(given, "seconds", 30), get(given, "warmup", 5),
-                get(given, "latency", 0), get(given, "workers", 2), get(given, "concurrency", 2),
-                get(given, "prefetch", 150), get(given, "inflight", 256), get(given, "perftest", 20), get(given, "heap", 512),
-                get(given, "profile", 0) == 1, get(given, "batch", 1));
+        Settings settings = new Settings(
+                get(given, "rate", 500),
+                get(given, "seconds", 30),
+                get(given, "warmup", 5),
+                get(given, "latency", 0),
+                get(given, "workers", 2),
+                get(given, "concurrency", 2),
+                get(given, "prefetch", 150),
+                get(given, "inflight", 256),
+                get(given, "perftest", 20),
+                get(given, "heap", 512),
+                get(given, "profile", 0) == 1,
+                get(given, "batch", 1));
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown settings " + given.keySet());
         }
@@ -48,7 +68,19 @@ public record Settings(int rate, int seconds, int warmup, int latencyMs, int wor
 
     public String describe() {
         return ("rate=%d/s batch=%d seconds=%d warmup=%d latency=%dms workers=%d concurrency=%d prefetch=%d"
-                + " inflight=%d perftest=%ds heap=%dMB%s").formatted(rate, batch, seconds, warmup, latencyMs, workers,
-                        concurrency, prefetch, inFlight, perfTestSeconds, heapMb, profile ? " profile" : "");
+                        + " inflight=%d perftest=%ds heap=%dMB%s")
+                .formatted(
+                        rate,
+                        batch,
+                        seconds,
+                        warmup,
+                        latencyMs,
+                        workers,
+                        concurrency,
+                        prefetch,
+                        inFlight,
+                        perfTestSeconds,
+                        heapMb,
+                        profile ? " profile" : "");
     }
 }

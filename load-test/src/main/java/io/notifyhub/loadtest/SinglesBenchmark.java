@@ -31,8 +31,7 @@ public final class SinglesBenchmark {
 
     private static final String DEV_KEY = "nhk_localdev_for-local-use-only-000000";
 
-    private SinglesBenchmark() {
-    }
+    private SinglesBenchmark() {}
 
     record Load(String type, int rate) {
         static Load parse(String word) {
@@ -47,10 +46,18 @@ public final class SinglesBenchmark {
     }
 
     /** One run's figures. */
-    record Run(String label, int offered, int seconds, long accepted, Map<Integer, Long> statuses, double p50Ms,
-            double p99Ms, double sentPerSecondDuringLoad, double sentPerSecondOverall, Map<String, Double> cpuMsPerJob,
-            double machinePercent) {
-    }
+    record Run(
+            String label,
+            int offered,
+            int seconds,
+            long accepted,
+            Map<Integer, Long> statuses,
+            double p50Ms,
+            double p99Ms,
+            double sentPerSecondDuringLoad,
+            double sentPerSecondOverall,
+            Map<String, Double> cpuMsPerJob,
+            double machinePercent) {}
 
     public static String run(String words, Path out) throws Exception {
         Map<String, String> given = new LinkedHashMap<>();
@@ -63,8 +70,11 @@ public final class SinglesBenchmark {
         int warmup = Integer.parseInt(given.getOrDefault("warmup", "120"));
         int seconds = Integer.parseInt(given.getOrDefault("seconds", "30"));
         int runs = Integer.parseInt(given.getOrDefault("runs", "3"));
-        List<Load> loads = List.of(given.getOrDefault("loads", "email:600,email:1000,sms:1000").split(",")).stream()
-                .map(Load::parse).toList();
+        List<Load> loads = List.of(given.getOrDefault("loads", "email:600,email:1000,sms:1000")
+                        .split(","))
+                .stream()
+                .map(Load::parse)
+                .toList();
 
         Files.createDirectories(out);
         Path state = out.resolve("run-local");
@@ -80,9 +90,13 @@ public final class SinglesBenchmark {
         env.put("LOCAL_STACK_MONGO_PORT", String.valueOf(LocalSystem.freePort()));
         env.put("LOCAL_STACK_SMTP_PORT", String.valueOf(LocalSystem.freePort()));
         env.put("LOCAL_STACK_MAIL_PORT", String.valueOf(LocalSystem.freePort()));
-        Path root = Path.of(System.getProperty("notifyhub.root", "..")).toAbsolutePath().normalize();
-        ProcessBuilder builder = new ProcessBuilder(root.resolve("run-local").toString()).directory(root.toFile())
-                .redirectErrorStream(true).redirectOutput(out.resolve("run-local.log").toFile());
+        Path root = Path.of(System.getProperty("notifyhub.root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("run-local").toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolve("run-local.log").toFile());
         builder.environment().putAll(env);
         List<Run> results = new ArrayList<>();
         Process runLocal = builder.start();
@@ -91,7 +105,12 @@ public final class SinglesBenchmark {
             Map<String, Long> processes = services(runLocal);
             WorkerCounters counters = new WorkerCounters(workerPorts);
             if (cold > 0) {
-                results.add(measure("cold: email 100/s from \"ready\"", new Load("email", 100), cold, apiPort, counters,
+                results.add(measure(
+                        "cold: email 100/s from \"ready\"",
+                        new Load("email", 100),
+                        cold,
+                        apiPort,
+                        counters,
                         processes));
             }
             if (warmup > 0) {
@@ -100,8 +119,8 @@ public final class SinglesBenchmark {
             }
             for (Load load : loads) {
                 for (int i = 1; i <= runs; i++) {
-                    results.add(measure("warm: " + load + " (run " + i + ")", load, seconds, apiPort, counters,
-                            processes));
+                    results.add(
+                            measure("warm: " + load + " (run " + i + ")", load, seconds, apiPort, counters, processes));
                 }
             }
         } finally {
@@ -115,8 +134,9 @@ public final class SinglesBenchmark {
         return report;
     }
 
-    private static Run measure(String label, Load load, int seconds, int apiPort, WorkerCounters counters,
-            Map<String, Long> processes) throws Exception {
+    private static Run measure(
+            String label, Load load, int seconds, int apiPort, WorkerCounters counters, Map<String, Long> processes)
+            throws Exception {
         long sentBefore = counters.read().sent();
         Map<String, ProcessStats> before = stats(processes);
         long from = System.nanoTime();
@@ -137,22 +157,40 @@ public final class SinglesBenchmark {
         if (outcome.clientCpuSeconds() >= 0) {
             cpu.put("load client", outcome.clientCpuSeconds() * 1000 / jobs); // the Node.js client's own
         }
-        double machine = (after.get("machine").cpuSeconds() - before.get("machine").cpuSeconds()) / loadSeconds * 100;
-        return new Run(label, load.rate(), seconds, outcome.accepted(), outcome.statuses(), outcome.p50Ms(),
-                outcome.p99Ms(), sentDuringLoad / loadSeconds, sent / (loadSeconds + drained.toMillis() / 1000.0), cpu,
+        double machine =
+                (after.get("machine").cpuSeconds() - before.get("machine").cpuSeconds()) / loadSeconds * 100;
+        return new Run(
+                label,
+                load.rate(),
+                seconds,
+                outcome.accepted(),
+                outcome.statuses(),
+                outcome.p50Ms(),
+                outcome.p99Ms(),
+                sentDuringLoad / loadSeconds,
+                sent / (loadSeconds + drained.toMillis() / 1000.0),
+                cpu,
                 machine);
     }
 
     /** What the load client saw; its CPU is -1 when it ran in this JVM (and is counted with it). */
-    record ClientOutcome(long accepted, Map<Integer, Long> statuses, double p50Ms, double p99Ms, double clientCpuSeconds) {
-    }
+    record ClientOutcome(
+            long accepted, Map<Integer, Long> statuses, double p50Ms, double p99Ms, double clientCpuSeconds) {}
 
     /** The Node.js client (light) where {@code node} is installed, else this JVM's {@link OpenLoopDriver}. */
     private static ClientOutcome drive(int apiPort, Load load, int seconds) throws Exception {
-        Path script = Path.of(System.getProperty("notifyhub.root", "..")).resolve("load-test/src/main/node/open-loop.js");
+        Path script =
+                Path.of(System.getProperty("notifyhub.root", "..")).resolve("load-test/src/main/node/open-loop.js");
         if (nodeInstalled() && Files.exists(script)) {
-            Process node = new ProcessBuilder("node", script.toString(), String.valueOf(apiPort), DEV_KEY, load.type(),
-                    String.valueOf(load.rate()), String.valueOf(seconds)).redirectError(ProcessBuilder.Redirect.INHERIT)
+            Process node = new ProcessBuilder(
+                            "node",
+                            script.toString(),
+                            String.valueOf(apiPort),
+                            DEV_KEY,
+                            load.type(),
+                            String.valueOf(load.rate()),
+                            String.valueOf(seconds))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             String line = new String(node.getInputStream().readAllBytes()).strip();
             if (!node.waitFor(seconds + 120L, TimeUnit.SECONDS) || node.exitValue() != 0) {
@@ -160,14 +198,26 @@ public final class SinglesBenchmark {
             }
             var json = new tools.jackson.databind.json.JsonMapper().readTree(line);
             Map<Integer, Long> statuses = new java.util.TreeMap<>();
-            json.get("statuses").properties().forEach(e -> statuses.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
-            return new ClientOutcome(statuses.getOrDefault(201, 0L), statuses, json.get("p50").asDouble(),
-                    json.get("p99").asDouble(), json.get("cpuSeconds").asDouble());
+            json.get("statuses")
+                    .properties()
+                    .forEach(e -> statuses.put(
+                            Integer.parseInt(e.getKey()), e.getValue().asLong()));
+            return new ClientOutcome(
+                    statuses.getOrDefault(201, 0L),
+                    statuses,
+                    json.get("p50").asDouble(),
+                    json.get("p99").asDouble(),
+                    json.get("cpuSeconds").asDouble());
         }
-        OpenLoopDriver.Outcome outcome = new OpenLoopDriver(apiPort, 1, DEV_KEY,
-                "sms".equals(load.type()) ? OpenLoopDriver.SMS : OpenLoopDriver.EMAIL).drive(load.rate(), seconds);
-        return new ClientOutcome(outcome.accepted(), outcome.statuses(), outcome.latencyMicros().getValueAtPercentile(50)
-                / 1000.0, outcome.latencyMicros().getValueAtPercentile(99) / 1000.0, -1);
+        OpenLoopDriver.Outcome outcome = new OpenLoopDriver(
+                        apiPort, 1, DEV_KEY, "sms".equals(load.type()) ? OpenLoopDriver.SMS : OpenLoopDriver.EMAIL)
+                .drive(load.rate(), seconds);
+        return new ClientOutcome(
+                outcome.accepted(),
+                outcome.statuses(),
+                outcome.latencyMicros().getValueAtPercentile(50) / 1000.0,
+                outcome.latencyMicros().getValueAtPercentile(99) / 1000.0,
+                -1);
     }
 
     private static boolean nodeInstalled() {
@@ -217,7 +267,9 @@ public final class SinglesBenchmark {
     private static Map<String, Long> services(Process runLocal) {
         Map<String, Long> byName = new LinkedHashMap<>();
         int worker = 0;
-        for (ProcessHandle child : runLocal.descendants().sorted(Comparator.comparingLong(ProcessHandle::pid)).toList()) {
+        for (ProcessHandle child : runLocal.descendants()
+                .sorted(Comparator.comparingLong(ProcessHandle::pid))
+                .toList()) {
             String command = cmdline(child.pid());
             if (command.contains("local-stack")) {
                 byName.put("local-stack", child.pid());
@@ -245,70 +297,105 @@ public final class SinglesBenchmark {
      */
     private static Optional<Long> rabbitMq() {
         List<ProcessHandle> nodes = ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().orElse("").endsWith("beam.smp") && cmdline(p.pid()).contains("rabbit"))
+                .filter(p -> p.info().command().orElse("").endsWith("beam.smp")
+                        && cmdline(p.pid()).contains("rabbit"))
                 .toList();
-        List<ProcessHandle> service = nodes.stream().filter(p -> "rabbitmq".equals(p.info().user().orElse(""))).toList();
+        List<ProcessHandle> service = nodes.stream()
+                .filter(p -> "rabbitmq".equals(p.info().user().orElse("")))
+                .toList();
         List<ProcessHandle> chosen = service.size() == 1 ? service : nodes;
         return chosen.size() == 1 ? Optional.of(chosen.getFirst().pid()) : Optional.empty();
     }
 
     private static String cmdline(long pid) {
         try {
-            return Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
+            return Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"))
+                    .replace('\0', ' ');
         } catch (IOException | RuntimeException e) {
             return "";
         }
     }
 
     static String report(List<Run> results, List<Load> loads, int runs) {
-        StringBuilder md = new StringBuilder("| run | offered | accepted/s | refused | submit p50 / p99 | sent/s during"
-                + " load | sent/s overall | CPU ms per job (per process) | machine |\n|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder(
+                "| run | offered | accepted/s | refused | submit p50 / p99 | sent/s during"
+                        + " load | sent/s overall | CPU ms per job (per process) | machine |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Run run : results) {
             md.append(row(run)).append('\n');
         }
         md.append("\nMedians of the warm runs:\n\n| load | accepted/s | refused | submit p50 / p99 | sent/s during load"
                 + " | CPU ms per job, all processes |\n|---|---|---|---|---|---|\n");
         for (Load load : loads) {
-            List<Run> of = results.stream().filter(r -> r.label().startsWith("warm: " + load + " ")).toList();
+            List<Run> of = results.stream()
+                    .filter(r -> r.label().startsWith("warm: " + load + " "))
+                    .toList();
             if (of.isEmpty()) {
                 continue;
             }
-            md.append("| ").append(load).append(" | ")
-                    .append(fmt(median(of, r -> r.accepted() / (double) r.seconds()))).append(" | ")
-                    .append(fmt(median(of, r -> (double) refused(r)))).append(" | ")
-                    .append(fmt(median(of, Run::p50Ms))).append(" / ").append(fmt(median(of, Run::p99Ms))).append(" ms | ")
-                    .append(fmt(median(of, Run::sentPerSecondDuringLoad))).append(" | ")
-                    .append(fmt(median(of, r -> r.cpuMsPerJob().values().stream().mapToDouble(Double::doubleValue).sum())))
+            md.append("| ")
+                    .append(load)
+                    .append(" | ")
+                    .append(fmt(median(of, r -> r.accepted() / (double) r.seconds())))
+                    .append(" | ")
+                    .append(fmt(median(of, r -> (double) refused(r))))
+                    .append(" | ")
+                    .append(fmt(median(of, Run::p50Ms)))
+                    .append(" / ")
+                    .append(fmt(median(of, Run::p99Ms)))
+                    .append(" ms | ")
+                    .append(fmt(median(of, Run::sentPerSecondDuringLoad)))
+                    .append(" | ")
+                    .append(fmt(median(
+                            of,
+                            r -> r.cpuMsPerJob().values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum())))
                     .append(" |\n");
         }
         return md.toString();
     }
 
     private static long refused(Run run) {
-        return run.statuses().entrySet().stream().filter(e -> e.getKey() != 201).mapToLong(Map.Entry::getValue).sum();
+        return run.statuses().entrySet().stream()
+                .filter(e -> e.getKey() != 201)
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     private static String row(Run run) {
-        String cpu = run.cpuMsPerJob().entrySet().stream().map(e -> e.getKey() + " " + fmt(e.getValue())).collect(Collectors.joining(", "));
-        String refusals = run.statuses().entrySet().stream().filter(e -> e.getKey() != 201)
+        String cpu = run.cpuMsPerJob().entrySet().stream()
+                .map(e -> e.getKey() + " " + fmt(e.getValue()))
+                .collect(Collectors.joining(", "));
+        String refusals = run.statuses().entrySet().stream()
+                .filter(e -> e.getKey() != 201)
                 .map(e -> (e.getKey() < 0 ? "no answer" : e.getKey()) + ": " + e.getValue())
                 .collect(Collectors.joining(", "));
-        return "| %s | %d/s | %s | %s | %s / %s ms | %s | %s | %s | %s %% |".formatted(run.label(), run.offered(),
-                fmt(run.accepted() / (double) run.seconds()), refusals.isEmpty() ? "0" : refusals, fmt(run.p50Ms()),
-                fmt(run.p99Ms()), fmt(run.sentPerSecondDuringLoad()), fmt(run.sentPerSecondOverall()), cpu,
-                fmt(run.machinePercent()));
+        return "| %s | %d/s | %s | %s | %s / %s ms | %s | %s | %s | %s %% |"
+                .formatted(
+                        run.label(),
+                        run.offered(),
+                        fmt(run.accepted() / (double) run.seconds()),
+                        refusals.isEmpty() ? "0" : refusals,
+                        fmt(run.p50Ms()),
+                        fmt(run.p99Ms()),
+                        fmt(run.sentPerSecondDuringLoad()),
+                        fmt(run.sentPerSecondOverall()),
+                        cpu,
+                        fmt(run.machinePercent()));
     }
 
     /** The median of a figure over the runs of one load (three by default: the middle one). */
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
         double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
-        return values.length % 2 == 1 ? values[values.length / 2]
+        return values.length % 2 == 1
+                ? values[values.length / 2]
                 : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
     private static String fmt(double value) {
-        return value >= 100 ? String.format("%.0f", value) : value >= 10 ? String.format("%.1f", value)
-                : String.format("%.2f", value);
+        return value >= 100
+                ? String.format("%.0f", value)
+                : value >= 10 ? String.format("%.1f", value) : String.format("%.2f", value);
     }
 
     private static void deleteRecursively(Path path) throws IOException {

@@ -15,7 +15,8 @@ import java.util.List;
  */
 final class WorkerCounters {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Integer> ports;
 
     WorkerCounters(List<Integer> ports) {
@@ -53,9 +54,13 @@ final class WorkerCounters {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/actuator/prometheus?includedNames=notifyhub_deliveries,notifyhub_deliveries_total,"
                         + "notifyhub_duplicate_messages,notifyhub_duplicate_messages_total"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString()).body().lines().toList();
+            return http.send(request, HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             throw new IllegalStateException("worker metrics on port " + port + " unreadable", e);
         } catch (InterruptedException e) {

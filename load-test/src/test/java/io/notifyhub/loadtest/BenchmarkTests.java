@@ -21,10 +21,12 @@ class BenchmarkTests {
         String args = System.getProperty("benchmark.args", "");
         if (args.strip().startsWith("singles")) {
             // ./benchmark singles ...: the system as ./run-local runs it, one job per request, cold and warm
-            String report = SinglesBenchmark.run(args.strip().substring("singles".length()),
-                    Path.of(System.getProperty("benchmark.out", "target/benchmark")).resolve("singles"));
-            System.out.println("benchmark:\n" + report + "\n| machine: " + Runtime.getRuntime().availableProcessors()
-                    + " cores |");
+            String report = SinglesBenchmark.run(
+                    args.strip().substring("singles".length()),
+                    Path.of(System.getProperty("benchmark.out", "target/benchmark"))
+                            .resolve("singles"));
+            System.out.println("benchmark:\n" + report + "\n| machine: "
+                    + Runtime.getRuntime().availableProcessors() + " cores |");
             assertThat(report).contains("| warm: ");
             return;
         }
@@ -38,23 +40,37 @@ class BenchmarkTests {
         System.out.println((smoke ? "benchmark smoke:\n" : "benchmark:\n") + Report.markdown(results));
         assertThat(results.accepted()).isPositive();
         assertThat(results.sentPerSecond()).isPositive();
-        assertThat(results.drained()).as("the workers' counters reached every accepted job").isTrue();
+        assertThat(results.drained())
+                .as("the workers' counters reached every accepted job")
+                .isTrue();
         assertThat(results.apiMicros().getTotalCount()).isEqualTo((long) settings.rate() * settings.seconds());
         assertThat(results.usage()).containsKeys("api", "load client (this JVM)", "every process on the machine");
-        results.usage().forEach((name, usage) -> assertThat(usage.cpuPercent()).as(name + "'s CPU").isPositive()
-                .isGreaterThanOrEqualTo(Double.isNaN(usage.jitPercent()) ? 0 : usage.jitPercent() + usage.gcPercent()));
-        assertThat(results.usage().get("every process on the machine").cpuPercent()).as("the machine's CPU")
+        results.usage()
+                .forEach((name, usage) -> assertThat(usage.cpuPercent())
+                        .as(name + "'s CPU")
+                        .isPositive()
+                        .isGreaterThanOrEqualTo(
+                                Double.isNaN(usage.jitPercent()) ? 0 : usage.jitPercent() + usage.gcPercent()));
+        assertThat(results.usage().get("every process on the machine").cpuPercent())
+                .as("the machine's CPU")
                 .isGreaterThanOrEqualTo(results.usage().get("api").cpuPercent());
         assertThat(Files.size(out.resolve("chart.png"))).isPositive();
         assertThat(Files.readString(out.resolve("results.json"))).contains("endToEndSentPerSecond");
         if (settings.perfTestSeconds() > 0) {
-            assertThat(results.ceiling().receivedPerSecond()).as("PerfTest's ceiling").isPositive();
-            assertThat(results.brokerAtOfferedRate().receivedPerSecond()).as("PerfTest at the offered rate")
+            assertThat(results.ceiling().receivedPerSecond())
+                    .as("PerfTest's ceiling")
                     .isPositive();
-            assertThat(results.brokerAtOfferedRate().machineCpuPercent()).as("the machine's CPU meanwhile").isPositive();
+            assertThat(results.brokerAtOfferedRate().receivedPerSecond())
+                    .as("PerfTest at the offered rate")
+                    .isPositive();
+            assertThat(results.brokerAtOfferedRate().machineCpuPercent())
+                    .as("the machine's CPU meanwhile")
+                    .isPositive();
             if (results.usage().containsKey("RabbitMQ (this machine's node)")) {
-                assertThat(results.brokerAtOfferedRate().brokerCpuPercent()).as("the broker's CPU meanwhile")
-                        .isPositive().isLessThanOrEqualTo(results.brokerAtOfferedRate().machineCpuPercent());
+                assertThat(results.brokerAtOfferedRate().brokerCpuPercent())
+                        .as("the broker's CPU meanwhile")
+                        .isPositive()
+                        .isLessThanOrEqualTo(results.brokerAtOfferedRate().machineCpuPercent());
             }
         }
     }

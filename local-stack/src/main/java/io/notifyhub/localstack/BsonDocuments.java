@@ -22,8 +22,7 @@ final class BsonDocuments extends BasicDataType<Document> {
 
     static final BsonDocuments TYPE = new BsonDocuments();
 
-    private BsonDocuments() {
-    }
+    private BsonDocuments() {}
 
     @Override
     public void write(WriteBuffer buffer, Document document) {

@@ -9,8 +9,7 @@ final class Containers {
 
     private static Boolean docker;
 
-    private Containers() {
-    }
+    private Containers() {}
 
     static synchronized boolean dockerAvailable() {
         if (docker == null) {

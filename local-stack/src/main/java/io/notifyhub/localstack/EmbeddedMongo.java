@@ -5,9 +5,9 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.bson.Document;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -42,8 +42,13 @@ public final class EmbeddedMongo implements AutoCloseable {
      * status from the index ({@link IndexedCounts}), {@code hello} ({@link #commandName}), and the TTL
      * monitor's figures in {@code serverStatus}. {@code store} is mongo-java-server's own answer.
      */
-    static Document answer(String database, String command, Document query, Function<String, MongoDatabase> databases,
-            TtlMonitor ttl, Function<String, Document> store) {
+    static Document answer(
+            String database,
+            String command,
+            Document query,
+            Function<String, MongoDatabase> databases,
+            TtlMonitor ttl,
+            Function<String, Document> store) {
         if ("aggregate".equalsIgnoreCase(command)) {
             Document counted = IndexedCounts.answer(database, query, databases);
             if (counted != null) {
@@ -83,7 +88,8 @@ public final class EmbeddedMongo implements AutoCloseable {
      */
     public static EmbeddedMongo persistent(Path file, String host, int port) throws java.io.IOException {
         return persistent(file, host, port, failure -> {
-            System.err.println("local-stack: the store file " + file + " failed and is closed; writes fail from now on");
+            System.err.println(
+                    "local-stack: the store file " + file + " failed and is closed; writes fail from now on");
             failure.printStackTrace();
         });
     }

@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class IdLookup {
 
-    private IdLookup() {
-    }
+    private IdLookup() {}
 
     /**
      * The {@code _id}s a query pins down next to other conditions ({@code {_id: x, ...}}), or lists

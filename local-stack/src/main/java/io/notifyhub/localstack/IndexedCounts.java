@@ -23,23 +23,33 @@ final class IndexedCounts {
         long countIndexed(Document filter);
     }
 
-    private IndexedCounts() {
-    }
+    private IndexedCounts() {}
 
     /** The reply to {@code command} if it is such a count on a {@link Countable} collection, else null. */
     static Document answer(String database, Document command, Function<String, MongoDatabase> databases) {
         if (!(command.get("aggregate") instanceof String collectionName)
-                || !(command.get("pipeline") instanceof List<?> pipeline) || pipeline.size() != 2
-                || !(pipeline.get(0) instanceof Document match) || match.size() != 1
+                || !(command.get("pipeline") instanceof List<?> pipeline)
+                || pipeline.size() != 2
+                || !(pipeline.get(0) instanceof Document match)
+                || match.size() != 1
                 || !(match.get("$match") instanceof Document filter)
-                || !(pipeline.get(1) instanceof Document group) || group.size() != 1
-                || !(group.get("$group") instanceof Document grouping) || grouping.size() != 2
-                || !grouping.containsKey("_id") || grouping.get("_id") instanceof String) {
+                || !(pipeline.get(1) instanceof Document group)
+                || group.size() != 1
+                || !(group.get("$group") instanceof Document grouping)
+                || grouping.size() != 2
+                || !grouping.containsKey("_id")
+                || grouping.get("_id") instanceof String) {
             return null;
         }
-        String field = grouping.keySet().stream().filter(key -> !"_id".equals(key)).findFirst().orElseThrow();
-        if (!(grouping.get(field) instanceof Document sum) || sum.size() != 1
-                || !(sum.get("$sum") instanceof Number one) || one.intValue() != 1 || one.doubleValue() != 1.0) {
+        String field = grouping.keySet().stream()
+                .filter(key -> !"_id".equals(key))
+                .findFirst()
+                .orElseThrow();
+        if (!(grouping.get(field) instanceof Document sum)
+                || sum.size() != 1
+                || !(sum.get("$sum") instanceof Number one)
+                || one.intValue() != 1
+                || one.doubleValue() != 1.0) {
             return null;
         }
         MongoDatabase db = databases.apply(database);
@@ -52,10 +62,10 @@ final class IndexedCounts {
             return null;
         }
         Object n = count <= Integer.MAX_VALUE ? (Object) (int) count : (Object) count;
-        List<Document> firstBatch = count == 0 ? List.of()
-                : List.of(new Document("_id", grouping.get("_id")).append(field, n));
-        Document cursor = new Document("firstBatch", firstBatch).append("id", 0L)
-                .append("ns", database + "." + collectionName);
+        List<Document> firstBatch =
+                count == 0 ? List.of() : List.of(new Document("_id", grouping.get("_id")).append(field, n));
+        Document cursor =
+                new Document("firstBatch", firstBatch).append("id", 0L).append("ns", database + "." + collectionName);
         return new Document("cursor", cursor).append("ok", 1.0);
     }
 
@@ -72,7 +82,8 @@ final class IndexedCounts {
             if (condition.get("$eq") instanceof String value) {
                 return List.of(value);
             }
-            if (condition.get("$in") instanceof List<?> values && values.stream().allMatch(String.class::isInstance)) {
+            if (condition.get("$in") instanceof List<?> values
+                    && values.stream().allMatch(String.class::isInstance)) {
                 return values.stream().map(String.class::cast).distinct().toList();
             }
         }

@@ -48,7 +48,8 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
      * save is lost, so the owner must not go on as if nothing happened.
      */
     static IndexedH2Backend open(String file, Consumer<Throwable> onFailure) {
-        MVStore store = new MVStore.Builder().fileName(file)
+        MVStore store = new MVStore.Builder()
+                .fileName(file)
                 .backgroundExceptionHandler((thread, e) -> onFailure.accept(e))
                 .open();
         OPENING.set(store);
@@ -61,7 +62,8 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
 
     /** A collection's documents ({@code database.collection}), for tests. */
     MVMap<Object, Document> dataMap(String namespace) {
-        return store().openMap(DATA_MAP + namespace, new MVMap.Builder<Object, Document>().valueType(BsonDocuments.TYPE));
+        return store().openMap(
+                        DATA_MAP + namespace, new MVMap.Builder<Object, Document>().valueType(BsonDocuments.TYPE));
     }
 
     /** Saves what changed now, for tests. */
@@ -75,7 +77,12 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return EmbeddedMongo.answer(database, command, query, this::resolveDatabase, ttl,
+        return EmbeddedMongo.answer(
+                database,
+                command,
+                query,
+                this::resolveDatabase,
+                ttl,
                 name -> super.handleCommand(channel, database, name, query));
     }
 
@@ -129,6 +136,7 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
 
     /** In the collection's metadata: its documents are written as BSON ({@link BsonDocuments}). */
     private static final String FORMAT = "notifyhub.format";
+
     private static final String BSON = "bson";
 
     /**
@@ -159,8 +167,13 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
         private int updating;
         private final PollIndexes<Object> polls = PollIndexes.byId();
 
-        IndexedCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> data,
-                MVMap<String, Object> meta, CursorRegistry cursors) {
+        IndexedCollection(
+                MongoDatabase database,
+                String name,
+                CollectionOptions options,
+                MVMap<Object, Document> data,
+                MVMap<String, Object> meta,
+                CursorRegistry cursors) {
             super(database, name, options, data, meta, cursors);
             data.forEach((id, document) -> polls.add(document, id)); // what an earlier run stored
         }
@@ -212,8 +225,13 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
         }
 
         @Override
-        public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
-                boolean multi, boolean upsert, Oplog oplog) {
+        public synchronized Document updateDocuments(
+                Document selector,
+                Document update,
+                ArrayFilters arrayFilters,
+                boolean multi,
+                boolean upsert,
+                Oplog oplog) {
             return updating(() -> snapshots.internally(
                     () -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog)));
         }
@@ -244,11 +262,14 @@ final class IndexedH2Backend extends H2Backend implements EmbeddedMongo.TtlRepor
         }
 
         @Override
-        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
-                Document fieldSelector) {
+        protected QueryResult queryDocuments(
+                Document query, Document orderBy, int skip, int limit, int batchSize, Document fieldSelector) {
             List<Object> ids = IdLookup.pinnedIds(query);
             if (ids != null) {
-                List<Object> positions = ids.stream().distinct().filter(id -> getDocument(id) != null).toList();
+                List<Object> positions = ids.stream()
+                        .distinct()
+                        .filter(id -> getDocument(id) != null)
+                        .toList();
                 return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
             }
             Iterable<Object> candidates = isNaturalDescending(orderBy) ? null : polls.candidates(query);

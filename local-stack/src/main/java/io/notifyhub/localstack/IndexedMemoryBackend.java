@@ -13,8 +13,8 @@ import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The in-memory store, answering {@code hello}, finding a query's pinned {@code _id} by a map and the
@@ -24,7 +24,12 @@ final class IndexedMemoryBackend extends MemoryBackend implements EmbeddedMongo.
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
-        return EmbeddedMongo.answer(database, command, query, this::resolveDatabase, ttl,
+        return EmbeddedMongo.answer(
+                database,
+                command,
+                query,
+                this::resolveDatabase,
+                ttl,
                 name -> super.handleCommand(channel, database, name, query));
     }
 
@@ -83,9 +88,15 @@ final class IndexedMemoryBackend extends MemoryBackend implements EmbeddedMongo.
         }
 
         @Override
-        public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
-                boolean multi, boolean upsert, Oplog oplog) {
-            return snapshots.internally(() -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
+        public synchronized Document updateDocuments(
+                Document selector,
+                Document update,
+                ArrayFilters arrayFilters,
+                boolean multi,
+                boolean upsert,
+                Oplog oplog) {
+            return snapshots.internally(
+                    () -> super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog));
         }
 
         @Override
@@ -130,11 +141,14 @@ final class IndexedMemoryBackend extends MemoryBackend implements EmbeddedMongo.
         }
 
         @Override
-        protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
-                Document fieldSelector) {
+        protected QueryResult queryDocuments(
+                Document query, Document orderBy, int skip, int limit, int batchSize, Document fieldSelector) {
             List<Object> ids = IdLookup.pinnedIds(query);
             if (ids != null) {
-                List<Integer> positions = ids.stream().map(positionsById::get).filter(Objects::nonNull).distinct()
+                List<Integer> positions = ids.stream()
+                        .map(positionsById::get)
+                        .filter(Objects::nonNull)
+                        .distinct()
                         .toList();
                 return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fieldSelector);
             }

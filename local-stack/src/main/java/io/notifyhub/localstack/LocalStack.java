@@ -15,38 +15,52 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack {
 
-    private LocalStack() {
-    }
+    private LocalStack() {}
 
     public static void main(String[] args) throws Exception {
         String mongoPort = env("LOCAL_STACK_MONGO_PORT", "27017");
         String dataDir = env("LOCAL_STACK_DATA_DIR", "data");
         // "off": a real MongoDB is in use, and local-stack serves only the SMTP sink
-        EmbeddedMongo mongo = "off".equals(mongoPort) ? null : "memory".equals(dataDir)
-                ? EmbeddedMongo.inMemory("127.0.0.1", Integer.parseInt(mongoPort))
-                : EmbeddedMongo.persistent(Path.of(dataDir, "mongo.mv"), "127.0.0.1", Integer.parseInt(mongoPort),
-                        LocalStack::storeFailed);
+        EmbeddedMongo mongo = "off".equals(mongoPort)
+                ? null
+                : "memory".equals(dataDir)
+                        ? EmbeddedMongo.inMemory("127.0.0.1", Integer.parseInt(mongoPort))
+                        : EmbeddedMongo.persistent(
+                                Path.of(dataDir, "mongo.mv"),
+                                "127.0.0.1",
+                                Integer.parseInt(mongoPort),
+                                LocalStack::storeFailed);
         String smtpPort = env("LOCAL_STACK_SMTP_PORT", "");
-        SmtpSink mail = smtpPort.isEmpty() ? null
-                : SmtpSink.start(Integer.parseInt(smtpPort), Integer.parseInt(env("LOCAL_STACK_MAIL_PORT", "8025")),
+        SmtpSink mail = smtpPort.isEmpty()
+                ? null
+                : SmtpSink.start(
+                        Integer.parseInt(smtpPort),
+                        Integer.parseInt(env("LOCAL_STACK_MAIL_PORT", "8025")),
                         Integer.parseInt(env("LOCAL_STACK_MAIL_KEEP", String.valueOf(SmtpSink.DEFAULT_KEEP))));
         if (mail != null) {
             System.out.println("local-stack: SMTP sink on 127.0.0.1:" + mail.smtpPort()
                     + "; what arrived: curl -s http://127.0.0.1:" + mail.httpPort() + "/messages");
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (mail != null) {
-                mail.close();
-            }
-            if (mongo != null) {
-                mongo.close();
-            }
-            stopped.countDown();
-        }, "local-stack-shutdown"));
-        System.out.println(mongo == null ? "local-stack ready (no MongoDB-wire store)"
-                : "local-stack ready: MONGODB_URI=" + mongo.uri("notifyhub") + ("memory".equals(dataDir)
-                        ? " (in memory)" : " (data in " + Path.of(dataDir).toAbsolutePath() + ")"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (mail != null) {
+                                mail.close();
+                            }
+                            if (mongo != null) {
+                                mongo.close();
+                            }
+                            stopped.countDown();
+                        },
+                        "local-stack-shutdown"));
+        System.out.println(
+                mongo == null
+                        ? "local-stack ready (no MongoDB-wire store)"
+                        : "local-stack ready: MONGODB_URI=" + mongo.uri("notifyhub")
+                                + ("memory".equals(dataDir)
+                                        ? " (in memory)"
+                                        : " (data in " + Path.of(dataDir).toAbsolutePath() + ")"));
         System.out.flush();
         stopped.await();
     }

@@ -113,7 +113,8 @@ final class PollIndexes<P> {
             if (condition.size() == 1 && condition.get("$eq") instanceof String value) {
                 return positions(value);
             }
-            if (condition.size() == 1 && condition.get("$in") instanceof Collection<?> values
+            if (condition.size() == 1
+                    && condition.get("$in") instanceof Collection<?> values
                     && values.stream().allMatch(String.class::isInstance)) {
                 NavigableSet<P> union = new TreeSet<>(order);
                 values.forEach(value -> union.addAll(positions(value)));
@@ -122,14 +123,18 @@ final class PollIndexes<P> {
         } else if (status instanceof String value) {
             return positions(value);
         }
-        if (query.size() == 1 && query.get(EXPIRES_AT) instanceof Document range && range.size() == 1
+        if (query.size() == 1
+                && query.get(EXPIRES_AT) instanceof Document range
+                && range.size() == 1
                 && range.get("$lt") instanceof Instant cutoff) {
             NavigableSet<P> expired = new TreeSet<>(expiryNotAnInstant);
             byExpiry.headMap(cutoff, false).values().forEach(expired::addAll);
             return expired;
         }
-        if (query.get("callback.dueAt") instanceof Document range && !range.isEmpty()
-                && RANGES.containsAll(range.keySet()) && range.values().stream().allMatch(v -> v != null)) {
+        if (query.get("callback.dueAt") instanceof Document range
+                && !range.isEmpty()
+                && RANGES.containsAll(range.keySet())
+                && range.values().stream().allMatch(v -> v != null)) {
             return withDueCallback;
         }
         return null;
@@ -138,7 +143,11 @@ final class PollIndexes<P> {
     /** How many documents match a filter of only {@code status} (see {@link IndexedCounts}), or -1. */
     long count(Document filter) {
         List<String> statuses = IndexedCounts.statusesOnly(filter);
-        return statuses == null ? -1 : statuses.stream().mapToLong(status -> positions(status).size()).sum();
+        return statuses == null
+                ? -1
+                : statuses.stream()
+                        .mapToLong(status -> positions(status).size())
+                        .sum();
     }
 
     private NavigableSet<P> positions(Object status) {

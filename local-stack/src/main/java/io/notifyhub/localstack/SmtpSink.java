@@ -25,11 +25,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -113,7 +113,10 @@ public final class SmtpSink implements AutoCloseable {
             try {
                 List<StoredMessage> messages = mailboxes.getInbox(user).getMessages();
                 if (!messages.isEmpty()) {
-                    last = messages.stream().mapToLong(m -> m.getReceivedDate().getTime()).max().orElseThrow();
+                    last = messages.stream()
+                            .mapToLong(m -> m.getReceivedDate().getTime())
+                            .max()
+                            .orElseThrow();
                 }
             } catch (FolderException | RuntimeException e) {
                 // no inbox yet: the newest
@@ -148,7 +151,8 @@ public final class SmtpSink implements AutoCloseable {
                 case "DELETE" -> {
                     greenMail.purgeEmailFromAllMailboxes();
                     // and the recipients' mailboxes, which GreenMail walks for each mail
-                    new ArrayList<>(greenMail.getUserManager().listUser()).forEach(greenMail.getUserManager()::deleteUser);
+                    new ArrayList<>(greenMail.getUserManager().listUser())
+                            .forEach(greenMail.getUserManager()::deleteUser);
                     respond(exchange, 200, "[]");
                 }
                 default -> respond(exchange, 405, "{\"error\":\"GET or DELETE\"}");
@@ -190,7 +194,8 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     private static String addresses(Address[] addresses) {
-        return addresses == null ? null
+        return addresses == null
+                ? null
                 : Arrays.stream(addresses).map(Address::toString).collect(Collectors.joining(", "));
     }
 

@@ -16,14 +16,14 @@ public final class TestInfrastructure {
     private static String mongoUri;
     private static String rabbitAddresses;
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 
     public static synchronized String mongoUri() {
         if (mongoUri == null) {
-            mongoUri = env("MONGODB_URI").orElseGet(() -> Containers.dockerAvailable()
-                    ? Containers.mongo()
-                    : EmbeddedMongoHolder.INSTANCE.uri("notifyhub-test"));
+            mongoUri = env("MONGODB_URI")
+                    .orElseGet(() -> Containers.dockerAvailable()
+                            ? Containers.mongo()
+                            : EmbeddedMongoHolder.INSTANCE.uri("notifyhub-test"));
         }
         return mongoUri;
     }

@@ -46,8 +46,8 @@ final class TtlMonitor implements AutoCloseable {
         this.clock = clock;
         this.thread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ttl-monitor").daemon().factory());
-        thread.scheduleWithFixedDelay(this::passQuietly, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(
+                this::passQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The interval the environment or the system property asks for. */
@@ -57,7 +57,8 @@ final class TtlMonitor implements AutoCloseable {
             return DEFAULT_INTERVAL;
         }
         Duration interval = value.chars().allMatch(Character::isDigit)
-                ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
+                ? Duration.ofSeconds(Long.parseLong(value))
+                : Duration.parse(value);
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException(PROPERTY + " must be positive: " + value);
         }
@@ -105,14 +106,18 @@ final class TtlMonitor implements AutoCloseable {
 
     private long expire(String database, String collection, Document index) {
         if (!(index.get("expireAfterSeconds") instanceof Number seconds)
-                || !(index.get("key") instanceof Document key) || key.size() != 1) {
+                || !(index.get("key") instanceof Document key)
+                || key.size() != 1) {
             return 0; // MongoDB expires by single-field indexes only
         }
         String field = key.keySet().iterator().next();
         // the store keeps BSON dates as Instants
         Instant cutoff = clock.instant().minusMillis(Math.round(seconds.doubleValue() * 1000));
-        Document delete = new Document("delete", collection).append("deletes",
-                List.of(new Document("q", new Document(field, new Document("$lt", cutoff))).append("limit", 0)));
+        Document delete = new Document("delete", collection)
+                .append(
+                        "deletes",
+                        List.of(new Document("q", new Document(field, new Document("$lt", cutoff)))
+                                .append("limit", 0)));
         Document answer = command(database, delete);
         return answer.get("n") instanceof Number n ? n.longValue() : 0;
     }

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.Filters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +48,11 @@ class EmbeddedMongoTests {
             id = assertConditionalUpdates(mongo);
         }
         try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
-            Document kept = client.getDatabase("t").getCollection("jobs").find(eq("_id", id)).first();
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
+            Document kept = client.getDatabase("t")
+                    .getCollection("jobs")
+                    .find(eq("_id", id))
+                    .first();
             assertThat(kept).isNotNull().containsEntry("status", "processing");
         }
     }
@@ -65,26 +68,37 @@ class EmbeddedMongoTests {
     @Test
     void shouldNotChangeAStoredDocumentInPlaceOnDisk() throws Exception {
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        IndexedH2Backend backend = IndexedH2Backend.open(dir.resolve("inplace.mv").toString(), failures::add);
+        IndexedH2Backend backend =
+                IndexedH2Backend.open(dir.resolve("inplace.mv").toString(), failures::add);
         de.bwaldvogel.mongo.MongoServer server = new de.bwaldvogel.mongo.MongoServer(backend);
         java.net.InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
-            jobs.insertOne(new Document("_id", 1).append("status", "queued").append("n", 0L)
+            jobs.insertOne(new Document("_id", 1)
+                    .append("status", "queued")
+                    .append("n", 0L)
                     .append("claim", new Document("token", "a")));
             org.h2.mvstore.MVMap<Object, de.bwaldvogel.mongo.bson.Document> data = backend.dataMap("t.jobs");
 
             de.bwaldvogel.mongo.bson.Document before = data.get(1);
             String beforeText = before.toString();
-            jobs.updateOne(eq("_id", 1), Updates.combine(Updates.unset("claim"), Updates.set("status", "processing"),
-                    Updates.inc("n", 1L)));
-            assertThat(before.toString()).as("the stored instance after updateOne").isEqualTo(beforeText);
-            assertThat(data.get(1)).isNotSameAs(before).containsEntry("status", "processing").doesNotContainKey("claim");
+            jobs.updateOne(
+                    eq("_id", 1),
+                    Updates.combine(Updates.unset("claim"), Updates.set("status", "processing"), Updates.inc("n", 1L)));
+            assertThat(before.toString())
+                    .as("the stored instance after updateOne")
+                    .isEqualTo(beforeText);
+            assertThat(data.get(1))
+                    .isNotSameAs(before)
+                    .containsEntry("status", "processing")
+                    .doesNotContainKey("claim");
 
             de.bwaldvogel.mongo.bson.Document updated = data.get(1);
             String updatedText = updated.toString();
             jobs.findOneAndUpdate(eq("_id", 1), Updates.combine(Updates.set("status", "sent"), Updates.inc("n", 1L)));
-            assertThat(updated.toString()).as("the stored instance after findOneAndUpdate").isEqualTo(updatedText);
+            assertThat(updated.toString())
+                    .as("the stored instance after findOneAndUpdate")
+                    .isEqualTo(updatedText);
             assertThat(data.get(1)).containsEntry("status", "sent").containsEntry("n", 2L);
             backend.commitNow();
             assertThat(failures).as("failures of the store's background writer").isEmpty();
@@ -98,7 +112,7 @@ class EmbeddedMongoTests {
     @Test
     void shouldCountByStatusFromTheIndexInMemoryAndOnDisk() throws Exception {
         try (EmbeddedMongo memory = EmbeddedMongo.inMemory();
-             EmbeddedMongo disk = EmbeddedMongo.persistent(dir.resolve("count.mv"), "127.0.0.1", 0)) {
+                EmbeddedMongo disk = EmbeddedMongo.persistent(dir.resolve("count.mv"), "127.0.0.1", 0)) {
             for (EmbeddedMongo mongo : List.of(memory, disk)) {
                 try (MongoClient client = MongoClients.create(mongo.uri("t"))) {
                     MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
@@ -114,9 +128,11 @@ class EmbeddedMongoTests {
                     assertThat(jobs.countDocuments(eq("status", "processing"))).isEqualTo(5);
                     assertThat(jobs.countDocuments(eq("status", "sent"))).isEqualTo(9);
                     assertThat(jobs.countDocuments(eq("status", "failed"))).isZero();
-                    assertThat(jobs.countDocuments(Filters.in("status", "queued", "sent"))).isEqualTo(24);
+                    assertThat(jobs.countDocuments(Filters.in("status", "queued", "sent")))
+                            .isEqualTo(24);
                     // filters the index cannot answer are counted by mongo-java-server, as before
-                    assertThat(jobs.countDocuments(and(eq("status", "queued"), Filters.gte("n", 10)))).isEqualTo(10);
+                    assertThat(jobs.countDocuments(and(eq("status", "queued"), Filters.gte("n", 10))))
+                            .isEqualTo(10);
                     assertThat(jobs.countDocuments()).isEqualTo(29);
                     assertThat(client.getDatabase("t").getCollection("none").countDocuments(eq("status", "queued")))
                             .isZero();
@@ -127,18 +143,23 @@ class EmbeddedMongoTests {
 
     private static ObjectId assertConditionalUpdates(EmbeddedMongo mongo) {
         try (MongoClient client = MongoClients.create(mongo.uri("t"))) {
-            assertThat(client.getDatabase("t").runCommand(new Document("hello", 1)).get("ok")).isIn(1, 1.0);
+            assertThat(client.getDatabase("t")
+                            .runCommand(new Document("hello", 1))
+                            .get("ok"))
+                    .isIn(1, 1.0);
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             IntStream.range(0, 100).forEach(i -> jobs.insertOne(new Document("n", i).append("status", "queued")));
             ObjectId id = jobs.find(eq("n", 42)).first().getObjectId("_id");
             var returnNew = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
 
-            Document claimed = jobs.findOneAndUpdate(and(eq("_id", id), eq("status", "queued")),
-                    Updates.set("status", "processing"), returnNew);
-            Document again = jobs.findOneAndUpdate(and(eq("_id", id), eq("status", "queued")),
-                    Updates.set("status", "processing"), returnNew);
-            Document unknown = jobs.findOneAndUpdate(and(eq("_id", new ObjectId()), eq("status", "queued")),
-                    Updates.set("status", "processing"), returnNew);
+            Document claimed = jobs.findOneAndUpdate(
+                    and(eq("_id", id), eq("status", "queued")), Updates.set("status", "processing"), returnNew);
+            Document again = jobs.findOneAndUpdate(
+                    and(eq("_id", id), eq("status", "queued")), Updates.set("status", "processing"), returnNew);
+            Document unknown = jobs.findOneAndUpdate(
+                    and(eq("_id", new ObjectId()), eq("status", "queued")),
+                    Updates.set("status", "processing"),
+                    returnNew);
             jobs.deleteOne(eq("n", 41));
 
             assertThat(claimed).isNotNull().containsEntry("n", 42).containsEntry("status", "processing");
@@ -176,7 +197,8 @@ class EmbeddedMongoTests {
         try (MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> docs = client.getDatabase("t").getCollection("flips");
             List<Document> seed = IntStream.range(0, 50)
-                    .mapToObj(i -> new Document("n", 0).append("copy", 0).append("history", List.of(0))).toList();
+                    .mapToObj(i -> new Document("n", 0).append("copy", 0).append("history", List.of(0)))
+                    .toList();
             docs.insertMany(seed);
             List<ObjectId> ids = docs.find().map(d -> d.getObjectId("_id")).into(new ArrayList<>());
             long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -191,19 +213,27 @@ class EmbeddedMongoTests {
                             Document now = docs.find(eq("_id", id)).first();
                             int n = now.getInteger("n");
                             // n and its copy change together in one conditional write
-                            docs.findOneAndUpdate(and(eq("_id", id), eq("n", n)), Updates.combine(
-                                    Updates.set("n", n + 1), Updates.set("copy", n + 1), Updates.push("history", n + 1)));
+                            docs.findOneAndUpdate(
+                                    and(eq("_id", id), eq("n", n)),
+                                    Updates.combine(
+                                            Updates.set("n", n + 1),
+                                            Updates.set("copy", n + 1),
+                                            Updates.push("history", n + 1)));
                         }
                     }));
                 }
                 for (int r = 0; r < 2; r++) {
                     running.add(threads.submit(() -> {
                         while (System.nanoTime() < until) {
-                            for (Document read : docs.find(Filters.mod("n", 2, 0)).batchSize(10)) {
+                            for (Document read :
+                                    docs.find(Filters.mod("n", 2, 0)).batchSize(10)) {
                                 reads.incrementAndGet();
                                 int n = read.getInteger("n");
-                                if (n % 2 != 0 || read.getInteger("copy") != n
-                                        || !read.getList("history", Integer.class).getLast().equals(n)) {
+                                if (n % 2 != 0
+                                        || read.getInteger("copy") != n
+                                        || !read.getList("history", Integer.class)
+                                                .getLast()
+                                                .equals(n)) {
                                     wrongs.incrementAndGet();
                                 }
                             }
@@ -215,7 +245,8 @@ class EmbeddedMongoTests {
                 }
             }
             assertThat(reads.get()).as("documents read").isGreaterThan(1000);
-            assertThat(wrongs.get()).as("of %d documents read, those not matching the filter or torn", reads.get())
+            assertThat(wrongs.get())
+                    .as("of %d documents read, those not matching the filter or torn", reads.get())
                     .isZero();
         }
     }
@@ -228,7 +259,7 @@ class EmbeddedMongoTests {
     @Test
     void shouldAnswerThePollsByStatusAndDueWebhookAsAScanWouldThroughRandomWritesInMemory() {
         try (EmbeddedMongo mongo = EmbeddedMongo.inMemory();
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             Random random = new Random(42);
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             int next = insertJobs(jobs, random, 0, 300);
@@ -246,12 +277,12 @@ class EmbeddedMongoTests {
         Random random = new Random(7);
         int next;
         try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             next = randomWritesAndPolls(jobs, random, insertJobs(jobs, random, 0, 300), 20);
         }
         try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             assertThat(jobs.countDocuments()).as("kept across the restart").isPositive();
             randomWritesAndPolls(jobs, random, next, 20);
@@ -265,19 +296,23 @@ class EmbeddedMongoTests {
     @Test
     void shouldOpenAFileWrittenInTheEarlierFormat() throws Exception {
         Path file = dir.resolve("earlier.mv");
-        de.bwaldvogel.mongo.MongoServer earlier = new de.bwaldvogel.mongo.MongoServer(
-                new de.bwaldvogel.mongo.backend.h2.H2Backend(file.toString()));
+        de.bwaldvogel.mongo.MongoServer earlier =
+                new de.bwaldvogel.mongo.MongoServer(new de.bwaldvogel.mongo.backend.h2.H2Backend(file.toString()));
         java.net.InetSocketAddress address = earlier.bind();
         try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
-            client.getDatabase("t").getCollection("jobs").insertMany(List.of(
-                    new Document("status", "sent").append("at", new Date(5)).append("payload", new Document("to", "a")),
-                    new Document("status", "queued").append("tags", List.of("x", "y"))));
+            client.getDatabase("t")
+                    .getCollection("jobs")
+                    .insertMany(List.of(
+                            new Document("status", "sent")
+                                    .append("at", new Date(5))
+                                    .append("payload", new Document("to", "a")),
+                            new Document("status", "queued").append("tags", List.of("x", "y"))));
         } finally {
             earlier.shutdownNow();
         }
         for (int open = 1; open <= 2; open++) {
             try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
-                 MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                    MongoClient client = MongoClients.create(mongo.uri("t"))) {
                 MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
                 assertThat(jobs.countDocuments()).as("open %d", open).isEqualTo(2);
                 Document sent = jobs.find(eq("status", "sent")).first();
@@ -299,18 +334,23 @@ class EmbeddedMongoTests {
         IndexedH2Backend disk = IndexedH2Backend.open(dir.resolve("list.mv").toString(), Throwable::printStackTrace);
         IndexedMemoryBackend memory = new IndexedMemoryBackend();
         try {
-            assertThat(disk.openOrCreateDatabase("t")).as("what listDatabases opens, on disk")
+            assertThat(disk.openOrCreateDatabase("t"))
+                    .as("what listDatabases opens, on disk")
                     .isSameAs(disk.resolveDatabase("t"));
-            assertThat(memory.openOrCreateDatabase("t")).as("what listDatabases opens, in memory")
+            assertThat(memory.openOrCreateDatabase("t"))
+                    .as("what listDatabases opens, in memory")
                     .isSameAs(memory.resolveDatabase("t"));
         } finally {
             disk.close();
             memory.close();
         }
-        IndexedH2Backend reopened = IndexedH2Backend.open(dir.resolve("list.mv").toString(), Throwable::printStackTrace);
+        IndexedH2Backend reopened =
+                IndexedH2Backend.open(dir.resolve("list.mv").toString(), Throwable::printStackTrace);
         try {
             de.bwaldvogel.mongo.MongoDatabase first = reopened.openOrCreateDatabase("t");
-            assertThat(reopened.openOrCreateDatabase("t")).as("a database already in the file, listed twice").isSameAs(first);
+            assertThat(reopened.openOrCreateDatabase("t"))
+                    .as("a database already in the file, listed twice")
+                    .isSameAs(first);
         } finally {
             reopened.close();
         }
@@ -323,8 +363,11 @@ class EmbeddedMongoTests {
         Document doc = new Document("n", n).append("status", STATUSES.get(random.nextInt(STATUSES.size())));
         int hook = random.nextInt(3); // none, not due, due at some time
         if (hook > 0) {
-            doc.append("callback", hook == 1 ? new Document("url", "http://h")
-                    : new Document("url", "http://h").append("dueAt", new Date(random.nextInt(2_000_000))));
+            doc.append(
+                    "callback",
+                    hook == 1
+                            ? new Document("url", "http://h")
+                            : new Document("url", "http://h").append("dueAt", new Date(random.nextInt(2_000_000))));
         }
         return doc;
     }
@@ -342,11 +385,15 @@ class EmbeddedMongoTests {
             String from = STATUSES.get(random.nextInt(STATUSES.size()));
             String to = STATUSES.get(random.nextInt(STATUSES.size()));
             switch (round % 5) {
-                case 0 -> jobs.updateMany(and(eq("status", from), Filters.mod("n", 3, random.nextInt(3))),
-                        Updates.set("status", to));
-                case 1 -> jobs.findOneAndUpdate(eq("n", random.nextInt(next)), random.nextBoolean()
-                        ? Updates.combine(Updates.set("status", to), Updates.unset("callback.dueAt"))
-                        : Updates.set("callback.dueAt", new Date(random.nextInt(2_000_000))));
+                case 0 ->
+                    jobs.updateMany(
+                            and(eq("status", from), Filters.mod("n", 3, random.nextInt(3))), Updates.set("status", to));
+                case 1 ->
+                    jobs.findOneAndUpdate(
+                            eq("n", random.nextInt(next)),
+                            random.nextBoolean()
+                                    ? Updates.combine(Updates.set("status", to), Updates.unset("callback.dueAt"))
+                                    : Updates.set("callback.dueAt", new Date(random.nextInt(2_000_000))));
                 case 2 -> jobs.deleteMany(Filters.mod("n", 29, random.nextInt(29)));
                 case 3 -> jobs.replaceOne(eq("n", random.nextInt(next)), job(random, -1));
                 default -> next = insertJobs(jobs, random, next, 20);
@@ -354,27 +401,43 @@ class EmbeddedMongoTests {
             List<Document> all = jobs.find().into(new ArrayList<>());
             for (String status : STATUSES) {
                 assertSameJobs(jobs.find(eq("status", status)), all, d -> status.equals(d.get("status")));
-                assertSameJobs(jobs.find(new Document("status", new Document("$eq", status)).append("n",
-                        new Document("$gte", 100))), all, d -> status.equals(d.get("status")) && d.getInteger("n") >= 100);
+                assertSameJobs(
+                        jobs.find(new Document("status", new Document("$eq", status))
+                                .append("n", new Document("$gte", 100))),
+                        all,
+                        d -> status.equals(d.get("status")) && d.getInteger("n") >= 100);
             }
-            assertSameJobs(jobs.find(Filters.in("status", from, to)), all,
+            assertSameJobs(
+                    jobs.find(Filters.in("status", from, to)),
+                    all,
                     d -> from.equals(d.get("status")) || to.equals(d.get("status")));
-            java.util.function.Predicate<Document> due = d -> d.get("callback") instanceof Document c
-                    && c.get("dueAt") instanceof Date at && !at.after(NOW);
+            java.util.function.Predicate<Document> due =
+                    d -> d.get("callback") instanceof Document c && c.get("dueAt") instanceof Date at && !at.after(NOW);
             assertSameJobs(jobs.find(Filters.lte("callback.dueAt", NOW)), all, due);
-            List<Object> firstDue = jobs.find(Filters.lte("callback.dueAt", NOW)).sort(new Document("callback.dueAt", 1))
-                    .limit(5).map(d -> d.get("_id")).into(new ArrayList<>());
-            assertThat(firstDue).as("round %d: the first five due", round).isEqualTo(all.stream().filter(due)
-                    .sorted(java.util.Comparator.comparing(d -> ((Document) d.get("callback")).getDate("dueAt")))
-                    .limit(5).map(d -> d.get("_id")).toList());
+            List<Object> firstDue = jobs.find(Filters.lte("callback.dueAt", NOW))
+                    .sort(new Document("callback.dueAt", 1))
+                    .limit(5)
+                    .map(d -> d.get("_id"))
+                    .into(new ArrayList<>());
+            assertThat(firstDue)
+                    .as("round %d: the first five due", round)
+                    .isEqualTo(all.stream()
+                            .filter(due)
+                            .sorted(java.util.Comparator.comparing(
+                                    d -> ((Document) d.get("callback")).getDate("dueAt")))
+                            .limit(5)
+                            .map(d -> d.get("_id"))
+                            .toList());
         }
         return next;
     }
 
-    private static void assertSameJobs(Iterable<Document> answered, List<Document> all,
-            java.util.function.Predicate<Document> matches) {
+    private static void assertSameJobs(
+            Iterable<Document> answered, List<Document> all, java.util.function.Predicate<Document> matches) {
         List<Object> got = new ArrayList<>();
         answered.forEach(d -> got.add(d.get("_id")));
-        assertThat(got).containsExactlyInAnyOrderElementsOf(all.stream().filter(matches).map(d -> d.get("_id")).toList());
+        assertThat(got)
+                .containsExactlyInAnyOrderElementsOf(
+                        all.stream().filter(matches).map(d -> d.get("_id")).toList());
     }
 }

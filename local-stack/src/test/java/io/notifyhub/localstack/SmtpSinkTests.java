@@ -38,7 +38,8 @@ class SmtpSinkTests {
 
             String listed = get(sink, "GET");
 
-            assertThat(listed).contains("\"messageId\":\"<job-1@notifyhub>\"")
+            assertThat(listed)
+                    .contains("\"messageId\":\"<job-1@notifyhub>\"")
                     .contains("\"to\":\"ada@example.com\"")
                     .contains("\"subject\":\"Welcome \\\"Ada\\\"\"")
                     .contains("\"text\":\"Line one\\r\\nline two")
@@ -72,8 +73,10 @@ class SmtpSinkTests {
             }
             assertThat(sink.recipients()).isEqualTo(3);
             String listed = get(sink, "GET");
-            assertThat(listed).contains("user3@example.com", "user4@example.com", "user5@example.com")
-                    .doesNotContain("user1@example.com").doesNotContain("user2@example.com");
+            assertThat(listed)
+                    .contains("user3@example.com", "user4@example.com", "user5@example.com")
+                    .doesNotContain("user1@example.com")
+                    .doesNotContain("user2@example.com");
             assertThat(sink.trim()).isZero();
             get(sink, "DELETE");
             assertThat(sink.recipients()).as("recipients after DELETE").isZero();
@@ -81,9 +84,11 @@ class SmtpSinkTests {
     }
 
     private String get(SmtpSink sink, String method) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + sink.httpPort() + "/messages")).method(method,
-                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/messages"))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

@@ -33,7 +33,7 @@ class TtlMonitorTests {
     @Test
     void shouldDeleteOnlyDocumentsWhoseTtlFieldIsADateOlderThanItsIndexAllows() {
         try (EmbeddedMongo mongo = EmbeddedMongo.inMemory();
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             MongoCollection<Document> keys = client.getDatabase("t").getCollection("keys");
             jobs.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
@@ -42,8 +42,10 @@ class TtlMonitorTests {
             Instant now = Instant.now();
             jobs.insertMany(List.of(
                     new Document("_id", "expired").append("expiresAt", Date.from(now.minusSeconds(1))),
-                    new Document("_id", "expired-array").append("expiresAt",
-                            List.of(Date.from(now.plusSeconds(3600)), Date.from(now.minusSeconds(5)))),
+                    new Document("_id", "expired-array")
+                            .append(
+                                    "expiresAt",
+                                    List.of(Date.from(now.plusSeconds(3600)), Date.from(now.minusSeconds(5)))),
                     new Document("_id", "later").append("expiresAt", Date.from(now.plusSeconds(3600))),
                     new Document("_id", "no-field").append("status", "queued"),
                     new Document("_id", "not-a-date").append("expiresAt", "2000-01-01T00:00:00Z")));
@@ -57,10 +59,13 @@ class TtlMonitorTests {
                     .containsExactlyInAnyOrder("later", "no-field", "not-a-date");
             assertThat(keys.find().map(d -> d.getString("_id")).into(new java.util.ArrayList<>()))
                     .containsExactly("ten-minutes-old");
-            assertThat(jobs.countDocuments(new Document("status", "queued"))).as("the poll index still agrees")
+            assertThat(jobs.countDocuments(new Document("status", "queued")))
+                    .as("the poll index still agrees")
                     .isEqualTo(1);
-            Document ttl = client.getDatabase("admin").runCommand(new Document("serverStatus", 1))
-                    .get("metrics", Document.class).get("ttl", Document.class);
+            Document ttl = client.getDatabase("admin")
+                    .runCommand(new Document("serverStatus", 1))
+                    .get("metrics", Document.class)
+                    .get("ttl", Document.class);
             assertThat(ttl.get("deletedDocuments", Number.class).longValue()).isEqualTo(3);
             assertThat(ttl.get("passes", Number.class).longValue()).isEqualTo(1);
         }
@@ -70,10 +75,11 @@ class TtlMonitorTests {
     void shouldSweepInTheBackgroundAtTheConfiguredInterval() {
         System.setProperty(TtlMonitor.PROPERTY, "1");
         try (EmbeddedMongo mongo = EmbeddedMongo.inMemory();
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             jobs.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
-            jobs.insertOne(new Document("_id", "soon").append("expiresAt", Date.from(Instant.now().plusMillis(1500))));
+            jobs.insertOne(new Document("_id", "soon")
+                    .append("expiresAt", Date.from(Instant.now().plusMillis(1500))));
             jobs.insertOne(new Document("_id", "kept"));
 
             await().atMost(Duration.ofSeconds(6)).until(() -> jobs.countDocuments() == 1);
@@ -85,15 +91,17 @@ class TtlMonitorTests {
     void shouldExpireWhatAnEarlierRunLeftOnDisk() throws Exception {
         Path file = dir.resolve("mongo.mv");
         try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             jobs.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
-            jobs.insertOne(new Document("_id", "old").append("expiresAt", Date.from(Instant.now().plusMillis(500))));
-            jobs.insertOne(new Document("_id", "kept").append("expiresAt", Date.from(Instant.now().plusSeconds(3600))));
+            jobs.insertOne(new Document("_id", "old")
+                    .append("expiresAt", Date.from(Instant.now().plusMillis(500))));
+            jobs.insertOne(new Document("_id", "kept")
+                    .append("expiresAt", Date.from(Instant.now().plusSeconds(3600))));
         }
         System.setProperty(TtlMonitor.PROPERTY, "1");
         try (EmbeddedMongo mongo = EmbeddedMongo.persistent(file, "127.0.0.1", 0);
-             MongoClient client = MongoClients.create(mongo.uri("t"))) {
+                MongoClient client = MongoClients.create(mongo.uri("t"))) {
             MongoCollection<Document> jobs = client.getDatabase("t").getCollection("jobs");
             await().atMost(Duration.ofSeconds(6)).until(() -> jobs.countDocuments() == 1);
             assertThat(jobs.find().first()).containsEntry("_id", "kept");

@@ -14,8 +14,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param revokedAt when the key was revoked; a revoked key is refused
  */
 @Document(ApiKey.COLLECTION)
-public record ApiKey(@Id String hash, String keyId, String clientId, boolean admin, Instant createdAt,
-        Instant revokedAt) {
+public record ApiKey(
+        @Id String hash, String keyId, String clientId, boolean admin, Instant createdAt, Instant revokedAt) {
 
     public static final String COLLECTION = "api_keys";
 }

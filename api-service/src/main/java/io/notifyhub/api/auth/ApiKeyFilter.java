@@ -1,11 +1,11 @@
 package io.notifyhub.api.auth;
 
 import io.notifyhub.api.config.ProblemResponses;
+import io.notifyhub.model.store.StoreFailures;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.notifyhub.model.store.StoreFailures;
 import java.io.IOException;
 import java.util.Optional;
 import org.springframework.core.Ordered;
@@ -21,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * caller is left in a request attribute for the controllers ({@link Caller#ATTRIBUTE}).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1) // after CORS (a preflight has no key), before the body and the slots, which are counted per client
+@Order(Ordered.HIGHEST_PRECEDENCE
+        + 1) // after CORS (a preflight has no key), before the body and the slots, which are counted per client
 class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final String BEARER = "Bearer ";
@@ -35,7 +36,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !path.startsWith("/api/") || path.equals("/api/") || path.startsWith("/api/docs")
+        return !path.startsWith("/api/")
+                || path.equals("/api/")
+                || path.startsWith("/api/docs")
                 || path.startsWith("/api/openapi")
                 || path.startsWith("/api/swagger-ui");
     }
@@ -56,7 +59,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 throw e;
             }
             response.setHeader(HttpHeaders.RETRY_AFTER, "2");
-            ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Store unavailable",
+            ProblemResponses.write(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Store unavailable",
                     "The API key cannot be checked while the store is unavailable; nothing was stored. Try again shortly.");
             return;
         }

@@ -2,8 +2,8 @@ package io.notifyhub.api.auth;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +35,7 @@ public class ApiKeys {
     private static final Pattern KEY = Pattern.compile("nhk_([a-z0-9]{8,32})_[A-Za-z0-9_-]{16,128}");
     /** The longest key the pattern allows: checked before the pattern runs. */
     private static final int MAX_KEY = 4 + 32 + 1 + 128;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MongoOperations mongo;
@@ -47,7 +48,8 @@ public class ApiKeys {
         // a key is looked up again in the background once it is cacheFor old, and served from the cache meanwhile,
         // so requests never queue behind a slow store for a key they already proved; an entry the store could not
         // refresh for a while expires, and the next request waits for a fresh answer
-        this.cache = Caffeine.newBuilder().maximumSize(10_000)
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(10_000)
                 .refreshAfterWrite(properties.cacheFor())
                 .expireAfterWrite(properties.cacheFor().multipliedBy(6))
                 .build(this::lookUp);
@@ -60,7 +62,8 @@ public class ApiKeys {
         byte[] id = new byte[5];
         RANDOM.nextBytes(id);
         String keyId = HexFormat.of().formatHex(id);
-        String key = "nhk_" + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String key =
+                "nhk_" + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         store(key, keyId, clientId, admin);
         return new CreatedKey(keyId, key, clientId, admin);
     }
@@ -90,15 +93,23 @@ public class ApiKeys {
 
     /** Revokes a key by its public id. */
     public boolean revoke(String keyId) {
-        boolean revoked = mongo.updateFirst(Query.query(where("keyId").is(keyId).and("revokedAt").is(null)),
-                Update.update("revokedAt", clock.instant()), ApiKey.class).getModifiedCount() > 0;
+        boolean revoked = mongo.updateFirst(
+                                Query.query(where("keyId")
+                                        .is(keyId)
+                                        .and("revokedAt")
+                                        .is(null)),
+                                Update.update("revokedAt", clock.instant()),
+                                ApiKey.class)
+                        .getModifiedCount()
+                > 0;
         cache.invalidateAll();
         return revoked;
     }
 
     /** Keys of a client (all clients when {@code null}), newest first, without their secrets. */
     public List<ApiKey> list(String clientId) {
-        Query query = clientId == null ? new Query() : Query.query(where("clientId").is(clientId));
+        Query query =
+                clientId == null ? new Query() : Query.query(where("clientId").is(clientId));
         return mongo.find(query.with(Sort.by(Sort.Direction.DESC, "createdAt")), ApiKey.class);
     }
 
@@ -117,25 +128,27 @@ public class ApiKeys {
     }
 
     public void createIndexes() {
-        mongo.indexOps(ApiKey.class).createIndex(new Index().on("keyId", Sort.Direction.ASC).unique());
-        mongo.indexOps(ApiKey.class).createIndex(new Index().on("clientId", Sort.Direction.ASC)
-                .on("createdAt", Sort.Direction.DESC));
+        mongo.indexOps(ApiKey.class)
+                .createIndex(new Index().on("keyId", Sort.Direction.ASC).unique());
+        mongo.indexOps(ApiKey.class)
+                .createIndex(new Index().on("clientId", Sort.Direction.ASC).on("createdAt", Sort.Direction.DESC));
     }
 
     public static boolean isValidClientId(String clientId) {
-        return clientId != null && clientId.length() <= 64 && CLIENT_ID.matcher(clientId).matches();
+        return clientId != null
+                && clientId.length() <= 64
+                && CLIENT_ID.matcher(clientId).matches();
     }
 
     static String hash(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** A key just made: {@code key} is shown once and never again. */
-    public record CreatedKey(String keyId, String key, String clientId, boolean admin) {
-    }
+    public record CreatedKey(String keyId, String key, String clientId, boolean admin) {}
 }

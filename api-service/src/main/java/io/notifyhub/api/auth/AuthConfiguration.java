@@ -29,14 +29,18 @@ class AuthConfiguration {
     @Bean
     ApplicationRunner bootstrapKeys(ApiKeys keys, AuthProperties properties, TaskScheduler scheduler) {
         return args -> {
-            List<BootstrapKey> bootstrap = properties.bootstrapKeys().stream().map(BootstrapKey::parse).toList();
+            List<BootstrapKey> bootstrap =
+                    properties.bootstrapKeys().stream().map(BootstrapKey::parse).toList();
             if (!store(keys, bootstrap)) {
                 AtomicReference<ScheduledFuture<?>> retry = new AtomicReference<>();
-                retry.set(scheduler.scheduleWithFixedDelay(() -> {
-                    if (store(keys, bootstrap)) {
-                        retry.get().cancel(false);
-                    }
-                }, Instant.now().plus(RETRY), RETRY));
+                retry.set(scheduler.scheduleWithFixedDelay(
+                        () -> {
+                            if (store(keys, bootstrap)) {
+                                retry.get().cancel(false);
+                            }
+                        },
+                        Instant.now().plus(RETRY),
+                        RETRY));
             }
         };
     }
@@ -54,8 +58,10 @@ class AuthConfiguration {
             if (!StoreFailures.isUnavailable(e)) {
                 throw e;
             }
-            log.warn("Store unavailable, the bootstrap keys are stored once it answers (tried every {}): {}",
-                    RETRY, e.getMessage());
+            log.warn(
+                    "Store unavailable, the bootstrap keys are stored once it answers (tried every {}): {}",
+                    RETRY,
+                    e.getMessage());
             return false;
         }
     }

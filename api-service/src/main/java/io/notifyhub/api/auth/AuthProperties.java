@@ -11,5 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cacheFor      how long a key lookup is cached; a revoked key works at most this long on a replica
  */
 @ConfigurationProperties("notifyhub.api.auth")
-public record AuthProperties(@DefaultValue List<String> bootstrapKeys, @DefaultValue("5s") Duration cacheFor) {
-}
+public record AuthProperties(
+        @DefaultValue List<String> bootstrapKeys,
+        @DefaultValue("5s") Duration cacheFor) {}

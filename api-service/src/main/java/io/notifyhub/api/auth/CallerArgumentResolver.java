@@ -25,8 +25,11 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcCon
     }
 
     @Override
-    public Caller resolveArgument(MethodParameter parameter, ModelAndViewContainer container,
-            NativeWebRequest request, WebDataBinderFactory binders) {
+    public Caller resolveArgument(
+            MethodParameter parameter,
+            ModelAndViewContainer container,
+            NativeWebRequest request,
+            WebDataBinderFactory binders) {
         Object caller = request.getAttribute(Caller.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
         if (caller == null) {
             throw new IllegalStateException("no caller: the API key filter did not run for this request");

@@ -54,7 +54,10 @@ class ClientController {
     @GetMapping
     @Operation(summary = "A client's settings (admin); the signing secret is never shown")
     @ApiResponse(responseCode = "200", description = "The settings (empty ones when none were set)")
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
     SettingsView get(@Parameter(hidden = true) Caller caller, @PathVariable String clientId) {
         Admins.require(caller);
         return SettingsView.of(clients.settings(clientId).orElseGet(() -> ClientSettings.none(clientId)));
@@ -65,29 +68,44 @@ class ClientController {
      * field left out is kept; {@code null} unsets it.
      */
     @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Set a client's default webhook, signing secret and verified senders (admin)", requestBody =
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(schema =
-                    @Schema(implementation = SettingsRequest.class))))
-    @ApiResponse(responseCode = "200", description = "The settings now in force (within notifyhub.api.auth.cache-for on every replica)")
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
-    SettingsView put(@Parameter(hidden = true) Caller caller, @PathVariable String clientId, @RequestBody JsonNode body) {
+    @Operation(
+            summary = "Set a client's default webhook, signing secret and verified senders (admin)",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = SettingsRequest.class))))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The settings now in force (within notifyhub.api.auth.cache-for on every replica)")
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
+    SettingsView put(
+            @Parameter(hidden = true) Caller caller, @PathVariable String clientId, @RequestBody JsonNode body) {
         Admins.require(caller);
         List<FieldProblem> problems = new ArrayList<>();
         checkClientId(clientId, problems);
         if (body == null || !body.isObject()) {
-            throw new InvalidRequestException("body", "must be a JSON object with callbackUrl, webhookSecret, senders or retention");
+            throw new InvalidRequestException(
+                    "body", "must be a JSON object with callbackUrl, webhookSecret, senders or retention");
         }
-        body.propertyNames().stream().filter(name -> !FIELDS.contains(name))
+        body.propertyNames().stream()
+                .filter(name -> !FIELDS.contains(name))
                 .forEach(name -> problems.add(new FieldProblem(name, "unknown field")));
-        Optional<String> callbackUrl = body.has("callbackUrl") ? Optional.ofNullable(text(body, "callbackUrl", 2048, problems)) : null;
+        Optional<String> callbackUrl =
+                body.has("callbackUrl") ? Optional.ofNullable(text(body, "callbackUrl", 2048, problems)) : null;
         if (callbackUrl != null && callbackUrl.isPresent()) {
-            targets.checkUrl(callbackUrl.get()).ifPresent(reason -> problems.add(new FieldProblem("callbackUrl", reason)));
+            targets.checkUrl(callbackUrl.get())
+                    .ifPresent(reason -> problems.add(new FieldProblem("callbackUrl", reason)));
         }
-        Optional<String> secret = body.has("webhookSecret") ? Optional.ofNullable(text(body, "webhookSecret", 256, problems)) : null;
+        Optional<String> secret =
+                body.has("webhookSecret") ? Optional.ofNullable(text(body, "webhookSecret", 256, problems)) : null;
         if (secret != null && secret.isPresent() && secret.get().length() < 16) {
             problems.add(new FieldProblem("webhookSecret", "must be at least 16 characters"));
         }
-        Optional<List<String>> senders = body.has("senders") ? Optional.ofNullable(senders(body.get("senders"), problems)) : null;
+        Optional<List<String>> senders =
+                body.has("senders") ? Optional.ofNullable(senders(body.get("senders"), problems)) : null;
         Optional<Duration> retention = body.has("retention") ? Optional.ofNullable(retention(body, problems)) : null;
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
@@ -101,9 +119,17 @@ class ClientController {
      */
     @PostMapping("/webhook-secret")
     @Operation(summary = "Rotate a client's webhook signing secret (admin); the new one is shown this once")
-    @ApiResponse(responseCode = "200", description = "The new secret; the previous one signs too until previousSecretValidUntil")
-    @ApiResponse(responseCode = "400", description = "Not a valid client id", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The new secret; the previous one signs too until previousSecretValidUntil")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Not a valid client id",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
     RotatedSecret rotate(@Parameter(hidden = true) Caller caller, @PathVariable String clientId) {
         Admins.require(caller);
         List<FieldProblem> problems = new ArrayList<>();
@@ -127,20 +153,27 @@ class ClientController {
             return null;
         }
         if (!senders.isArray() || senders.size() > MAX_SENDERS) {
-            problems.add(new FieldProblem("senders", "must be an array of at most " + MAX_SENDERS
-                    + " addresses (team@example.com) or domains (example.com), or null"));
+            problems.add(new FieldProblem(
+                    "senders",
+                    "must be an array of at most " + MAX_SENDERS
+                            + " addresses (team@example.com) or domains (example.com), or null"));
             return null;
         }
         Set<String> read = new LinkedHashSet<>();
         for (int i = 0; i < senders.size(); i++) {
             JsonNode sender = senders.get(i);
             String text = sender.isString() ? sender.asString() : null;
-            String normalized = text == null ? null : text.indexOf('@') >= 0
-                    ? EmailAddresses.parseAddress(text).map(a -> a.normalized().toLowerCase(Locale.ROOT)).orElse(null)
-                    : EmailAddresses.isDomain(text) ? text.toLowerCase(Locale.ROOT) : null;
+            String normalized = text == null
+                    ? null
+                    : text.indexOf('@') >= 0
+                            ? EmailAddresses.parseAddress(text)
+                                    .map(a -> a.normalized().toLowerCase(Locale.ROOT))
+                                    .orElse(null)
+                            : EmailAddresses.isDomain(text) ? text.toLowerCase(Locale.ROOT) : null;
             if (normalized == null) {
-                problems.add(new FieldProblem("senders[" + i + "]", "must be an email address (team@example.com) "
-                        + "or a domain (example.com)"));
+                problems.add(new FieldProblem(
+                        "senders[" + i + "]",
+                        "must be an email address (team@example.com) " + "or a domain (example.com)"));
             } else {
                 read.add(normalized);
             }
@@ -162,7 +195,8 @@ class ClientController {
         } catch (java.time.format.DateTimeParseException notADuration) {
             // reported below
         }
-        problems.add(new FieldProblem("retention", "must be an ISO-8601 duration from PT1H to P3650D (e.g. P7D), or null"));
+        problems.add(
+                new FieldProblem("retention", "must be an ISO-8601 duration from PT1H to P3650D (e.g. P7D), or null"));
         return null;
     }
 
@@ -179,28 +213,61 @@ class ClientController {
     }
 
     @Schema(name = "ClientSettingsRequest", description = "a field left out is kept; null unsets it")
-    record SettingsRequest(@Schema(types = {"string", "null"}) String callbackUrl,
-            @Schema(types = {"string", "null"}, minLength = 16) String webhookSecret,
-            @Schema(types = {"array", "null"}, description = "addresses (team@example.com) or whole domains (example.com)")
+    record SettingsRequest(
+            @Schema(types = {"string", "null"}) String callbackUrl,
+
+            @Schema(
+                    types = {"string", "null"},
+                    minLength = 16)
+            String webhookSecret,
+
+            @Schema(
+                    types = {"array", "null"},
+                    description = "addresses (team@example.com) or whole domains (example.com)")
             List<String> senders,
-            @Schema(types = {"string", "null"}, description = "how long the client's finished jobs are kept, an "
-                    + "ISO-8601 duration from PT1H to P3650D (e.g. P7D); null: notifyhub.retention.jobs") String retention) {
-    }
+
+            @Schema(
+                    types = {"string", "null"},
+                    description = "how long the client's finished jobs are kept, an "
+                            + "ISO-8601 duration from PT1H to P3650D (e.g. P7D); null: notifyhub.retention.jobs")
+            String retention) {}
 
     @Schema(name = "ClientSettings")
-    record SettingsView(String clientId, @Schema(types = {"string", "null"}) String callbackUrl,
-            boolean webhookSecretSet, List<String> senders,
-            @Schema(types = {"string", "null"}, format = "date-time") Instant updatedAt,
-            @Schema(types = {"string", "null"}, description = "ISO-8601 duration; null: the default") String retention) {
+    record SettingsView(
+            String clientId,
+            @Schema(types = {"string", "null"}) String callbackUrl,
+            boolean webhookSecretSet,
+            List<String> senders,
+
+            @Schema(
+                    types = {"string", "null"},
+                    format = "date-time")
+            Instant updatedAt,
+
+            @Schema(
+                    types = {"string", "null"},
+                    description = "ISO-8601 duration; null: the default")
+            String retention) {
         static SettingsView of(ClientSettings settings) {
-            return new SettingsView(settings.clientId(), settings.callbackUrl(), settings.webhookSecret() != null,
-                    settings.senders(), settings.updatedAt(), settings.retentionSeconds() == null ? null
+            return new SettingsView(
+                    settings.clientId(),
+                    settings.callbackUrl(),
+                    settings.webhookSecret() != null,
+                    settings.senders(),
+                    settings.updatedAt(),
+                    settings.retentionSeconds() == null
+                            ? null
                             : Duration.ofSeconds(settings.retentionSeconds()).toString());
         }
     }
 
     @Schema(name = "RotatedWebhookSecret")
-    record RotatedSecret(String clientId, String webhookSecret,
-            @Schema(types = {"string", "null"}, format = "date-time") Instant previousSecretValidUntil) {
-    }
+    record RotatedSecret(
+            String clientId,
+            String webhookSecret,
+
+            @Schema(
+                    types = {"string", "null"},
+                    format = "date-time")
+            Instant previousSecretValidUntil) {}
 }

@@ -19,8 +19,14 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param retentionSeconds      how long the client's finished jobs are kept, when not the default
  */
 @Document(ClientSettings.COLLECTION)
-public record ClientSettings(@Id String clientId, String callbackUrl, String webhookSecret,
-        String previousWebhookSecret, Instant previousSecretUntil, List<String> senders, Instant updatedAt,
+public record ClientSettings(
+        @Id String clientId,
+        String callbackUrl,
+        String webhookSecret,
+        String previousWebhookSecret,
+        Instant previousSecretUntil,
+        List<String> senders,
+        Instant updatedAt,
         Long retentionSeconds) {
 
     public static final String COLLECTION = "api_clients";

@@ -39,7 +39,8 @@ public class Clients {
     public Clients(MongoOperations mongo, Clock clock, AuthProperties properties) {
         this.mongo = mongo;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(10_000)
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(10_000)
                 .refreshAfterWrite(properties.cacheFor())
                 .expireAfterWrite(properties.cacheFor().multipliedBy(6))
                 .build(clientId -> Optional.ofNullable(mongo.findById(clientId, ClientSettings.class)));
@@ -71,9 +72,11 @@ public class Clients {
     }
 
     /** A change of some settings; a {@code null} field of this record is left as it is. */
-    public record Change(Optional<String> callbackUrl, Optional<String> webhookSecret, Optional<List<String>> senders,
-            Optional<Duration> retention) {
-    }
+    public record Change(
+            Optional<String> callbackUrl,
+            Optional<String> webhookSecret,
+            Optional<List<String>> senders,
+            Optional<Duration> retention) {}
 
     /**
      * Sets the settings a change names (an empty optional unsets that one), keeping the others. A secret set here
@@ -132,15 +135,18 @@ public class Clients {
      * the one before the last rotation while its overlap lasts.
      */
     public List<byte[]> signingSecrets(String clientId) {
-        ClientSettings settings = settings(clientId).filter(s -> s.webhookSecret() != null).orElse(null);
+        ClientSettings settings =
+                settings(clientId).filter(s -> s.webhookSecret() != null).orElse(null);
         if (settings == null) {
             ensureSecret(clientId);
-            settings = settings(clientId).filter(s -> s.webhookSecret() != null)
+            settings = settings(clientId)
+                    .filter(s -> s.webhookSecret() != null)
                     .orElseThrow(() -> new IllegalStateException("client " + clientId + " has no webhook secret"));
         }
         List<byte[]> secrets = new ArrayList<>(2);
         secrets.add(settings.webhookSecret().getBytes(StandardCharsets.UTF_8));
-        if (settings.previousWebhookSecret() != null && settings.previousSecretUntil() != null
+        if (settings.previousWebhookSecret() != null
+                && settings.previousSecretUntil() != null
                 && clock.instant().isBefore(settings.previousSecretUntil())) {
             secrets.add(settings.previousWebhookSecret().getBytes(StandardCharsets.UTF_8));
         }
@@ -158,8 +164,8 @@ public class Clients {
         String secret = newSecret();
         Update update = new Update().set("webhookSecret", secret).set("updatedAt", clock.instant());
         try {
-            ClientSettings made = mongo.findAndModify(none, update,
-                    FindAndModifyOptions.options().upsert(true).returnNew(true), ClientSettings.class);
+            ClientSettings made = mongo.findAndModify(
+                    none, update, FindAndModifyOptions.options().upsert(true).returnNew(true), ClientSettings.class);
             return made != null && secret.equals(made.webhookSecret()) ? Optional.of(secret) : Optional.empty();
         } catch (DuplicateKeyException hasOne) {
             return Optional.empty(); // the client is there with a secret: no match, and the insert collided
@@ -169,8 +175,11 @@ public class Clients {
     }
 
     private ClientSettings write(String clientId, Update update) {
-        ClientSettings settings = mongo.findAndModify(Query.query(where("_id").is(clientId)), update,
-                FindAndModifyOptions.options().upsert(true).returnNew(true), ClientSettings.class);
+        ClientSettings settings = mongo.findAndModify(
+                Query.query(where("_id").is(clientId)),
+                update,
+                FindAndModifyOptions.options().upsert(true).returnNew(true),
+                ClientSettings.class);
         cache.invalidate(clientId);
         return settings;
     }

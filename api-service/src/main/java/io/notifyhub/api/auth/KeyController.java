@@ -40,18 +40,28 @@ class KeyController {
      * no webhook signing secret yet, also its new secret, shown this once too.
      */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create an API key for a client (admin)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            required = true, content = @Content(schema = @Schema(implementation = KeyRequest.class))))
-    @ApiResponse(responseCode = "201", description = "The key, shown this once (and the client's new webhook "
-            + "signing secret, when it had none)")
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
+    @Operation(
+            summary = "Create an API key for a client (admin)",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = KeyRequest.class))))
+    @ApiResponse(
+            responseCode = "201",
+            description =
+                    "The key, shown this once (and the client's new webhook " + "signing secret, when it had none)")
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<CreatedView> create(@Parameter(hidden = true) Caller caller, @RequestBody JsonNode body) {
         Admins.require(caller);
         if (body == null || !body.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object with clientId and optionally admin");
         }
         List<FieldProblem> problems = new java.util.ArrayList<>();
-        body.propertyNames().stream().filter(name -> !name.equals("clientId") && !name.equals("admin"))
+        body.propertyNames().stream()
+                .filter(name -> !name.equals("clientId") && !name.equals("admin"))
                 .forEach(name -> problems.add(new FieldProblem(name, "unknown field")));
         JsonNode clientId = body.get("clientId");
         if (clientId == null || !clientId.isString() || !ApiKeys.isValidClientId(clientId.asString())) {
@@ -73,16 +83,25 @@ class KeyController {
     /** A new key, and the client's webhook signing secret when this made it. */
     @Schema(name = "CreatedKey")
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record CreatedView(String keyId, String key, String clientId, boolean admin,
-            @Schema(description = "the client's new webhook signing secret, shown this once; absent when the "
-                    + "client had one") String webhookSecret) {
-    }
+    record CreatedView(
+            String keyId,
+            String key,
+            String clientId,
+            boolean admin,
+
+            @Schema(
+                    description = "the client's new webhook signing secret, shown this once; absent when the "
+                            + "client had one")
+            String webhookSecret) {}
 
     /** Keys without their secrets, of one client or all. */
     @GetMapping
     @Operation(summary = "API keys, without their secrets (admin)")
     @ApiResponse(responseCode = "200", description = "The keys, newest first")
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
     List<KeyView> list(@Parameter(hidden = true) Caller caller, @RequestParam(required = false) String clientId) {
         Admins.require(caller);
         return keys.list(clientId).stream().map(KeyView::of).toList();
@@ -90,8 +109,13 @@ class KeyController {
 
     @DeleteMapping("/{keyId}")
     @Operation(summary = "Revoke an API key (admin)")
-    @ApiResponse(responseCode = "204", description = "Revoked; refused by every replica within notifyhub.api.auth.cache-for")
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "204",
+            description = "Revoked; refused by every replica within notifyhub.api.auth.cache-for")
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "404", description = "No such live key")
     ResponseEntity<Void> revoke(@Parameter(hidden = true) Caller caller, @PathVariable String keyId) {
         Admins.require(caller);
@@ -102,12 +126,19 @@ class KeyController {
     }
 
     @Schema(name = "KeyRequest", requiredProperties = "clientId")
-    record KeyRequest(String clientId, boolean admin) {
-    }
+    record KeyRequest(String clientId, boolean admin) {}
 
     @Schema(name = "ApiKey")
-    record KeyView(String keyId, String clientId, boolean admin, java.time.Instant createdAt,
-            @Schema(types = {"string", "null"}, format = "date-time") java.time.Instant revokedAt) {
+    record KeyView(
+            String keyId,
+            String clientId,
+            boolean admin,
+            java.time.Instant createdAt,
+
+            @Schema(
+                    types = {"string", "null"},
+                    format = "date-time")
+            java.time.Instant revokedAt) {
         static KeyView of(ApiKey key) {
             return new KeyView(key.keyId(), key.clientId(), key.admin(), key.createdAt(), key.revokedAt());
         }

@@ -49,19 +49,24 @@ public class Backlogs implements SmartLifecycle {
             if (properties.enabled() && queueLimit > 0 && bound >= queueLimit) {
                 // the queue then refuses publishes first: jobs are stored and wait unpublished instead of being
                 // refused at the door, and retries coming back from the delay queues can be dropped
-                log.warn("The {} backlog bound ({}) is not below notifyhub.topology.max-queue-length ({}): keep it "
-                        + "well below, so the API refuses submissions before the queue refuses messages",
-                        channel, bound, queueLimit);
+                log.warn(
+                        "The {} backlog bound ({}) is not below notifyhub.topology.max-queue-length ({}): keep it "
+                                + "well below, so the API refuses submissions before the queue refuses messages",
+                        channel,
+                        bound,
+                        queueLimit);
             }
         });
         for (Channel channel : Channel.values()) {
             backlogs.put(channel, 0L);
             Gauge.builder("notifyhub.api.backlog", backlogs, b -> b.get(channel))
                     .description("Ready messages in the channel's work queues, as backpressure last read them")
-                    .tag("channel", channel.value()).register(registry);
+                    .tag("channel", channel.value())
+                    .register(registry);
             Gauge.builder("notifyhub.api.backlog.limit", () -> properties.enabled() ? bounds.get(channel) : 0)
                     .description("The backlog past which submissions for the channel are refused (0: no bound)")
-                    .tag("channel", channel.value()).register(registry);
+                    .tag("channel", channel.value())
+                    .register(registry);
         }
     }
 

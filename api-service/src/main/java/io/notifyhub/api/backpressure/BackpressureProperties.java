@@ -19,28 +19,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter        what {@code Retry-After} says when a submission is refused
  */
 @ConfigurationProperties("notifyhub.api.backpressure")
-public record BackpressureProperties(@DefaultValue("true") boolean enabled, @DefaultValue("500000") long maxBacklog,
-        Map<String, Long> channels, @DefaultValue("1s") Duration checkEvery,
+public record BackpressureProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("500000") long maxBacklog,
+        Map<String, Long> channels,
+        @DefaultValue("1s") Duration checkEvery,
         @DefaultValue("5s") Duration retryAfter) {
 
     public BackpressureProperties {
         channels = channels == null ? Map.of() : Map.copyOf(channels);
         channels.forEach((channel, bound) -> {
             if (Channel.find(channel).isEmpty()) {
-                throw new IllegalArgumentException("notifyhub.api.backpressure.channels: unknown channel '"
-                        + channel + "' (email, sms or push)");
+                throw new IllegalArgumentException(
+                        "notifyhub.api.backpressure.channels: unknown channel '" + channel + "' (email, sms or push)");
             }
             if (bound < 1) {
-                throw new IllegalArgumentException("notifyhub.api.backpressure.channels." + channel
-                        + " must be at least 1");
+                throw new IllegalArgumentException(
+                        "notifyhub.api.backpressure.channels." + channel + " must be at least 1");
             }
         });
         if (maxBacklog < 1) {
             throw new IllegalArgumentException("notifyhub.api.backpressure.max-backlog must be at least 1");
         }
         if (checkEvery.isNegative() || checkEvery.isZero() || retryAfter.toSeconds() < 1) {
-            throw new IllegalArgumentException("notifyhub.api.backpressure: check-every must be positive and "
-                    + "retry-after at least 1s");
+            throw new IllegalArgumentException(
+                    "notifyhub.api.backpressure: check-every must be positive and " + "retry-after at least 1s");
         }
     }
 

@@ -16,7 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param bodyTimeout      the longest a request body may take to arrive ({@code 408} after it)
  */
 @ConfigurationProperties("notifyhub.api")
-public record ApiProperties(@DefaultValue("256") int maxInFlight, @DefaultValue("64KB") DataSize maxBodySize,
-        @DefaultValue("5MB") DataSize maxBatchBodySize, @DefaultValue("32MB") DataSize maxBodyBytesPerClient,
-        @DefaultValue("10s") java.time.Duration bodyTimeout) {
-}
+public record ApiProperties(
+        @DefaultValue("256") int maxInFlight,
+        @DefaultValue("64KB") DataSize maxBodySize,
+        @DefaultValue("5MB") DataSize maxBatchBodySize,
+        @DefaultValue("32MB") DataSize maxBodyBytesPerClient,
+        @DefaultValue("10s") java.time.Duration bodyTimeout) {}

@@ -23,15 +23,23 @@ import org.springframework.web.cors.CorsConfiguration;
 public record CorsProperties(
         List<String> allowedOrigins,
         @DefaultValue({"GET", "POST", "PUT", "DELETE"}) List<String> allowedMethods,
-        @DefaultValue({"Authorization", "Content-Type", "Content-Encoding", "Idempotency-Key"}) List<String> allowedHeaders,
+
+        @DefaultValue({"Authorization", "Content-Type", "Content-Encoding", "Idempotency-Key"})
+        List<String> allowedHeaders,
+
         @DefaultValue({"Location", "Link", "Retry-After", "Idempotent-Replayed", "RateLimit", "RateLimit-Policy"})
         List<String> exposedHeaders,
+
         @DefaultValue("30m") Duration maxAge,
         @DefaultValue("false") boolean allowCredentials) {
 
     public CorsProperties {
-        allowedOrigins = allowedOrigins == null ? List.of()
-                : allowedOrigins.stream().map(String::trim).filter(origin -> !origin.isEmpty()).toList();
+        allowedOrigins = allowedOrigins == null
+                ? List.of()
+                : allowedOrigins.stream()
+                        .map(String::trim)
+                        .filter(origin -> !origin.isEmpty())
+                        .toList();
         if (allowCredentials && allowedOrigins.contains(CorsConfiguration.ALL)) {
             throw new IllegalArgumentException("notifyhub.api.cors: allow-credentials cannot be true while "
                     + "allowed-origins has '*' (any page could then act with a user's credentials); name the origins");

@@ -61,7 +61,10 @@ class LoadShedding extends OncePerRequestFilter {
         if (!granted) {
             metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
             response.setHeader("Retry-After", "1");
-            ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Overloaded",
+            ProblemResponses.write(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Overloaded",
                     "Too many submissions in flight; nothing was stored. Retry shortly.");
             return;
         }

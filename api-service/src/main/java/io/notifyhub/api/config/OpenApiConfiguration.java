@@ -6,14 +6,14 @@ import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.JsonSchema;
+import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
-import java.util.List;
-import java.util.Set;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.List;
+import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,31 +34,40 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI notifyhubOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("notifyhub API").version("1")
+                .info(new Info()
+                        .title("notifyhub API")
+                        .version("1")
                         .description("Submit email, SMS and push notifications; follow, cancel and replay them.")
                         .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
                 .components(new Components()
-                        .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                                .scheme("bearer").description("An API key: Authorization: Bearer nhk_...")))
+                        .addSecuritySchemes(
+                                "apiKey",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description("An API key: Authorization: Bearer nhk_...")))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 
     /** RFC 9457 problem details, as {@code ProblemHandler} and the filters write them. */
     static Schema<?> problemSchema() {
-        Schema<?> fieldProblem = object()
-                .addProperty("field", string().description("the field, e.g. payload.recipient or jobs[3].type"))
+        Schema<?> fieldProblem = object().addProperty(
+                        "field", string().description("the field, e.g. payload.recipient or jobs[3].type"))
                 .addProperty("reason", string());
         fieldProblem.setRequired(List.of("field", "reason"));
-        Schema<?> problem = object()
-                .description("RFC 9457 problem details")
+        Schema<?> problem = object().description("RFC 9457 problem details")
                 .addProperty("type", string())
                 .addProperty("title", string())
                 .addProperty("status", new JsonSchema().types(Set.of("integer")))
                 .addProperty("detail", string())
                 .addProperty("instance", string())
                 .addProperty("jobStatus", string().description("the job's status (409 of a cancel or retry)"))
-                .addProperty("errors", new JsonSchema().types(Set.of("array")).items(fieldProblem)
-                        .description("each bad field and why (400 only)"));
+                .addProperty(
+                        "errors",
+                        new JsonSchema()
+                                .types(Set.of("array"))
+                                .items(fieldProblem)
+                                .description("each bad field and why (400 only)"));
         problem.setRequired(List.of("status"));
         return problem;
     }
@@ -81,41 +90,63 @@ class OpenApiConfiguration {
         return api -> {
             api.getComponents().addSchemas(PROBLEM, problemSchema());
             api.getPaths().forEach((name, path) -> addProblems(name, path));
-            api.getPaths().values().forEach(path -> path.readOperations().forEach(operation ->
-                    operation.getResponses().values().forEach(response -> {
-                        if (response.getContent() != null) {
-                            MediaType problem = response.getContent().get("application/problem+json");
-                            if (problem != null && problem.getSchema() == null) {
-                                problem.setSchema(new Schema<>().$ref("#/components/schemas/" + PROBLEM));
-                            }
-                        }
-                    })));
+            api.getPaths()
+                    .values()
+                    .forEach(path -> path.readOperations()
+                            .forEach(operation -> operation
+                                    .getResponses()
+                                    .values()
+                                    .forEach(response -> {
+                                        if (response.getContent() != null) {
+                                            MediaType problem =
+                                                    response.getContent().get("application/problem+json");
+                                            if (problem != null && problem.getSchema() == null) {
+                                                problem.setSchema(
+                                                        new Schema<>().$ref("#/components/schemas/" + PROBLEM));
+                                            }
+                                        }
+                                    })));
         };
     }
 
     private static void addProblems(String name, io.swagger.v3.oas.models.PathItem path) {
         path.readOperations().forEach(operation -> {
             var responses = operation.getResponses();
-            responses.putIfAbsent("401", problem("Missing, unknown or revoked API key")
-                    .addHeaderObject("WWW-Authenticate", header("Bearer realm=\"notifyhub\"")));
-            responses.putIfAbsent("503", problem("The store is unavailable, the API is overloaded, or (on "
-                    + "submissions) the channel's backlog is over its bound; nothing was stored").addHeaderObject("Retry-After", header("seconds to wait")));
+            responses.putIfAbsent(
+                    "401",
+                    problem("Missing, unknown or revoked API key")
+                            .addHeaderObject("WWW-Authenticate", header("Bearer realm=\"notifyhub\"")));
+            responses.putIfAbsent(
+                    "503",
+                    problem("The store is unavailable, the API is overloaded, or (on "
+                                    + "submissions) the channel's backlog is over its bound; nothing was stored")
+                            .addHeaderObject("Retry-After", header("seconds to wait")));
             if (operation.getRequestBody() != null) {
                 responses.putIfAbsent("400", problem("Invalid request; errors names each bad field"));
                 responses.putIfAbsent("413", problem("Body larger than notifyhub.api.max-body-size"));
             }
         });
-        if (name.startsWith("/api/jobs") && path.getPost() != null && path.getPost().getRequestBody() != null) {
-            path.getPost().getResponses().putIfAbsent("429", problem("Over the client's submission limit")
-                    .addHeaderObject("Retry-After", header("seconds to wait"))
-                    .addHeaderObject("RateLimit-Policy", header("\"submissions\";q=<jobs>;w=<seconds>"))
-                    .addHeaderObject("RateLimit", header("\"submissions\";r=<left>;t=<seconds>")));
+        if (name.startsWith("/api/jobs")
+                && path.getPost() != null
+                && path.getPost().getRequestBody() != null) {
+            path.getPost()
+                    .getResponses()
+                    .putIfAbsent(
+                            "429",
+                            problem("Over the client's submission limit")
+                                    .addHeaderObject("Retry-After", header("seconds to wait"))
+                                    .addHeaderObject("RateLimit-Policy", header("\"submissions\";q=<jobs>;w=<seconds>"))
+                                    .addHeaderObject("RateLimit", header("\"submissions\";r=<left>;t=<seconds>")));
         }
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse().description(description).content(new Content().addMediaType(
-                "application/problem+json", new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+        return new ApiResponse()
+                .description(description)
+                .content(new Content()
+                        .addMediaType(
+                                "application/problem+json",
+                                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
     }
 
     private static Header header(String description) {

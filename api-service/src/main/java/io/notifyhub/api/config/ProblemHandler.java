@@ -53,8 +53,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RateLimitedException.class)
     ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
         metrics.rejected(ApiMetrics.Rejection.RATE_LIMITED);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-                e.getMessage() + " Nothing was stored.");
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage() + " Nothing was stored.");
         problem.setTitle("Rate limit exceeded");
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
@@ -70,7 +70,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(BacklogFullException.class)
     ResponseEntity<ProblemDetail> backlogFull(BacklogFullException e) {
         metrics.rejected(ApiMetrics.Rejection.BACKLOG);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
                 e.getMessage() + " Nothing was stored; retry in " + e.retryAfterSeconds() + " s.");
         problem.setTitle("Backlog full");
         Map<String, Long> backlogs = new TreeMap<>();
@@ -98,37 +99,42 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         log.warn("Store unavailable: {}", e.getMessage());
         metrics.rejected(ApiMetrics.Rejection.STORE_UNAVAILABLE);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The job store is unavailable; nothing was stored. Try again shortly.");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE, "The job store is unavailable; nothing was stored. Try again shortly.");
         problem.setTitle("Store unavailable");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "2").body(problem);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "2")
+                .body(problem);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestBodies.BodyTooLargeException tooLarge) {
                 metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
-                        RequestBodies.BodyTooLargeException.detail(tooLarge.max()));
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                        HttpStatus.CONTENT_TOO_LARGE, RequestBodies.BodyTooLargeException.detail(tooLarge.max()));
                 problem.setTitle("Content Too Large");
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
             }
         }
         String reason = e.getMessage() == null || e.getMessage().startsWith("Required request body")
-                ? "is missing or empty" : "is not valid JSON";
-        return ResponseEntity.badRequest().body(badRequest("The body is not a JSON object.",
-                List.of(new FieldProblem("body", reason))));
+                ? "is missing or empty"
+                : "is not valid JSON";
+        return ResponseEntity.badRequest()
+                .body(badRequest("The body is not a JSON object.", List.of(new FieldProblem("body", reason))));
     }
 
     /** A body that is not JSON is a bad request like any other malformed body. */
     @Override
-    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String given = e.getContentType() == null ? "none" : e.getContentType().toString();
-        return ResponseEntity.badRequest().body(badRequest("The body must be JSON.",
-                List.of(new FieldProblem("Content-Type", "must be application/json, was " + given))));
+        return ResponseEntity.badRequest()
+                .body(badRequest(
+                        "The body must be JSON.",
+                        List.of(new FieldProblem("Content-Type", "must be application/json, was " + given))));
     }
 
     private ProblemDetail badRequest(String detail, List<FieldProblem> problems) {

@@ -68,8 +68,10 @@ class RequestBodies extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/") || "GET".equals(request.getMethod())
-                || "HEAD".equals(request.getMethod()) || "OPTIONS".equals(request.getMethod());
+        return !request.getRequestURI().startsWith("/api/")
+                || "GET".equals(request.getMethod())
+                || "HEAD".equals(request.getMethod())
+                || "OPTIONS".equals(request.getMethod());
     }
 
     /** The second pass, once the body has arrived, runs the rest of the chain with it. */
@@ -82,7 +84,8 @@ class RequestBodies extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         DataSize max = request.getRequestURI().startsWith("/api/jobs/batch")
-                ? properties.maxBatchBodySize() : properties.maxBodySize();
+                ? properties.maxBatchBodySize()
+                : properties.maxBodySize();
         if (request.getDispatcherType() == DispatcherType.ASYNC) {
             if (request.getAttribute(BODY) instanceof byte[] body) {
                 pass(request, response, chain, body, max);
@@ -94,38 +97,55 @@ class RequestBodies extends OncePerRequestFilter {
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         if (encoding != null && !isGzip(encoding) && !"identity".equalsIgnoreCase(encoding.trim())) {
             response.setHeader(HttpHeaders.ACCEPT_ENCODING, "gzip");
-            ProblemResponses.refuseUnread(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported Content-Encoding", "A body may be sent as it is or with Content-Encoding: gzip, "
-                            + "not " + encoding + "; nothing was stored.");
+            ProblemResponses.refuseUnread(
+                    request,
+                    response,
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Content-Encoding",
+                    "A body may be sent as it is or with Content-Encoding: gzip, " + "not " + encoding
+                            + "; nothing was stored.");
             return;
         }
         if (request.getContentLengthLong() > max.toBytes()) {
             metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
-            ProblemResponses.refuseUnread(request, response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+            ProblemResponses.refuseUnread(
+                    request,
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "Content Too Large",
                     BodyTooLargeException.detail(max));
             return;
         }
         String client = request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller ? caller.clientId() : "";
         // a gzipped body inflates to at most max: counted at that, like a body of unknown length
-        long bytes = request.getContentLengthLong() >= 0 && encoding == null ? request.getContentLengthLong()
+        long bytes = request.getContentLengthLong() >= 0 && encoding == null
+                ? request.getContentLengthLong()
                 : max.toBytes();
         if (!enter(client, bytes)) {
             metrics.rejected(ApiMetrics.Rejection.OVERLOADED);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            ProblemResponses.refuseUnread(request, response, HttpStatus.TOO_MANY_REQUESTS, "Too many requests at once",
+            ProblemResponses.refuseUnread(
+                    request,
+                    response,
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "Too many requests at once",
                     "This client has " + properties.maxBodyBytesPerClient().toMegabytes() + " MB of requests open "
                             + "already; nothing was stored. Wait for some to finish.");
             return;
         }
         long length = request.getContentLengthLong();
-        if (length == 0 || !request.isAsyncSupported()
+        if (length == 0
+                || !request.isAsyncSupported()
                 || length > 0 && request.getInputStream().available() >= length) {
             // no body, or all of it came with the headers (a small body usually does): read it now, without a wait
             try {
                 byte[] body = request.getInputStream().readNBytes((int) (length >= 0 ? length : max.toBytes() + 1));
                 if (body.length > max.toBytes()) {
                     metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
-                    ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                    ProblemResponses.write(
+                            response,
+                            HttpStatus.CONTENT_TOO_LARGE,
+                            "Content Too Large",
                             BodyTooLargeException.detail(max));
                     return;
                 }
@@ -151,8 +171,9 @@ class RequestBodies extends OncePerRequestFilter {
      * Runs the rest of the chain with the body; a gzipped one is inflated first, to at most {@code max} (a body
      * that inflates past it is a {@code 413}, however small it came: a zip bomb is refused, not held).
      */
-    private void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body,
-            DataSize max) throws ServletException, IOException {
+    private void pass(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain, byte[] body, DataSize max)
+            throws ServletException, IOException {
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         if (encoding == null || !isGzip(encoding)) {
             chain.doFilter(new Buffered(request, body), response);
@@ -168,7 +189,10 @@ class RequestBodies extends OncePerRequestFilter {
         }
         if (inflated.length > max.toBytes()) {
             metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
-            ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+            ProblemResponses.write(
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "Content Too Large",
                     "The body inflates to more than " + max.toKilobytes() + " KB; nothing was stored.");
             return;
         }
@@ -180,7 +204,8 @@ class RequestBodies extends OncePerRequestFilter {
         boolean[] entered = new boolean[1];
         open.compute(client, (key, held) -> {
             long now = held == null ? 0 : held;
-            entered[0] = now == 0 || now + bytes <= properties.maxBodyBytesPerClient().toBytes();
+            entered[0] = now == 0
+                    || now + bytes <= properties.maxBodyBytesPerClient().toBytes();
             return entered[0] ? now + bytes : held;
         });
         return entered[0];
@@ -205,8 +230,14 @@ class RequestBodies extends OncePerRequestFilter {
         /** set once: dispatched with the body, or answered */
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        Arrival(AsyncContext async, HttpServletRequest request, HttpServletResponse response, ServletInputStream in,
-                DataSize max, String client, long bytes) {
+        Arrival(
+                AsyncContext async,
+                HttpServletRequest request,
+                HttpServletResponse response,
+                ServletInputStream in,
+                DataSize max,
+                String client,
+                long bytes) {
             this.async = async;
             this.request = request;
             this.response = response;
@@ -250,8 +281,11 @@ class RequestBodies extends OncePerRequestFilter {
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
             metrics.rejected(ApiMetrics.Rejection.TOO_SLOW);
-            answer(HttpStatus.REQUEST_TIMEOUT, "Request Timeout", "The body did not arrive within "
-                    + properties.bodyTimeout().toSeconds() + " s; nothing was stored.");
+            answer(
+                    HttpStatus.REQUEST_TIMEOUT,
+                    "Request Timeout",
+                    "The body did not arrive within " + properties.bodyTimeout().toSeconds()
+                            + " s; nothing was stored.");
         }
 
         @Override
@@ -265,8 +299,7 @@ class RequestBodies extends OncePerRequestFilter {
         }
 
         @Override
-        public void onStartAsync(AsyncEvent event) {
-        }
+        public void onStartAsync(AsyncEvent event) {}
 
         private void answer(HttpStatus status, String title, String detail) throws IOException {
             if (settled.compareAndSet(false, true)) {
@@ -319,7 +352,8 @@ class RequestBodies extends OncePerRequestFilter {
         @Override
         public java.util.Enumeration<String> getHeaders(String name) {
             return inflated && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
-                    ? java.util.Collections.emptyEnumeration() : super.getHeaders(name);
+                    ? java.util.Collections.emptyEnumeration()
+                    : super.getHeaders(name);
         }
 
         @Override

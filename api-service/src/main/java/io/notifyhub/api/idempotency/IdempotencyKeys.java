@@ -8,6 +8,7 @@ import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -17,7 +18,6 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,7 +50,8 @@ public class IdempotencyKeys {
             mongo.indexOps(IdempotencyRecord.class)
                     .createIndex(new Index().on("createdAt", Sort.Direction.ASC).expire(properties.ttl()));
         } catch (RuntimeException e) {
-            log.warn("Could not create the idempotency key index now ({}); it is created on the next start",
+            log.warn(
+                    "Could not create the idempotency key index now ({}); it is created on the next start",
                     e.getMessage());
         }
     }
@@ -58,26 +59,22 @@ public class IdempotencyKeys {
     /** What to do with a request that carries a key. */
     public sealed interface Outcome {
         /** Go ahead, creating the job with this id. */
-        record Proceed(ObjectId jobId) implements Outcome {
-        }
+        record Proceed(ObjectId jobId) implements Outcome {}
 
         /** Answer again what was answered the first time. */
-        record Replay(ObjectId jobId, String response) implements Outcome {
-        }
+        record Replay(ObjectId jobId, String response) implements Outcome {}
 
         /** The first request with this key is still in flight. */
-        record InFlight() implements Outcome {
-        }
+        record InFlight() implements Outcome {}
 
         /** The key was used with a different request. */
-        record Mismatch() implements Outcome {
-        }
+        record Mismatch() implements Outcome {}
     }
 
     public Outcome begin(String key, String requestHash) {
         Instant now = clock.instant();
-        IdempotencyRecord fresh = new IdempotencyRecord(key, requestHash, new ObjectId(), now,
-                now.plus(properties.inFlightTimeout()), null);
+        IdempotencyRecord fresh = new IdempotencyRecord(
+                key, requestHash, new ObjectId(), now, now.plus(properties.inFlightTimeout()), null);
         try {
             mongo.insert(fresh);
             return new Outcome.Proceed(fresh.jobId());
@@ -101,18 +98,25 @@ public class IdempotencyKeys {
 
     /** The first request died mid-way: the next one finishes it, with the same job id. */
     private Outcome takeOver(IdempotencyRecord abandoned, Instant now) {
-        Query stillAbandoned = Query.query(where("_id").is(abandoned.key())
-                .and("response").is(null)
-                .and("lockedUntil").is(abandoned.lockedUntil()));
-        IdempotencyRecord taken = mongo.findAndModify(stillAbandoned,
+        Query stillAbandoned = Query.query(where("_id")
+                .is(abandoned.key())
+                .and("response")
+                .is(null)
+                .and("lockedUntil")
+                .is(abandoned.lockedUntil()));
+        IdempotencyRecord taken = mongo.findAndModify(
+                stillAbandoned,
                 Update.update("lockedUntil", now.plus(properties.inFlightTimeout())),
-                FindAndModifyOptions.options().returnNew(true), IdempotencyRecord.class);
+                FindAndModifyOptions.options().returnNew(true),
+                IdempotencyRecord.class);
         return taken == null ? new Outcome.InFlight() : new Outcome.Proceed(taken.jobId());
     }
 
     /** An expired key (not yet removed by the TTL index) starts over as if new. */
     private Outcome restart(String key, IdempotencyRecord fresh, IdempotencyRecord expired) {
-        Criteria same = expired == null ? where("_id").is(key) : where("_id").is(key).and("createdAt").is(expired.createdAt());
+        Criteria same = expired == null
+                ? where("_id").is(key)
+                : where("_id").is(key).and("createdAt").is(expired.createdAt());
         mongo.remove(Query.query(same), IdempotencyRecord.class);
         try {
             mongo.insert(fresh);
@@ -124,8 +128,8 @@ public class IdempotencyKeys {
 
     /** Keeps the response to replay. */
     public void complete(String key, String response) {
-        mongo.updateFirst(Query.query(where("_id").is(key)), Update.update("response", response),
-                IdempotencyRecord.class);
+        mongo.updateFirst(
+                Query.query(where("_id").is(key)), Update.update("response", response), IdempotencyRecord.class);
     }
 
     /** The request failed before it was answered: the key is free to be used again. */
@@ -140,6 +144,9 @@ public class IdempotencyKeys {
 
     /** Whether a header value is usable as a key. */
     public static boolean isValidKey(String key) {
-        return key != null && !key.isEmpty() && key.length() <= 255 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        return key != null
+                && !key.isEmpty()
+                && key.length() <= 255
+                && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 }

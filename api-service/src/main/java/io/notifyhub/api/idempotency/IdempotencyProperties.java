@@ -11,5 +11,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("notifyhub.idempotency")
 public record IdempotencyProperties(
         @DefaultValue("24h") Duration ttl,
-        @DefaultValue("30s") Duration inFlightTimeout) {
-}
+        @DefaultValue("30s") Duration inFlightTimeout) {}

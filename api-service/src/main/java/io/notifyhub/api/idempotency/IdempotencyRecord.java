@@ -15,12 +15,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
  */
 @Document(IdempotencyRecord.COLLECTION)
 record IdempotencyRecord(
-        @Id String key,
-        String requestHash,
-        ObjectId jobId,
-        Instant createdAt,
-        Instant lockedUntil,
-        String response) {
+        @Id String key, String requestHash, ObjectId jobId, Instant createdAt, Instant lockedUntil, String response) {
 
     static final String COLLECTION = "idempotency_keys";
 }

@@ -47,8 +47,10 @@ class BatchRequestReader {
         } else if (jobs.isEmpty()) {
             problems.add(new FieldProblem(JOBS, "must hold at least 1 job"));
         } else if (jobs.size() > NewBatch.MAX_JOBS) {
-            problems.add(new FieldProblem(JOBS, "must hold at most " + NewBatch.MAX_JOBS + " jobs, has "
-                    + jobs.size() + "; split it into several batches"));
+            problems.add(new FieldProblem(
+                    JOBS,
+                    "must hold at most " + NewBatch.MAX_JOBS + " jobs, has " + jobs.size()
+                            + "; split it into several batches"));
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
@@ -57,17 +59,20 @@ class BatchRequestReader {
         for (int index = 0; index < jobs.size(); index++) {
             String item = JOBS + "[" + index + "]";
             if (!fits(jobs.get(index))) {
-                problems.add(new FieldProblem(item, "is larger than " + maxItemBytes / 1024 + " KB as JSON; each job "
-                        + "of a batch is capped like the body of a single job"));
+                problems.add(new FieldProblem(
+                        item,
+                        "is larger than " + maxItemBytes / 1024 + " KB as JSON; each job "
+                                + "of a batch is capped like the body of a single job"));
                 continue;
             }
             try {
                 read.add(items.read(jobs.get(index), clientId));
             } catch (InvalidRequestException e) {
                 for (FieldProblem problem : e.problems()) {
-                    problems.add("body".equals(problem.field())
-                            ? new FieldProblem(item, "must be a JSON object with type and payload")
-                            : new FieldProblem(item + "." + problem.field(), problem.reason()));
+                    problems.add(
+                            "body".equals(problem.field())
+                                    ? new FieldProblem(item, "must be a JSON object with type and payload")
+                                    : new FieldProblem(item + "." + problem.field(), problem.reason()));
                 }
             }
         }

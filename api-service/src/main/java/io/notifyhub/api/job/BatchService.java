@@ -43,8 +43,8 @@ class BatchService {
         Instant now = clock.instant();
         List<Job> jobs = new ArrayList<>(ids.size());
         for (int index = 0; index < ids.size(); index++) {
-            jobs.add(JobService.withDefaults(batch.jobs().get(index).toJob(ids.get(index), now).ownedBy(clientId),
-                    clients));
+            jobs.add(JobService.withDefaults(
+                    batch.jobs().get(index).toJob(ids.get(index), now).ownedBy(clientId), clients));
         }
         try {
             store.insertAll(jobs);
@@ -53,7 +53,8 @@ class BatchService {
             insertMissing(jobs);
         }
         // scheduled ones are queued and published by the scheduler when due
-        jobs.stream().filter(job -> job.status() == JobStatus.QUEUED)
+        jobs.stream()
+                .filter(job -> job.status() == JobStatus.QUEUED)
                 .forEach(job -> batching.publish(JobPublisher.Outgoing.toWork(job)));
         return jobs;
     }

@@ -4,6 +4,9 @@ import io.notifyhub.api.auth.Admins;
 import io.notifyhub.api.auth.Caller;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobQuery;
+import io.notifyhub.model.store.JobStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -11,9 +14,6 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.notifyhub.model.store.Job;
-import io.notifyhub.model.store.JobQuery;
-import io.notifyhub.model.store.JobStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,27 +55,55 @@ class DeadLetterController {
      * {@code GET /api/jobs}, except {@code status}.
      */
     @GetMapping(path = "/api/dead-letters", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Failed jobs, newest first", parameters = {
-            @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
-            @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 4096)),
-            @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
-                    maximum = "500", defaultValue = "50")),
-            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "from the Link header of the previous page",
-                    schema = @Schema(type = "string"))})
-    @ApiResponse(responseCode = "200", description = "A page of failed jobs", headers = @Header(name = "Link",
-            description = "<...>; rel=\"next\" when there may be more"))
-    @ApiResponse(responseCode = "400", description = "An unknown, repeated or invalid parameter (status is one)",
+    @Operation(
+            summary = "Failed jobs, newest first",
+            parameters = {
+                @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
+                @Parameter(
+                        name = "createdAfter",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "string", format = "date-time")),
+                @Parameter(
+                        name = "createdBefore",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "string", format = "date-time")),
+                @Parameter(
+                        name = "recipient",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "string", maxLength = 4096)),
+                @Parameter(
+                        name = "limit",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "50")),
+                @Parameter(
+                        name = "cursor",
+                        in = ParameterIn.QUERY,
+                        description = "from the Link header of the previous page",
+                        schema = @Schema(type = "string"))
+            })
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of failed jobs",
+            headers = @Header(name = "Link", description = "<...>; rel=\"next\" when there may be more"))
+    @ApiResponse(
+            responseCode = "400",
+            description = "An unknown, repeated or invalid parameter (status is one)",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<List<JobView>> list(@Parameter(hidden = true) Caller caller,
+    ResponseEntity<List<JobView>> list(
+            @Parameter(hidden = true) Caller caller,
             @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params) {
         if (params.containsKey("status")) {
             throw new InvalidRequestException("status", NOT_A_FILTER);
         }
         JobQuery read = JobQueryReader.read(params);
-        JobQuery query = new JobQuery(JobStatus.FAILED, read.type(), read.createdAfter(), read.createdBefore(),
-                read.recipient(), read.after(), read.limit());
+        JobQuery query = new JobQuery(
+                JobStatus.FAILED,
+                read.type(),
+                read.createdAfter(),
+                read.createdBefore(),
+                read.recipient(),
+                read.after(),
+                read.limit());
         return Pages.of(store.findPage(query, caller.scope(), list.maxPageSize().toBytes()));
     }
 
@@ -86,16 +114,20 @@ class DeadLetterController {
     @PostMapping(path = "/api/jobs/{id}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Re-queue one failed job")
     @ApiResponse(responseCode = "200", description = "Queued again: attempts from 0, history kept")
-    @ApiResponse(responseCode = "404", description = "No such job (or not this client's)",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such job (or not this client's)",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "409", description = "The job is not failed; jobStatus says what it is",
+    @ApiResponse(
+            responseCode = "409",
+            description = "The job is not failed; jobStatus says what it is",
             content = @Content(mediaType = "application/problem+json"))
     JobView retry(@Parameter(hidden = true) Caller caller, @PathVariable String id) {
         Job current = store.find(id).filter(caller::canSee).orElseThrow(() -> new JobNotFoundException(id));
         return service.retry(current.id(), caller.scope()).map(JobView::of).orElseGet(() -> {
             JobStatus now = store.find(id).map(Job::status).orElseThrow(() -> new JobNotFoundException(id));
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                    "Job " + id + " is " + now + "; only a failed job can be retried.");
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.CONFLICT, "Job " + id + " is " + now + "; only a failed job can be retried.");
             problem.setTitle("Not retryable");
             problem.setProperty("jobStatus", now.value());
             throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
@@ -108,25 +140,48 @@ class DeadLetterController {
      * {@code {"replayed": n}}.
      */
     @PostMapping(path = "/api/dead-letters/replay", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Re-queue every failed job matching a filter (admin)", parameters = {
-            @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
-            @Parameter(name = "createdAfter", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "createdBefore", in = ParameterIn.QUERY, schema = @Schema(type = "string", format = "date-time")),
-            @Parameter(name = "recipient", in = ParameterIn.QUERY, schema = @Schema(type = "string", maxLength = 4096)),
-            @Parameter(name = "limit", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1",
-                    maximum = "10000", defaultValue = "10000"))})
+    @Operation(
+            summary = "Re-queue every failed job matching a filter (admin)",
+            parameters = {
+                @Parameter(name = "type", in = ParameterIn.QUERY, schema = @Schema(implementation = Channel.class)),
+                @Parameter(
+                        name = "createdAfter",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "string", format = "date-time")),
+                @Parameter(
+                        name = "createdBefore",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "string", format = "date-time")),
+                @Parameter(
+                        name = "recipient",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "string", maxLength = 4096)),
+                @Parameter(
+                        name = "limit",
+                        in = ParameterIn.QUERY,
+                        schema = @Schema(type = "integer", minimum = "1", maximum = "10000", defaultValue = "10000"))
+            })
     @ApiResponse(responseCode = "200", description = "{\"replayed\": n}")
-    @ApiResponse(responseCode = "400", description = "An unknown, repeated or invalid parameter",
+    @ApiResponse(
+            responseCode = "400",
+            description = "An unknown, repeated or invalid parameter",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "403", description = "Not an admin key", content = @Content(mediaType = "application/problem+json"))
-    Map<String, Integer> replay(@Parameter(hidden = true) Caller caller,
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not an admin key",
+            content = @Content(mediaType = "application/problem+json"))
+    Map<String, Integer> replay(
+            @Parameter(hidden = true) Caller caller,
             @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params) {
         Admins.require(caller);
         List<FieldProblem> problems = new ArrayList<>();
         for (String refused : List.of("status", "cursor")) {
             if (params.containsKey(refused)) {
-                problems.add(new FieldProblem(refused, refused.equals("status") ? NOT_A_FILTER
-                        : "is not a parameter of a replay, which takes every match up to limit"));
+                problems.add(new FieldProblem(
+                        refused,
+                        refused.equals("status")
+                                ? NOT_A_FILTER
+                                : "is not a parameter of a replay, which takes every match up to limit"));
             }
         }
         int limit = MAX_REPLAY;

@@ -22,6 +22,7 @@ class DeadLetterService {
 
     /** Jobs read, re-queued and published per round of a replay. */
     static final int BATCH = 500;
+
     private static final Logger log = LoggerFactory.getLogger(DeadLetterService.class);
 
     private final JobStore store;
@@ -54,8 +55,14 @@ class DeadLetterService {
         int replayed = 0;
         while (replayed < limit) {
             // re-queued jobs are failed no more, so each round reads the first page again
-            JobQuery round = new JobQuery(JobStatus.FAILED, filter.type(), filter.createdAfter(),
-                    filter.createdBefore(), filter.recipient(), null, Math.min(BATCH, limit - replayed));
+            JobQuery round = new JobQuery(
+                    JobStatus.FAILED,
+                    filter.type(),
+                    filter.createdAfter(),
+                    filter.createdBefore(),
+                    filter.recipient(),
+                    null,
+                    Math.min(BATCH, limit - replayed));
             List<Job> requeued = store.findPageLean(round, clientId).stream()
                     .map(job -> store.requeueFailed(job.id(), clientId, clock.instant()))
                     .flatMap(Optional::stream)

@@ -16,8 +16,7 @@ public final class EmailAddresses {
     /** The longest mailbox: a display name and an address in angle brackets. */
     public static final int MAX_MAILBOX = 400;
 
-    private EmailAddresses() {
-    }
+    private EmailAddresses() {}
 
     /** An address split into its parts; the domain in lower case (domains are case-insensitive). */
     public record Address(String local, String domain) {

@@ -13,13 +13,19 @@ import jakarta.validation.constraints.Size;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record EmailPayload(
-        @NotBlank @Size(max = EmailAddresses.MAX_ADDRESS) @NoLineBreak @EmailAddress String recipient,
+        @NotBlank @Size(max = EmailAddresses.MAX_ADDRESS) @NoLineBreak @EmailAddress
+        String recipient,
+
         @NotBlank @Size(max = 998) @NoLineBreak String subject,
         @NotBlank @Size(max = 60_000) String body,
         @Size(max = 60_000) String html,
-        @Size(max = EmailAddresses.MAX_MAILBOX) @NoLineBreak
-        @EmailAddress(mailbox = true,
+
+        @Size(max = EmailAddresses.MAX_MAILBOX)
+        @NoLineBreak
+        @EmailAddress(
+                mailbox = true,
                 message = "must be an email address, optionally with a display name: Team <team@example.com>")
         String from,
-        @Size(max = EmailAddresses.MAX_ADDRESS) @NoLineBreak @EmailAddress String replyTo) {
-}
+
+        @Size(max = EmailAddresses.MAX_ADDRESS) @NoLineBreak @EmailAddress
+        String replyTo) {}

@@ -38,19 +38,20 @@ import tools.jackson.databind.type.LogicalType;
 @Component
 class JobRequestReader {
 
-    private static final String TYPES = Arrays.stream(Channel.values())
-            .map(Channel::value).collect(Collectors.joining(", "));
+    private static final String TYPES =
+            Arrays.stream(Channel.values()).map(Channel::value).collect(Collectors.joining(", "));
 
     private final JsonMapper strict = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .withCoercionConfig(LogicalType.Textual, c -> c
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(
+                    LogicalType.Textual,
+                    c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
-    private static final String PRIORITIES = Arrays.stream(Priority.values())
-            .map(Priority::value).collect(Collectors.joining(", "));
+    private static final String PRIORITIES =
+            Arrays.stream(Priority.values()).map(Priority::value).collect(Collectors.joining(", "));
     private static final Set<String> FIELDS = Set.of("type", "payload", "priority", "scheduledAt", "callbackUrl");
     static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
@@ -105,16 +106,21 @@ class JobRequestReader {
         }
         EmailAddresses.parseMailbox(email.from())
                 .filter(address -> !clients.maySendAs(clientId, address))
-                .ifPresent(address -> problems.add(new FieldProblem("payload.from", address.normalized()
-                        + " is not a sender verified for this client; an admin verifies addresses or domains with "
-                        + "PUT /api/admin/clients/{clientId} (senders), or leave from out for the default sender")));
+                .ifPresent(
+                        address -> problems.add(
+                                new FieldProblem(
+                                        "payload.from",
+                                        address.normalized()
+                                                + " is not a sender verified for this client; an admin verifies addresses or domains with "
+                                                + "PUT /api/admin/clients/{clientId} (senders), or leave from out for the default sender")));
     }
 
     private static Priority readPriority(JsonNode priority, List<FieldProblem> problems) {
         if (priority == null || priority.isNull()) {
             return Priority.NORMAL;
         }
-        Priority known = priority.isString() ? Priority.find(priority.asString()).orElse(null) : null;
+        Priority known =
+                priority.isString() ? Priority.find(priority.asString()).orElse(null) : null;
         if (known == null) {
             problems.add(new FieldProblem("priority", "must be one of " + PRIORITIES));
         }
@@ -128,21 +134,23 @@ class JobRequestReader {
         }
         Instant at;
         try {
-            at = scheduledAt.isString() ? OffsetDateTime.parse(scheduledAt.asString()).toInstant() : null;
+            at = scheduledAt.isString()
+                    ? OffsetDateTime.parse(scheduledAt.asString()).toInstant()
+                    : null;
         } catch (DateTimeParseException e) {
             at = null;
         }
         if (at == null) {
-            problems.add(new FieldProblem("scheduledAt", "must be an ISO-8601 date-time with an offset, "
-                    + "e.g. 2030-01-01T09:00:00Z"));
+            problems.add(new FieldProblem(
+                    "scheduledAt", "must be an ISO-8601 date-time with an offset, " + "e.g. 2030-01-01T09:00:00Z"));
             return null;
         }
         Instant now = clock.instant();
         if (!at.isAfter(now)) {
             problems.add(new FieldProblem("scheduledAt", "must be in the future"));
         } else if (at.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
-            problems.add(new FieldProblem("scheduledAt", "must be at most " + MAX_SCHEDULE_AHEAD.toDays()
-                    + " days ahead"));
+            problems.add(
+                    new FieldProblem("scheduledAt", "must be at most " + MAX_SCHEDULE_AHEAD.toDays() + " days ahead"));
         }
         return at;
     }

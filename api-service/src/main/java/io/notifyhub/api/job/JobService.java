@@ -38,7 +38,9 @@ class JobService {
         if (kept.callback() != null) {
             return kept;
         }
-        return clients.defaultCallbackUrl(kept.clientId()).map(kept::withCallback).orElse(kept);
+        return clients.defaultCallbackUrl(kept.clientId())
+                .map(kept::withCallback)
+                .orElse(kept);
     }
 
     /**

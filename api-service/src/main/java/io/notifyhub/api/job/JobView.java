@@ -34,9 +34,21 @@ public record JobView(
         Instant expiresAt) {
 
     public static JobView of(Job job) {
-        return new JobView(job.idHex(), job.type(), job.payload(), job.status(), job.attempts(), job.error(),
-                job.createdAt(), job.updatedAt(), job.provider(), job.providerMessageId(), job.history(),
-                job.priority(), job.scheduledAt(), job.callback() == null ? null : job.callback().url(),
+        return new JobView(
+                job.idHex(),
+                job.type(),
+                job.payload(),
+                job.status(),
+                job.attempts(),
+                job.error(),
+                job.createdAt(),
+                job.updatedAt(),
+                job.provider(),
+                job.providerMessageId(),
+                job.history(),
+                job.priority(),
+                job.scheduledAt(),
+                job.callback() == null ? null : job.callback().url(),
                 job.expiresAt());
     }
 }

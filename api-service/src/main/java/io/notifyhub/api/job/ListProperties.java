@@ -11,5 +11,4 @@ import org.springframework.util.unit.DataSize;
  *                    {@code limit}, with a {@code Link} to the next one
  */
 @ConfigurationProperties("notifyhub.api.list")
-public record ListProperties(@DefaultValue("4MB") DataSize maxPageSize) {
-}
+public record ListProperties(@DefaultValue("4MB") DataSize maxPageSize) {}

@@ -44,7 +44,9 @@ record NewBatch(List<NewJob> jobs) {
      * with in practice.
      */
     List<ObjectId> idsFor(ObjectId base) {
-        return IntStream.range(0, jobs.size()).mapToObj(index -> derive(base, index)).toList();
+        return IntStream.range(0, jobs.size())
+                .mapToObj(index -> derive(base, index))
+                .toList();
     }
 
     static ObjectId derive(ObjectId base, int index) {

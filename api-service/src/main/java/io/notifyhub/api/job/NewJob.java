@@ -46,4 +46,3 @@ record NewJob(Channel type, Map<String, Object> payload, Priority priority, Inst
         }
     }
 }
-

@@ -13,15 +13,16 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  */
 final class Pages {
 
-    private Pages() {
-    }
+    private Pages() {}
 
     static ResponseEntity<List<JobView>> of(JobStore.Page page) {
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (page.more() && !page.jobs().isEmpty()) {
             String next = ServletUriComponentsBuilder.fromCurrentRequest()
-                    .replaceQueryParam("cursor", JobQuery.Cursor.of(page.jobs().getLast()).encode())
-                    .build().toUriString();
+                    .replaceQueryParam(
+                            "cursor", JobQuery.Cursor.of(page.jobs().getLast()).encode())
+                    .build()
+                    .toUriString();
             ok.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
         }
         return ok.body(page.jobs().stream().map(JobView::of).toList());

@@ -11,5 +11,4 @@ record PushPayload(
         @NotBlank @Size(max = 4096) String token,
         @NotBlank @Size(max = 256) String title,
         @NotBlank @Size(max = 4096) String body,
-        @Size(max = 100) Map<@NotBlank @Size(max = 256) @MapKey String, @Size(max = 4096) String> data) {
-}
+        @Size(max = 100) Map<@NotBlank @Size(max = 256) @MapKey String, @Size(max = 4096) String> data) {}

@@ -46,31 +46,42 @@ public class BatchingPublisher implements SmartLifecycle {
     private final Clock clock;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
-    private final ContextSnapshotFactory snapshots = ContextSnapshotFactory.builder().build();
+    private final ContextSnapshotFactory snapshots =
+            ContextSnapshotFactory.builder().build();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger waiting = new AtomicInteger();
     /** Per sender: when the first message of the batch it is sending was queued; {@link #IDLE} while none. */
     private final List<AtomicLong> batchSince;
+
     private static final long IDLE = Long.MAX_VALUE;
     private volatile boolean running;
 
     private final CircuitBreaker broker;
 
-    public BatchingPublisher(JobPublisher publisher, JobStore store, Clock clock, CircuitBreaker broker, int senders,
-            int maxBatch, int capacity) {
+    public BatchingPublisher(
+            JobPublisher publisher,
+            JobStore store,
+            Clock clock,
+            CircuitBreaker broker,
+            int senders,
+            int maxBatch,
+            int capacity) {
         this.publisher = publisher;
         this.broker = broker;
         this.store = store;
         this.clock = clock;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.batchSince = Stream.generate(() -> new AtomicLong(IDLE)).limit(senders).toList();
+        this.batchSince =
+                Stream.generate(() -> new AtomicLong(IDLE)).limit(senders).toList();
     }
 
     /** A message waiting to be sent, the trace context to send it in, when it was queued, and its outcome. */
-    private record Pending(JobPublisher.Outgoing outgoing, ContextSnapshot context, long queuedAt,
-            CompletableFuture<Boolean> confirmed) {
-    }
+    private record Pending(
+            JobPublisher.Outgoing outgoing,
+            ContextSnapshot context,
+            long queuedAt,
+            CompletableFuture<Boolean> confirmed) {}
 
     /**
      * Queues a message for the next batch.
@@ -166,8 +177,11 @@ public class BatchingPublisher implements SmartLifecycle {
             }
         }
         if (refused > 0) {
-            log.warn("The broker refused {} of {} messages (a work queue at its length limit?); their jobs stay "
-                    + "unpublished for the reconciler", refused, batch.size());
+            log.warn(
+                    "The broker refused {} of {} messages (a work queue at its length limit?); their jobs stay "
+                            + "unpublished for the reconciler",
+                    refused,
+                    batch.size());
         }
         if (!confirmedIds.isEmpty()) {
             try {
@@ -181,8 +195,8 @@ public class BatchingPublisher implements SmartLifecycle {
         // a refusal is the broker working as configured (a full queue), not failing: the breaker does not count
         // it, or one full channel would stop publishing for every channel
         if (confirmed.size() + refused < batch.size()) {
-            throw new JobPublisher.PublishException((batch.size() - confirmed.size() - refused) + " of " + batch.size()
-                    + " messages not published");
+            throw new JobPublisher.PublishException(
+                    (batch.size() - confirmed.size() - refused) + " of " + batch.size() + " messages not published");
         }
     }
 
@@ -190,7 +204,10 @@ public class BatchingPublisher implements SmartLifecycle {
     public void start() {
         running = true;
         for (AtomicLong sending : batchSince) {
-            Thread thread = Thread.ofPlatform().name("publisher-" + threads.size()).daemon().start(() -> run(sending));
+            Thread thread = Thread.ofPlatform()
+                    .name("publisher-" + threads.size())
+                    .daemon()
+                    .start(() -> run(sending));
             threads.add(thread);
         }
     }

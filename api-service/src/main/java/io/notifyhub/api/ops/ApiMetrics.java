@@ -11,7 +11,14 @@ public class ApiMetrics {
 
     /** Why a submission was refused. */
     public enum Rejection {
-        INVALID, STORE_UNAVAILABLE, OVERLOADED, IDEMPOTENCY_CONFLICT, RATE_LIMITED, TOO_LARGE, TOO_SLOW, BACKLOG;
+        INVALID,
+        STORE_UNAVAILABLE,
+        OVERLOADED,
+        IDEMPOTENCY_CONFLICT,
+        RATE_LIMITED,
+        TOO_LARGE,
+        TOO_SLOW,
+        BACKLOG;
 
         String tag() {
             return name().toLowerCase();
@@ -25,12 +32,18 @@ public class ApiMetrics {
     }
 
     public void accepted(Channel type) {
-        Counter.builder("notifyhub.jobs.accepted").description("Jobs stored and answered 201")
-                .tag("type", type.value()).register(registry).increment();
+        Counter.builder("notifyhub.jobs.accepted")
+                .description("Jobs stored and answered 201")
+                .tag("type", type.value())
+                .register(registry)
+                .increment();
     }
 
     public void rejected(Rejection reason) {
-        Counter.builder("notifyhub.jobs.rejected").description("Submissions refused, by reason")
-                .tag("reason", reason.tag()).register(registry).increment();
+        Counter.builder("notifyhub.jobs.rejected")
+                .description("Submissions refused, by reason")
+                .tag("reason", reason.tag())
+                .register(registry)
+                .increment();
     }
 }

@@ -20,13 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.bson.Document;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -58,8 +58,14 @@ class SystemGauges {
     private volatile double ttlDeleted = Double.NaN;
     private final MongoTemplate mongo;
 
-    SystemGauges(JobStore store, AmqpAdmin admin, Topology topology, MeterRegistry registry, Clock clock,
-            @Value("${notifyhub.metrics.terminal-refresh:1m}") Duration terminalRefresh, MongoTemplate mongo) {
+    SystemGauges(
+            JobStore store,
+            AmqpAdmin admin,
+            Topology topology,
+            MeterRegistry registry,
+            Clock clock,
+            @Value("${notifyhub.metrics.terminal-refresh:1m}") Duration terminalRefresh,
+            MongoTemplate mongo) {
         this.store = store;
         this.mongo = mongo;
         this.terminalRefresh = terminalRefresh;
@@ -74,14 +80,20 @@ class SystemGauges {
         queues.add(Topology.DEAD_LETTER_QUEUE);
         for (JobStatus status : JobStatus.values()) {
             perStatus.put(status, 0L);
-            Gauge.builder("notifyhub.jobs", perStatus, m -> m.get(status)).description("Jobs in the store, by status")
-                    .tag("status", status.value()).register(registry);
+            Gauge.builder("notifyhub.jobs", perStatus, m -> m.get(status))
+                    .description("Jobs in the store, by status")
+                    .tag("status", status.value())
+                    .register(registry);
         }
         for (String queue : queues) {
             Gauge.builder("notifyhub.queue.messages.ready", ready, m -> m.getOrDefault(queue, 0L))
-                    .description("Messages ready in the queue").tag("queue", queue).register(registry);
+                    .description("Messages ready in the queue")
+                    .tag("queue", queue)
+                    .register(registry);
             Gauge.builder("notifyhub.queue.consumers", consumers, m -> m.getOrDefault(queue, 0L))
-                    .description("Consumers of the queue").tag("queue", queue).register(registry);
+                    .description("Consumers of the queue")
+                    .tag("queue", queue)
+                    .register(registry);
         }
         TimeGauge.builder("notifyhub.unpublished.oldest.age", this, TimeUnit.SECONDS, g -> g.oldestUnpublishedSeconds)
                 .description("How long the oldest stored job has waited for its message to be confirmed")
@@ -96,9 +108,11 @@ class SystemGauges {
     /** What the store says its TTL monitor deleted; NaN where it does not say (or this user may not ask). */
     private double ttlDeleted() {
         try {
-            Document status = mongo.getMongoDatabaseFactory().getMongoDatabase("admin")
+            Document status = mongo.getMongoDatabaseFactory()
+                    .getMongoDatabase("admin")
                     .runCommand(new Document("serverStatus", 1));
-            if (status.get("metrics") instanceof Document metrics && metrics.get("ttl") instanceof Document ttl
+            if (status.get("metrics") instanceof Document metrics
+                    && metrics.get("ttl") instanceof Document ttl
                     && ttl.get("deletedDocuments") instanceof Number deleted) {
                 return deleted.doubleValue();
             }
@@ -124,7 +138,8 @@ class SystemGauges {
             }
             ttlDeleted = ttlDeleted();
             oldestUnpublishedSeconds = store.oldestUnpublished()
-                    .map(created -> Math.max(0, Duration.between(created, clock.instant()).toMillis() / 1000.0))
+                    .map(created -> Math.max(
+                            0, Duration.between(created, clock.instant()).toMillis() / 1000.0))
                     .orElse(0.0);
         } catch (RuntimeException e) {
             if (!StoreFailures.isUnavailable(e)) {

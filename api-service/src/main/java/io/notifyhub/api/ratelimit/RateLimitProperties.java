@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  (at least one); a request takes a token from its replica's lease without a store round trip
  */
 @ConfigurationProperties("notifyhub.api.rate-limit")
-public record RateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1000") long jobs,
-        @DefaultValue("1s") Duration period, @DefaultValue("5000") long burst,
-        @DefaultValue("100ms") Duration syncEvery) {
-}
+public record RateLimitProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("1000") long jobs,
+        @DefaultValue("1s") Duration period,
+        @DefaultValue("5000") long burst,
+        @DefaultValue("100ms") Duration syncEvery) {}

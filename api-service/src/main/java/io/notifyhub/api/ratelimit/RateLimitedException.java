@@ -8,7 +8,8 @@ public class RateLimitedException extends RuntimeException {
     private final long retryAfterSeconds;
 
     RateLimitedException(long limit, long windowSeconds, long retryAfterSeconds) {
-        super("Rate limit exceeded: " + limit + " jobs per " + windowSeconds + " s; retry in " + retryAfterSeconds + " s.");
+        super("Rate limit exceeded: " + limit + " jobs per " + windowSeconds + " s; retry in " + retryAfterSeconds
+                + " s.");
         this.limit = limit;
         this.windowSeconds = windowSeconds;
         this.retryAfterSeconds = retryAfterSeconds;

@@ -61,16 +61,23 @@ public class SubmissionLimits {
                 .description("submissions let through because the shared rate-limit bucket could not be checked")
                 .register(meters);
         this.configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(properties.burst()).refillGreedy(properties.jobs(), properties.period()))
+                .addLimit(limit ->
+                        limit.capacity(properties.burst()).refillGreedy(properties.jobs(), properties.period()))
                 .build();
         // buckets outlive a deployment: a changed limit replaces the stored one, keeping the share of tokens left
-        long configurationVersion = Integer.toUnsignedLong(Objects.hash(properties.jobs(), properties.period(),
-                properties.burst()));
-        this.builder = new MongoBucketProxyManager(mongo, ClientSideConfig.getDefault()
-                .withRequestTimeout(Duration.ofSeconds(2))).builder()
+        long configurationVersion =
+                Integer.toUnsignedLong(Objects.hash(properties.jobs(), properties.period(), properties.burst()));
+        this.builder = new MongoBucketProxyManager(
+                        mongo, ClientSideConfig.getDefault().withRequestTimeout(Duration.ofSeconds(2)))
+                .builder()
                 .withImplicitConfigurationReplacement(configurationVersion, TokensInheritanceStrategy.PROPORTIONALLY);
-        this.lease = Math.max(1, Math.min(properties.burst(),
-                properties.jobs() * properties.syncEvery().toNanos() / Math.max(1, properties.period().toNanos())));
+        this.lease = Math.max(
+                1,
+                Math.min(
+                        properties.burst(),
+                        properties.jobs()
+                                * properties.syncEvery().toNanos()
+                                / Math.max(1, properties.period().toNanos())));
         background.scheduleWithFixedDelay(this::giveBackIdle, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -112,6 +119,7 @@ public class SubmissionLimits {
         private volatile long lastUsed = System.nanoTime();
         /** no token until then (nanoTime): the shared bucket was empty */
         private volatile long refusedUntil = System.nanoTime();
+
         private boolean refilling;
 
         Lease(String clientId) {
@@ -220,7 +228,8 @@ public class SubmissionLimits {
 
         private RateLimitedException refused(long waitNanos) {
             long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
-            return new RateLimitedException(properties.jobs(), Math.max(1, properties.period().toSeconds()), retryAfter);
+            return new RateLimitedException(
+                    properties.jobs(), Math.max(1, properties.period().toSeconds()), retryAfter);
         }
     }
 }

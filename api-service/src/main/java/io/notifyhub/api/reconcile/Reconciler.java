@@ -64,8 +64,13 @@ public class Reconciler {
      * @param fullChannels     the channels whose backlog is over its bound: their jobs wait, so that the broker
      *                         is not sent what a full queue refuses, and other channels' jobs are not kept behind
      */
-    public Reconciler(JobStore store, JobPublisher publisher, LockingTaskExecutor locks,
-            ReconcilerProperties properties, Clock clock, Supplier<Duration> publisherBacklog,
+    public Reconciler(
+            JobStore store,
+            JobPublisher publisher,
+            LockingTaskExecutor locks,
+            ReconcilerProperties properties,
+            Clock clock,
+            Supplier<Duration> publisherBacklog,
             Supplier<Set<Channel>> fullChannels) {
         this.fullChannels = fullChannels;
         this.store = store;
@@ -79,7 +84,8 @@ public class Reconciler {
     /** One round, if no other replica is running one. */
     public void runOnce() {
         try {
-            locks.executeWithLock((Runnable) this::reconcile,
+            locks.executeWithLock(
+                    (Runnable) this::reconcile,
                     new LockConfiguration(clock.instant(), LOCK, properties.lease(), Duration.ZERO));
         } catch (RuntimeException e) {
             if (!StoreFailures.isUnavailable(e)) {
@@ -100,11 +106,16 @@ public class Reconciler {
      */
     synchronized boolean answered(Instant at) {
         Duration gap = lastAnswer == null ? null : Duration.between(lastAnswer, at);
-        if (gap == null || outage || gap.compareTo(properties.interval().multipliedBy(2).plusSeconds(5)) > 0) {
+        if (gap == null
+                || outage
+                || gap.compareTo(properties.interval().multipliedBy(2).plusSeconds(5)) > 0) {
             releaseFrom = at.plus(properties.releaseGrace());
             if (lastAnswer != null) {
-                log.warn("The store answers again after {} without; expired claims are released from {} on, so "
-                        + "workers that sent meanwhile record their outcomes first", gap, releaseFrom);
+                log.warn(
+                        "The store answers again after {} without; expired claims are released from {} on, so "
+                                + "workers that sent meanwhile record their outcomes first",
+                        gap,
+                        releaseFrom);
             }
             outage = false;
         }

@@ -3,11 +3,11 @@ package io.notifyhub.api.reconcile;
 import io.notifyhub.api.backpressure.Backlogs;
 import io.notifyhub.api.messaging.BatchingPublisher;
 import io.notifyhub.model.Channel;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.JobStore;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -27,13 +27,23 @@ class ReconcilerConfiguration implements SchedulingConfigurer {
     private final ReconcilerProperties properties;
     private final Reconciler reconciler;
 
-    ReconcilerConfiguration(ReconcilerProperties properties, JobStore store, JobPublisher publisher,
-            BatchingPublisher batching, MongoTemplate mongo, Clock clock, Backlogs backlogs) {
+    ReconcilerConfiguration(
+            ReconcilerProperties properties,
+            JobStore store,
+            JobPublisher publisher,
+            BatchingPublisher batching,
+            MongoTemplate mongo,
+            Clock clock,
+            Backlogs backlogs) {
         this.properties = properties;
-        this.reconciler = new Reconciler(store, publisher,
-                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())), properties, clock,
-                batching::backlog, () -> Arrays.stream(Channel.values()).filter(backlogs::isFull)
-                        .collect(Collectors.toUnmodifiableSet()));
+        this.reconciler = new Reconciler(
+                store,
+                publisher,
+                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())),
+                properties,
+                clock,
+                batching::backlog,
+                () -> Arrays.stream(Channel.values()).filter(backlogs::isFull).collect(Collectors.toUnmodifiableSet()));
     }
 
     @Bean

@@ -23,5 +23,4 @@ public record ReconcilerProperties(
         @DefaultValue("5s") Duration grace,
         @DefaultValue("30s") Duration lease,
         @DefaultValue("1000") int batch,
-        @DefaultValue("30s") Duration releaseGrace) {
-}
+        @DefaultValue("30s") Duration releaseGrace) {}

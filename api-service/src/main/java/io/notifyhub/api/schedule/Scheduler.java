@@ -37,7 +37,11 @@ public class Scheduler {
     private final SchedulerProperties properties;
     private final Clock clock;
 
-    public Scheduler(JobStore store, JobPublisher publisher, LockingTaskExecutor locks, SchedulerProperties properties,
+    public Scheduler(
+            JobStore store,
+            JobPublisher publisher,
+            LockingTaskExecutor locks,
+            SchedulerProperties properties,
             Clock clock) {
         this.store = store;
         this.publisher = publisher;
@@ -49,7 +53,8 @@ public class Scheduler {
     /** One round, if no other replica is running one. */
     public void runOnce() {
         try {
-            locks.executeWithLock((Runnable) this::queueDueJobs,
+            locks.executeWithLock(
+                    (Runnable) this::queueDueJobs,
                     new LockConfiguration(clock.instant(), LOCK, properties.lease(), Duration.ZERO));
         } catch (RuntimeException e) {
             if (!StoreFailures.isUnavailable(e)) {

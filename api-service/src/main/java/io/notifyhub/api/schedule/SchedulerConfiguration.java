@@ -22,11 +22,15 @@ class SchedulerConfiguration implements SchedulingConfigurer {
     private final SchedulerProperties properties;
     private final Scheduler scheduler;
 
-    SchedulerConfiguration(SchedulerProperties properties, JobStore store, JobPublisher publisher, MongoTemplate mongo,
-            Clock clock) {
+    SchedulerConfiguration(
+            SchedulerProperties properties, JobStore store, JobPublisher publisher, MongoTemplate mongo, Clock clock) {
         this.properties = properties;
-        this.scheduler = new Scheduler(store, publisher,
-                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())), properties, clock);
+        this.scheduler = new Scheduler(
+                store,
+                publisher,
+                new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())),
+                properties,
+                clock);
     }
 
     @Bean

@@ -17,22 +17,29 @@ import java.util.Map;
  *                   are every client's traffic), absent for a client key
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record Stats(CallerView caller, Instant at, Map<String, Long> byStatus, Map<String, Long> byType,
-        List<Minute> throughput, List<QueueDepth> queues) {
+record Stats(
+        CallerView caller,
+        Instant at,
+        Map<String, Long> byStatus,
+        Map<String, Long> byType,
+        List<Minute> throughput,
+        List<QueueDepth> queues) {
 
-    record CallerView(String clientId, boolean admin) {
-    }
+    record CallerView(String clientId, boolean admin) {}
 
     /** One minute, {@code [start, start + 1 minute)}, by the time the job last changed ({@code updatedAt}). */
-    record Minute(Instant start, long sent, long failed) {
-    }
+    record Minute(Instant start, long sent, long failed) {}
 
     /**
      * @param messages  ready messages; {@code null} when the broker could not be asked
      * @param consumers consumers; {@code null} when the broker could not be asked
      */
-    record QueueDepth(String name,
-            @io.swagger.v3.oas.annotations.media.Schema(types = {"integer", "null"}) Long messages,
-            @io.swagger.v3.oas.annotations.media.Schema(types = {"integer", "null"}) Long consumers) {
-    }
+    record QueueDepth(
+            String name,
+
+            @io.swagger.v3.oas.annotations.media.Schema(types = {"integer", "null"})
+            Long messages,
+
+            @io.swagger.v3.oas.annotations.media.Schema(types = {"integer", "null"})
+            Long consumers) {}
 }

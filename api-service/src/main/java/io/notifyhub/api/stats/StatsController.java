@@ -19,7 +19,8 @@ class StatsController {
     }
 
     @GetMapping(path = "/api/stats", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Job counts by status and channel, throughput of the last minutes, queue depths",
+    @Operation(
+            summary = "Job counts by status and channel, throughput of the last minutes, queue depths",
             description = "Counts cover the caller's own jobs, every client's for an admin key. Queue depths are "
                     + "shown to admin keys only; for a client key `queues` is absent.")
     @ApiResponse(responseCode = "200", description = "The figures, taken now")

@@ -54,11 +54,17 @@ class StatsService {
         this.admin = admin;
         this.clock = clock;
         // the dead-letter queue, the work queues, the delay queues, as they are declared
-        List<String> declared = topology.declarables().getDeclarablesByType(Queue.class).stream().map(Queue::getName)
+        List<String> declared = topology.declarables().getDeclarablesByType(Queue.class).stream()
+                .map(Queue::getName)
                 .toList();
-        this.queues = java.util.stream.Stream.of(declared.subList(0, 1),
-                topology.workQueues().stream().map(work -> work.queue().getName()).toList(),
-                declared.subList(1, declared.size())).flatMap(List::stream).toList();
+        this.queues = java.util.stream.Stream.of(
+                        declared.subList(0, 1),
+                        topology.workQueues().stream()
+                                .map(work -> work.queue().getName())
+                                .toList(),
+                        declared.subList(1, declared.size()))
+                .flatMap(List::stream)
+                .toList();
     }
 
     /** The indexes of the counts; a store that is down at start-up does not stop the service. */
@@ -67,7 +73,9 @@ class StatsService {
         try {
             var indexes = mongo.indexOps(Job.class);
             indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("updatedAt", Sort.Direction.ASC));
-            indexes.createIndex(new Index().on("clientId", Sort.Direction.ASC).on("status", Sort.Direction.ASC)
+            indexes.createIndex(new Index()
+                    .on("clientId", Sort.Direction.ASC)
+                    .on("status", Sort.Direction.ASC)
                     .on("updatedAt", Sort.Direction.ASC));
         } catch (RuntimeException e) {
             log.warn("Could not create the stats indexes now ({}); they are created on the next start", e.getMessage());
@@ -89,15 +97,23 @@ class StatsService {
         for (int i = MINUTES - 1; i >= 0; i--) {
             Instant start = thisMinute.minus(Duration.ofMinutes(i));
             Instant end = start.plus(Duration.ofMinutes(1));
-            throughput.add(new Stats.Minute(start, finished(caller, JobStatus.SENT, start, end),
+            throughput.add(new Stats.Minute(
+                    start,
+                    finished(caller, JobStatus.SENT, start, end),
                     finished(caller, JobStatus.FAILED, start, end)));
         }
-        return new Stats(new Stats.CallerView(caller.clientId(), caller.admin()), now, byStatus, byType, throughput,
+        return new Stats(
+                new Stats.CallerView(caller.clientId(), caller.admin()),
+                now,
+                byStatus,
+                byType,
+                throughput,
                 caller.admin() ? queueDepths() : null);
     }
 
     private long finished(Caller caller, JobStatus status, Instant from, Instant to) {
-        return count(caller, where("status").is(status).and("updatedAt").gte(from).lt(to));
+        return count(
+                caller, where("status").is(status).and("updatedAt").gte(from).lt(to));
     }
 
     private long count(Caller caller, Criteria criteria) {
@@ -117,8 +133,11 @@ class StatsService {
             } catch (RuntimeException e) {
                 log.debug("Depth of {} unknown: {}", queue, e.getMessage());
             }
-            depths.add(info == null ? new Stats.QueueDepth(queue, null, null)
-                    : new Stats.QueueDepth(queue, (long) info.getMessageCount(), (long) info.getConsumerCount()));
+            depths.add(
+                    info == null
+                            ? new Stats.QueueDepth(queue, null, null)
+                            : new Stats.QueueDepth(
+                                    queue, (long) info.getMessageCount(), (long) info.getConsumerCount()));
         }
         return depths;
     }

@@ -46,13 +46,11 @@ public class CallbackTargets implements AutoCloseable {
     }
 
     /** A target that passed the check: the URL and the addresses to connect to. */
-    public record Target(URI url, String host, List<InetAddress> addresses) {
-    }
+    public record Target(URI url, String host, List<InetAddress> addresses) {}
 
     /** The outcome of a check: a target, or why not. */
     public sealed interface Check {
-        record Allowed(Target target) implements Check {
-        }
+        record Allowed(Target target) implements Check {}
 
         /** @param lasting false when the target may pass later (its name did not resolve): worth a retry */
         record Refused(String reason, boolean lasting) implements Check {
@@ -71,7 +69,10 @@ public class CallbackTargets implements AutoCloseable {
         } catch (URISyntaxException e) {
             url = null;
         }
-        if (url == null || !url.isAbsolute() || url.getHost() == null || url.getRawUserInfo() != null
+        if (url == null
+                || !url.isAbsolute()
+                || url.getHost() == null
+                || url.getRawUserInfo() != null
                 || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
             return Optional.of("must be an absolute http or https URL of at most " + MAX_URL
                     + " characters, without user information");
@@ -88,7 +89,8 @@ public class CallbackTargets implements AutoCloseable {
         String host = given.endsWith(".") ? given.substring(0, given.length() - 1) : given;
         host = host.toLowerCase(Locale.ROOT);
         if (host.startsWith("[") && host.endsWith("]")) {
-            return literal(host.substring(1, host.length() - 1)).map(address -> judge(given, List.of(address), url))
+            return literal(host.substring(1, host.length() - 1))
+                    .map(address -> judge(given, List.of(address), url))
                     .orElseGet(() -> new Check.Refused("must have a valid host: " + given + " is no IPv6 address"));
         }
         if (looksNumeric(host)) {
@@ -97,7 +99,8 @@ public class CallbackTargets implements AutoCloseable {
                 return new Check.Refused("must have a valid host: " + given + " is no IPv4 address");
             }
             Check judged = judge(given, List.of(address.get()), url);
-            if (judged instanceof Check.Allowed && !address.get().getHostAddress().equals(host)) {
+            if (judged instanceof Check.Allowed
+                    && !address.get().getHostAddress().equals(host)) {
                 return new Check.Refused("must write an IPv4 address as four decimal numbers (" + given + " is "
                         + address.get().getHostAddress() + ")");
             }
@@ -107,9 +110,12 @@ public class CallbackTargets implements AutoCloseable {
             return new Check.Refused("must not be a loopback address (" + given + " is a localhost name); webhooks "
                     + "go to public addresses only");
         }
-        return resolve(host).map(addresses -> judge(given, addresses, url))
-                .orElseGet(() -> new Check.Refused("must have a host that resolves (" + given + " did not resolve "
-                        + "within " + resolveTimeout.toMillis() + " ms)", false));
+        return resolve(host)
+                .map(addresses -> judge(given, addresses, url))
+                .orElseGet(() -> new Check.Refused(
+                        "must have a host that resolves (" + given + " did not resolve " + "within "
+                                + resolveTimeout.toMillis() + " ms)",
+                        false));
     }
 
     private Check judge(String given, List<InetAddress> addresses, URI url) {
@@ -122,7 +128,8 @@ public class CallbackTargets implements AutoCloseable {
                 }
             }
         }
-        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
+        String host = url.getHost().startsWith("[")
+                ? url.getHost().substring(1, url.getHost().length() - 1)
                 : url.getHost();
         return new Check.Allowed(new Target(url, host, List.copyOf(addresses)));
     }

@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 final class Ipv4Literals {
 
-    private Ipv4Literals() {
-    }
+    private Ipv4Literals() {}
 
     static Optional<InetAddress> parse(String host) {
         if (host.length() > 64) {

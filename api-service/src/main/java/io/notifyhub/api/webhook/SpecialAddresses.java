@@ -60,6 +60,7 @@ final class SpecialAddresses {
     private static final Range GLOBAL_UNICAST = range("2000::/3", "global unicast");
     /** Forms whose last or inner 32 bits are an IPv4 address, with where that address sits. */
     private static final Range IPV4_COMPATIBLE = range("::/96", "IPv4-compatible");
+
     private static final Range IPV4_MAPPED = range("::ffff:0:0/96", "IPv4-mapped");
     private static final Range NAT64 = range("64:ff9b::/96", "NAT64");
     private static final Range NAT64_LOCAL = range("64:ff9b:1::/48", "local-use NAT64");
@@ -81,8 +82,7 @@ final class SpecialAddresses {
             range("fec0::/10", "site-local"),
             range("ff00::/8", "multicast"));
 
-    private SpecialAddresses() {
-    }
+    private SpecialAddresses() {}
 
     /** What kind of special-purpose address this is, or empty for one webhooks may go to. */
     static Optional<String> kind(InetAddress address) {
@@ -110,8 +110,9 @@ final class SpecialAddresses {
         String form;
         byte[] ipv4;
         if (IPV4_MAPPED.contains(bytes) || IPV4_COMPATIBLE.contains(bytes) || NAT64.contains(bytes)) {
-            form = IPV4_MAPPED.contains(bytes) ? IPV4_MAPPED.kind() : IPV4_COMPATIBLE.contains(bytes)
-                    ? IPV4_COMPATIBLE.kind() : NAT64.kind();
+            form = IPV4_MAPPED.contains(bytes)
+                    ? IPV4_MAPPED.kind()
+                    : IPV4_COMPATIBLE.contains(bytes) ? IPV4_COMPATIBLE.kind() : NAT64.kind();
             ipv4 = new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]};
         } else if (NAT64_LOCAL.contains(bytes)) {
             return Optional.of(NAT64_LOCAL.kind());
@@ -131,7 +132,8 @@ final class SpecialAddresses {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        return Optional.of(kind(inner).map(kind -> form + " of a " + kind + " address (" + inner.getHostAddress() + ")")
+        return Optional.of(kind(inner)
+                .map(kind -> form + " of a " + kind + " address (" + inner.getHostAddress() + ")")
                 .orElse(form + " (" + inner.getHostAddress() + ")"));
     }
 

@@ -1,7 +1,7 @@
 package io.notifyhub.api.webhook;
 
-import io.notifyhub.api.auth.Clients;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.notifyhub.api.auth.Clients;
 import io.notifyhub.model.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,19 +27,25 @@ class WebhookConfiguration implements SchedulingConfigurer {
     private final WebhookDispatcher dispatcher;
     private final CallbackTargets targets;
 
-    WebhookConfiguration(WebhookProperties properties, JobStore store, JsonMapper json, MeterRegistry meters,
-            Clock clock, Clients clients, @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
+    WebhookConfiguration(
+            WebhookProperties properties,
+            JobStore store,
+            JsonMapper json,
+            MeterRegistry meters,
+            Clock clock,
+            Clients clients,
+            @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
         this.properties = properties;
         if (properties.allowPrivateTargets()) {
             log.warn("notifyhub.webhooks.allow-private-targets is on: webhooks may go to internal addresses");
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);
         // every client's own secrets (generated when first needed); the service's only for a job of no client
-        WebhookSecrets secrets = clientId -> clientId != null ? clients.signingSecrets(clientId)
-                : secret.isBlank() ? List.of() : List.of(key);
+        WebhookSecrets secrets = clientId ->
+                clientId != null ? clients.signingSecrets(clientId) : secret.isBlank() ? List.of() : List.of(key);
         this.targets = new CallbackTargets(properties.allowPrivateTargets(), properties.resolveTimeout());
-        this.dispatcher = new WebhookDispatcher(store, properties, targets, secrets, json,
-                new WebhookMetrics(meters), clock);
+        this.dispatcher =
+                new WebhookDispatcher(store, properties, targets, secrets, json, new WebhookMetrics(meters), clock);
     }
 
     @Bean

@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -27,9 +27,9 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.InMemoryDnsResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
@@ -70,8 +70,14 @@ public class WebhookDispatcher implements AutoCloseable {
         return thread;
     });
 
-    WebhookDispatcher(JobStore store, WebhookProperties properties, CallbackTargets targets, WebhookSecrets secrets,
-            JsonMapper json, WebhookMetrics metrics, Clock clock) {
+    WebhookDispatcher(
+            JobStore store,
+            WebhookProperties properties,
+            CallbackTargets targets,
+            WebhookSecrets secrets,
+            JsonMapper json,
+            WebhookMetrics metrics,
+            Clock clock) {
         this.store = store;
         this.properties = properties;
         this.targets = targets;
@@ -81,8 +87,13 @@ public class WebhookDispatcher implements AutoCloseable {
         this.clock = clock;
         this.slots = new Semaphore(properties.concurrency());
         // the slots bound the POSTs, so the queue holds none for long; idle threads end after a minute
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(properties.concurrency(), properties.concurrency(), 1,
-                TimeUnit.MINUTES, new LinkedBlockingQueue<>(), Thread.ofPlatform().name("webhook-", 0).daemon(true).factory());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                properties.concurrency(),
+                properties.concurrency(),
+                1,
+                TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("webhook-", 0).daemon(true).factory());
         pool.allowCoreThreadTimeOut(true);
         this.posts = pool;
     }
@@ -93,7 +104,8 @@ public class WebhookDispatcher implements AutoCloseable {
      * when no slot frees up within the timeouts of a POST (every slot is stuck on a slow target).
      */
     public void runOnce() {
-        long slotWait = properties.connectTimeout().plus(properties.readTimeout()).toMillis();
+        long slotWait =
+                properties.connectTimeout().plus(properties.readTimeout()).toMillis();
         try {
             List<Job> due;
             do {
@@ -137,19 +149,25 @@ public class WebhookDispatcher implements AutoCloseable {
     void deliver(Job job) {
         try (MDC.MDCCloseable logged = MDC.putCloseable("jobId", job.idHex())) {
             int attempt = job.callback().attempts() + 1;
-            CallbackTargets.Check check = targets.check(URI.create(job.callback().url()));
+            CallbackTargets.Check check =
+                    targets.check(URI.create(job.callback().url()));
             // a target that points inside is given up at once; one whose name did not resolve is tried again
-            Optional<CallbackTargets.Check.Refused> refusal = check instanceof CallbackTargets.Check.Refused refused
-                    ? Optional.of(refused) : Optional.empty();
+            Optional<CallbackTargets.Check.Refused> refusal =
+                    check instanceof CallbackTargets.Check.Refused refused ? Optional.of(refused) : Optional.empty();
             String error = check instanceof CallbackTargets.Check.Allowed allowed
-                    ? post(job, allowed.target(), attempt) : "refused: target " + refusal.orElseThrow().reason();
+                    ? post(job, allowed.target(), attempt)
+                    : "refused: target " + refusal.orElseThrow().reason();
             Instant now = clock.instant();
-            boolean givenUp = refusal.filter(CallbackTargets.Check.Refused::lasting).isPresent()
-                    || attempt >= properties.maxAttempts();
+            boolean givenUp =
+                    refusal.filter(CallbackTargets.Check.Refused::lasting).isPresent()
+                            || attempt >= properties.maxAttempts();
             Instant next = error == null || givenUp ? null : now.plus(properties.backoffAfter(attempt));
             if (!store.recordCallback(job, now, error, next)) {
                 // the lease ran out (another replica took over) or the job is gone: the outcome is not ours to count
-                log.info("Webhook of job {} attempt {} ended after its lease: {}", job.idHex(), attempt,
+                log.info(
+                        "Webhook of job {} attempt {} ended after its lease: {}",
+                        job.idHex(),
+                        attempt,
                         error == null ? "delivered" : error);
             } else if (error == null) {
                 metrics.delivered();
@@ -175,16 +193,21 @@ public class WebhookDispatcher implements AutoCloseable {
         request.setHeader("Notifyhub-Attempt", String.valueOf(attempt));
         List<byte[]> secrets = this.secrets.secretsFor(job.clientId());
         if (!secrets.isEmpty()) {
-            request.setHeader(WebhookSignature.HEADER,
+            request.setHeader(
+                    WebhookSignature.HEADER,
                     WebhookSignature.header(secrets, clock.instant().getEpochSecond(), body));
         }
         request.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
         AtomicBoolean cutOff = new AtomicBoolean();
-        long deadline = properties.connectTimeout().plus(properties.readTimeout()).toMillis();
-        ScheduledFuture<?> timer = deadlines.schedule(() -> {
-            cutOff.set(true);
-            request.cancel();
-        }, deadline, TimeUnit.MILLISECONDS);
+        long deadline =
+                properties.connectTimeout().plus(properties.readTimeout()).toMillis();
+        ScheduledFuture<?> timer = deadlines.schedule(
+                () -> {
+                    cutOff.set(true);
+                    request.cancel();
+                },
+                deadline,
+                TimeUnit.MILLISECONDS);
         try (CloseableHttpClient http = pinnedClient(target);
                 ClassicHttpResponse response = http.executeOpen(null, request, null)) {
             int status = response.getCode();
@@ -217,10 +240,14 @@ public class WebhookDispatcher implements AutoCloseable {
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(pinned)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect)
-                                .setSocketTimeout(read).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(read)
+                                .build())
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(read).setRedirectsEnabled(false)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(read)
+                        .setRedirectsEnabled(false)
                         .build())
                 .disableRedirectHandling()
                 .disableAutomaticRetries()

@@ -17,8 +17,10 @@ class WebhookMetrics {
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {
-        return Counter.builder("notifyhub.webhooks").description("Status webhook POSTs, by outcome")
-                .tag("outcome", outcome).register(registry);
+        return Counter.builder("notifyhub.webhooks")
+                .description("Status webhook POSTs, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     void delivered() {

@@ -49,7 +49,8 @@ public record WebhookProperties(
                     "notifyhub.webhooks.lease must be longer than connect-timeout and read-timeout together");
         }
         if (maxAttempts < 1 || batch < 1 || concurrency < 1) {
-            throw new IllegalArgumentException("notifyhub.webhooks max-attempts, batch and concurrency must be at least 1");
+            throw new IllegalArgumentException(
+                    "notifyhub.webhooks max-attempts, batch and concurrency must be at least 1");
         }
     }
 

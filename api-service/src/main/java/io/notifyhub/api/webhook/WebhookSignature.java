@@ -17,8 +17,7 @@ final class WebhookSignature {
 
     static final String HEADER = "Notifyhub-Signature";
 
-    private WebhookSignature() {
-    }
+    private WebhookSignature() {}
 
     static String header(List<byte[]> secrets, long timestamp, String body) {
         StringBuilder header = new StringBuilder("t=").append(timestamp);

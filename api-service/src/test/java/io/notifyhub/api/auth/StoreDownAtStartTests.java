@@ -23,7 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * stores its bootstrap keys and takes jobs once the store answers, instead of exiting and being restarted
  * into the same outage. Its store is one of its own, on a port where nothing listens until the test starts it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "notifyhub.store.timeout=500ms")
 class StoreDownAtStartTests {
 
@@ -56,7 +57,8 @@ class StoreDownAtStartTests {
         store = EmbeddedMongo.inMemory("127.0.0.1", STORE_PORT);
 
         // the bootstrap keys are stored at the next try (every 5 s), and then the key is known
-        HttpResponse<String> created = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+        HttpResponse<String> created = await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> api.postJson(JobApiTests.WELCOME_EMAIL), response -> response.statusCode() == 201);
         assertThat(created.headers().firstValue("Location")).isPresent();
     }

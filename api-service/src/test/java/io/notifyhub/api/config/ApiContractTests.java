@@ -56,15 +56,24 @@ class ApiContractTests extends ApiIntegrationTest {
         ApiClient nobody = new ApiClient(port, null);
 
         // jobs
-        String id = JsonPath.read(check("POST", "/api/jobs", client.postJson(SMS)).body(), "$._id");
+        String id =
+                JsonPath.read(check("POST", "/api/jobs", client.postJson(SMS)).body(), "$._id");
         check("POST", "/api/jobs", client.postJson("{\"type\":\"fax\"}"));
         check("POST", "/api/jobs", nobody.postJson(SMS));
-        check("POST", "/api/jobs", client.post("/api/jobs", "application/json",
-                SMS.replace("\"m\"", "\"" + "m".repeat(70_000) + "\"")));
+        check(
+                "POST",
+                "/api/jobs",
+                client.post("/api/jobs", "application/json", SMS.replace("\"m\"", "\"" + "m".repeat(70_000) + "\"")));
         check("POST", "/api/jobs", client.post("/api/jobs", "application/json", SMS, Map.of("Idempotency-Key", "c-1")));
         check("POST", "/api/jobs", client.post("/api/jobs", "application/json", SMS, Map.of("Idempotency-Key", "c-1")));
-        check("POST", "/api/jobs", client.post("/api/jobs", "application/json",
-                SMS.replace("\"m\"", "\"other\""), Map.of("Idempotency-Key", "c-1")));
+        check(
+                "POST",
+                "/api/jobs",
+                client.post(
+                        "/api/jobs",
+                        "application/json",
+                        SMS.replace("\"m\"", "\"other\""),
+                        Map.of("Idempotency-Key", "c-1")));
         check("GET", "/api/jobs", client.get("/api/jobs?limit=1"));
         check("GET", "/api/jobs", client.get("/api/jobs?limit=0&status%5B%24ne%5D=x"));
         check("GET", "/api/jobs/{id}", client.get("/api/jobs/" + id));
@@ -73,14 +82,19 @@ class ApiContractTests extends ApiIntegrationTest {
         check("DELETE", "/api/jobs/{id}", client.delete("/api/jobs/" + id));
         check("DELETE", "/api/jobs/{id}", client.delete("/api/jobs/nope"));
         String claimed = JsonPath.read(client.postJson(SMS).body(), "$._id");
-        store.claim(new ObjectId(claimed), "worker-1", Instant.now(), Duration.ofMinutes(2)).orElseThrow();
+        store.claim(new ObjectId(claimed), "worker-1", Instant.now(), Duration.ofMinutes(2))
+                .orElseThrow();
         check("DELETE", "/api/jobs/{id}", client.delete("/api/jobs/" + claimed));
-        check("POST", "/api/jobs/batch", client.post("/api/jobs/batch", "application/json", "{\"jobs\":[" + SMS + "]}"));
+        check(
+                "POST",
+                "/api/jobs/batch",
+                client.post("/api/jobs/batch", "application/json", "{\"jobs\":[" + SMS + "]}"));
         check("POST", "/api/jobs/batch", client.post("/api/jobs/batch", "application/json", "{\"jobs\":[]}"));
 
         // dead letters
         String failed = JsonPath.read(client.postJson(SMS).body(), "$._id");
-        Job held = store.claim(new ObjectId(failed), "worker-1", Instant.now(), Duration.ofMinutes(2)).orElseThrow();
+        Job held = store.claim(new ObjectId(failed), "worker-1", Instant.now(), Duration.ofMinutes(2))
+                .orElseThrow();
         Instant now = Instant.now();
         store.recordFailed(held, new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "refused"), now);
         check("GET", "/api/dead-letters", client.get("/api/dead-letters"));
@@ -93,14 +107,20 @@ class ApiContractTests extends ApiIntegrationTest {
         check("POST", "/api/dead-letters/replay", client.post("/api/dead-letters/replay", null, ""));
 
         // keys and clients
-        HttpResponse<String> key = check("POST", "/api/admin/keys", admin.post("/api/admin/keys", "application/json",
-                "{\"clientId\":\"contract\"}"));
+        HttpResponse<String> key = check(
+                "POST",
+                "/api/admin/keys",
+                admin.post("/api/admin/keys", "application/json", "{\"clientId\":\"contract\"}"));
         check("POST", "/api/admin/keys", admin.post("/api/admin/keys", "application/json", "{\"clientId\":\"\"}"));
         check("POST", "/api/admin/keys", client.post("/api/admin/keys", "application/json", "{\"clientId\":\"x\"}"));
         String keyId = JsonPath.read(key.body(), "$.keyId");
-        assertThat(JsonPath.<String>read(key.body(), "$.webhookSecret")).as("the new client's signing secret").startsWith("whsec_");
-        HttpResponse<String> second = check("POST", "/api/admin/keys", admin.post("/api/admin/keys", "application/json",
-                "{\"clientId\":\"contract\"}"));
+        assertThat(JsonPath.<String>read(key.body(), "$.webhookSecret"))
+                .as("the new client's signing secret")
+                .startsWith("whsec_");
+        HttpResponse<String> second = check(
+                "POST",
+                "/api/admin/keys",
+                admin.post("/api/admin/keys", "application/json", "{\"clientId\":\"contract\"}"));
         assertThat(second.body()).as("a client's secret is shown once").doesNotContain("webhookSecret");
         check("GET", "/api/admin/keys", admin.get("/api/admin/keys?clientId=contract"));
         check("DELETE", "/api/admin/keys/{keyId}", admin.delete("/api/admin/keys/" + keyId));
@@ -110,17 +130,30 @@ class ApiContractTests extends ApiIntegrationTest {
         check("DELETE", "/api/admin/keys/{keyId}", client.delete("/api/admin/keys/" + keyId));
         check("GET", "/api/admin/clients/{clientId}", admin.get("/api/admin/clients/nobody-yet"));
         check("GET", "/api/admin/clients/{clientId}", client.get("/api/admin/clients/test"));
-        check("PUT", "/api/admin/clients/{clientId}", admin.put("/api/admin/clients/contract", "application/json",
-                "{\"senders\":[\"example.com\"],\"callbackUrl\":null}"));
-        check("PUT", "/api/admin/clients/{clientId}", admin.put("/api/admin/clients/contract", "application/json",
-                "{\"senders\":\"example.com\"}"));
+        check(
+                "PUT",
+                "/api/admin/clients/{clientId}",
+                admin.put(
+                        "/api/admin/clients/contract",
+                        "application/json",
+                        "{\"senders\":[\"example.com\"],\"callbackUrl\":null}"));
+        check(
+                "PUT",
+                "/api/admin/clients/{clientId}",
+                admin.put("/api/admin/clients/contract", "application/json", "{\"senders\":\"example.com\"}"));
         check("GET", "/api/admin/clients/{clientId}", admin.get("/api/admin/clients/contract"));
-        check("POST", "/api/admin/clients/{clientId}/webhook-secret", admin.post(
-                "/api/admin/clients/contract/webhook-secret", null, ""));
-        check("POST", "/api/admin/clients/{clientId}/webhook-secret", admin.post(
-                "/api/admin/clients/contract/webhook-secret", null, ""));
-        check("POST", "/api/admin/clients/{clientId}/webhook-secret", admin.post(
-                "/api/admin/clients/not%20valid/webhook-secret", null, ""));
+        check(
+                "POST",
+                "/api/admin/clients/{clientId}/webhook-secret",
+                admin.post("/api/admin/clients/contract/webhook-secret", null, ""));
+        check(
+                "POST",
+                "/api/admin/clients/{clientId}/webhook-secret",
+                admin.post("/api/admin/clients/contract/webhook-secret", null, ""));
+        check(
+                "POST",
+                "/api/admin/clients/{clientId}/webhook-secret",
+                admin.post("/api/admin/clients/not%20valid/webhook-secret", null, ""));
 
         // stats
         check("GET", "/api/stats", client.get("/api/stats"));
@@ -129,12 +162,15 @@ class ApiContractTests extends ApiIntegrationTest {
 
         assertThat(problems).as("answers that do not match the document").isEmpty();
         // the checks can fail: answers the document does not allow are found
-        assertThat(contract.problems("GET", "/api/jobs/{id}", 200, "application/json", "{\"_id\":\"x\",\"attempts\":\"one\"}"))
+        assertThat(contract.problems(
+                        "GET", "/api/jobs/{id}", 200, "application/json", "{\"_id\":\"x\",\"attempts\":\"one\"}"))
                 .isNotEmpty();
-        assertThat(contract.problems("GET", "/api/admin/keys", 200, "application/json", "[{\"keyId\":7}]")).isNotEmpty();
+        assertThat(contract.problems("GET", "/api/admin/keys", 200, "application/json", "[{\"keyId\":7}]"))
+                .isNotEmpty();
         assertThat(contract.problems("POST", "/api/jobs", 400, "application/problem+json", "{\"errors\":\"none\"}"))
                 .isNotEmpty();
-        assertThat(contract.problems("GET", "/api/jobs/{id}", 418, "application/json", "{}")).isNotEmpty();
+        assertThat(contract.problems("GET", "/api/jobs/{id}", 418, "application/json", "{}"))
+                .isNotEmpty();
         Set<String> documented = new LinkedHashSet<>();
         contract.document().path("paths").fields().forEachRemaining(path -> {
             Iterator<String> methods = path.getValue().fieldNames();

@@ -25,38 +25,49 @@ import org.junit.jupiter.api.Test;
  */
 class CompressionTests extends ApiIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String SMS = "{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"hi %d\"}}";
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String SMS =
+            "{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"hi %d\"}}";
 
     @Test
     void shouldGzipListPagesTheOpenApiDocumentAndTheConsoleForAClientThatAcceptsIt() {
-        String batch = IntStream.range(0, 40).mapToObj(SMS::formatted).collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
-        assertThat(post("/api/jobs/batch", batch.getBytes(StandardCharsets.UTF_8), null).statusCode()).isEqualTo(201);
+        String batch =
+                IntStream.range(0, 40).mapToObj(SMS::formatted).collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
+        assertThat(post("/api/jobs/batch", batch.getBytes(StandardCharsets.UTF_8), null)
+                        .statusCode())
+                .isEqualTo(201);
 
         for (String path : new String[] {"/api/jobs?limit=40", "/api/openapi", "/console/console.js"}) {
             HttpResponse<byte[]> gzipped = get(path, "gzip");
             HttpResponse<byte[]> plain = get(path, null);
             assertThat(gzipped.statusCode()).as(path).isEqualTo(200);
-            assertThat(gzipped.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+            assertThat(gzipped.headers().firstValue("Content-Encoding"))
+                    .as(path)
+                    .hasValue("gzip");
             assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
             assertThat(gunzip(gzipped.body())).as(path).isEqualTo(plain.body());
             assertThat(gzipped.body().length).as(path).isLessThan(plain.body().length / 2);
         }
         HttpResponse<byte[]> small = get("/api/jobs?limit=1", "gzip");
-        assertThat(small.headers().firstValue("Content-Encoding")).as("under 2 KB: as it is").isEmpty();
+        assertThat(small.headers().firstValue("Content-Encoding"))
+                .as("under 2 KB: as it is")
+                .isEmpty();
     }
 
     @Test
     void shouldAcceptGzippedBodiesAndRefuseOnesThatInflatePastTheCap() {
         HttpResponse<String> one = post("/api/jobs", gzip(SMS.formatted(1).getBytes(StandardCharsets.UTF_8)), "gzip");
         assertThat(one.statusCode()).as(one.body()).isEqualTo(201);
-        String batch = IntStream.range(0, 200).mapToObj(SMS::formatted).collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
+        String batch =
+                IntStream.range(0, 200).mapToObj(SMS::formatted).collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
         HttpResponse<String> many = post("/api/jobs/batch", gzip(batch.getBytes(StandardCharsets.UTF_8)), "gzip");
         assertThat(many.statusCode()).as(many.body()).isEqualTo(201);
         long stored = storedJobs();
 
         // 64 MB of spaces in a JSON body: about 64 KB gzipped, so it passes the 64 KB cap on the wire
-        byte[] bomb = gzip(("{\"type\":\"sms\",\"payload\":{}" + " ".repeat(64 << 20) + "}").getBytes(StandardCharsets.UTF_8));
+        byte[] bomb = gzip(
+                ("{\"type\":\"sms\",\"payload\":{}" + " ".repeat(64 << 20) + "}").getBytes(StandardCharsets.UTF_8));
         assertThat(bomb.length).isLessThan(64 * 1024);
         HttpResponse<String> refused = post("/api/jobs", bomb, "gzip");
         assertThat(refused.statusCode()).isEqualTo(413);
@@ -78,7 +89,8 @@ class CompressionTests extends ApiIntegrationTest {
 
     private HttpResponse<byte[]> get(String path, String acceptEncoding) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + ApiClient.TEST_KEY).timeout(Duration.ofSeconds(30));
+                .header("Authorization", "Bearer " + ApiClient.TEST_KEY)
+                .timeout(Duration.ofSeconds(30));
         if (acceptEncoding != null) {
             request.header("Accept-Encoding", acceptEncoding);
         }
@@ -87,12 +99,14 @@ class CompressionTests extends ApiIntegrationTest {
 
     private HttpResponse<String> post(String path, byte[] body, String contentEncoding) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + ApiClient.TEST_KEY).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ApiClient.TEST_KEY)
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30));
         if (contentEncoding != null) {
             request.header("Content-Encoding", contentEncoding);
         }
-        return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return send(
+                request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -28,13 +28,16 @@ class CorsTests extends ApiIntegrationTest {
         HttpResponse<String> preflight = preflight("/api/jobs", ALLOWED);
 
         assertThat(preflight.statusCode()).isEqualTo(200);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
-                methods -> assertThat(methods).contains("POST"));
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
-                headers -> assertThat(headers.toLowerCase()).contains("authorization", "content-type", "idempotency-key"));
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue(ALLOWED);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+                .hasValueSatisfying(methods -> assertThat(methods).contains("POST"));
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(headers ->
+                        assertThat(headers.toLowerCase()).contains("authorization", "content-type", "idempotency-key"));
         assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("1800");
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials"))
+                .isEmpty();
     }
 
     @Test
@@ -42,21 +45,25 @@ class CorsTests extends ApiIntegrationTest {
         HttpResponse<String> preflight = preflight("/api/jobs", "https://evil.example.net");
 
         assertThat(preflight.statusCode()).isEqualTo(403);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .isEmpty();
     }
 
     @Test
     void shouldLetAnAllowedPageReadAnswersAndStillNeedAKey() {
-        HttpResponse<String> listed = send(request("/api/jobs", ALLOWED).header("Authorization",
-                "Bearer " + ApiClient.TEST_KEY).GET().build());
+        HttpResponse<String> listed = send(request("/api/jobs", ALLOWED)
+                .header("Authorization", "Bearer " + ApiClient.TEST_KEY)
+                .GET()
+                .build());
         HttpResponse<String> keyless = send(request("/api/jobs", ALLOWED).GET().build());
 
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(listed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED);
-        assertThat(listed.headers().firstValue("Access-Control-Expose-Headers")).hasValueSatisfying(
-                exposed -> assertThat(exposed).contains("Link", "Location", "Retry-After"));
+        assertThat(listed.headers().firstValue("Access-Control-Expose-Headers"))
+                .hasValueSatisfying(exposed -> assertThat(exposed).contains("Link", "Location", "Retry-After"));
         assertThat(keyless.statusCode()).isEqualTo(401);
-        assertThat(keyless.headers().firstValue("Access-Control-Allow-Origin")).as("the page may read the 401")
+        assertThat(keyless.headers().firstValue("Access-Control-Allow-Origin"))
+                .as("the page may read the 401")
                 .hasValue(ALLOWED);
     }
 
@@ -72,21 +79,32 @@ class CorsTests extends ApiIntegrationTest {
     @Test
     void shouldHaveNoCorsByDefaultAndRefuseCredentialsWithAnyOrigin() {
         assertThat(new CorsProperties(null, List.of("GET"), List.of(), List.of(), Duration.ofMinutes(1), false)
-                .toConfiguration()).isNull();
-        assertThatThrownBy(() -> new CorsProperties(List.of("*"), List.of("GET"), List.of(), List.of(),
-                Duration.ofMinutes(1), true)).hasMessageContaining("allow-credentials");
-        assertThatThrownBy(() -> new CorsProperties(List.of("https://app.example.com/path"), List.of("GET"), List.of(),
-                List.of(), Duration.ofMinutes(1), false)).hasMessageContaining("is not an origin");
+                        .toConfiguration())
+                .isNull();
+        assertThatThrownBy(() -> new CorsProperties(
+                        List.of("*"), List.of("GET"), List.of(), List.of(), Duration.ofMinutes(1), true))
+                .hasMessageContaining("allow-credentials");
+        assertThatThrownBy(() -> new CorsProperties(
+                        List.of("https://app.example.com/path"),
+                        List.of("GET"),
+                        List.of(),
+                        List.of(),
+                        Duration.ofMinutes(1),
+                        false))
+                .hasMessageContaining("is not an origin");
     }
 
     private HttpResponse<String> preflight(String path, String origin) {
-        return send(request(path, origin).header("Access-Control-Request-Method", "POST")
+        return send(request(path, origin)
+                .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     private HttpRequest.Builder request(String path, String origin) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Origin", origin)
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Origin", origin)
                 .timeout(Duration.ofSeconds(10));
     }
 

@@ -38,14 +38,19 @@ class FairSlotsTests {
         });
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> slots.held("other") == 1);
 
-        assertThat(slots.acquire("flood", Duration.ofSeconds(1))).as("the flooding client, over its share of 2")
+        assertThat(slots.acquire("flood", Duration.ofSeconds(1)))
+                .as("the flooding client, over its share of 2")
                 .isFalse();
         slots.release("flood");
 
-        assertThat(other.get(5, TimeUnit.SECONDS)).as("the other client got the freed slot").isTrue();
+        assertThat(other.get(5, TimeUnit.SECONDS))
+                .as("the other client got the freed slot")
+                .isTrue();
         assertThat(slots.held("flood")).isEqualTo(3);
         assertThat(slots.held("other")).isEqualTo(1);
-        assertThat(slots.acquire("flood", NO_WAIT)).as("none free, and flood is over its share").isFalse();
+        assertThat(slots.acquire("flood", NO_WAIT))
+                .as("none free, and flood is over its share")
+                .isFalse();
     }
 
     @Test
@@ -55,6 +60,8 @@ class FairSlotsTests {
         slots.release("a");
         assertThat(slots.held("a")).isZero();
         assertThat(slots.inUse()).isZero();
-        assertThat(slots.acquire("b", NO_WAIT) && slots.acquire("b", NO_WAIT)).as("b alone takes both").isTrue();
+        assertThat(slots.acquire("b", NO_WAIT) && slots.acquire("b", NO_WAIT))
+                .as("b alone takes both")
+                .isTrue();
     }
 }

@@ -20,9 +20,11 @@ class OpenApiTests extends ApiIntegrationTest {
         assertThat(JsonPath.<String>read(json, "$.openapi")).startsWith("3.1");
 
         Map<String, String[]> expected = Map.of(
-                "$.paths['/api/jobs'].post.responses", new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
+                "$.paths['/api/jobs'].post.responses",
+                        new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
                 "$.paths['/api/jobs'].get.responses", new String[] {"200", "400", "401"},
-                "$.paths['/api/jobs/batch'].post.responses", new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
+                "$.paths['/api/jobs/batch'].post.responses",
+                        new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
                 "$.paths['/api/jobs/{id}'].get.responses", new String[] {"200", "401", "404"},
                 "$.paths['/api/jobs/{id}'].delete.responses", new String[] {"200", "401", "404", "409"},
                 "$.paths['/api/dead-letters'].get.responses", new String[] {"200", "400", "401"},
@@ -31,20 +33,25 @@ class OpenApiTests extends ApiIntegrationTest {
                 "$.paths['/api/admin/keys'].post.responses", new String[] {"201", "400", "401", "403"},
                 "$.paths['/api/admin/keys/{keyId}'].delete.responses", new String[] {"204", "401", "403", "404"});
         expected.forEach((path, statuses) -> assertThat(JsonPath.<Map<String, Object>>read(json, path))
-                .as(path).containsKeys(statuses));
+                .as(path)
+                .containsKeys(statuses));
         assertThat(JsonPath.<Map<String, Object>>read(json, "$.paths['/api/jobs'].post.responses['429'].headers"))
                 .containsKeys("Retry-After", "RateLimit-Policy", "RateLimit");
         assertThat(JsonPath.<Map<String, Object>>read(json, "$.paths['/api/jobs'].get.responses['200'].headers"))
                 .containsKey("Link");
         assertThat(JsonPath.<Object>read(json, "$.paths['/api/jobs'].post.parameters[?(@.name == 'Idempotency-Key')]"))
-                .asString().contains("Idempotency-Key");
+                .asString()
+                .contains("Idempotency-Key");
     }
 
     @Test
     void shouldServeADocumentThatAnIndependentParserLoadsWithoutMessages() {
         io.notifyhub.api.support.OpenApiContract contract = io.notifyhub.api.support.OpenApiContract.fetch(port);
 
-        assertThat(contract.document().at("/components/schemas/Problem/properties").has("errors")).isTrue();
+        assertThat(contract.document()
+                        .at("/components/schemas/Problem/properties")
+                        .has("errors"))
+                .isTrue();
     }
 
     @Test
@@ -52,7 +59,8 @@ class OpenApiTests extends ApiIntegrationTest {
         ApiClient anonymous = new ApiClient(port, null);
         HttpResponse<String> root = anonymous.get("/api/");
         assertThat(root.statusCode()).isEqualTo(302);
-        assertThat(root.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/docs"));
+        assertThat(root.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/api/docs"));
         HttpResponse<String> docs = anonymous.get("/api/docs");
         assertThat(docs.statusCode()).isIn(200, 302);
         String ui = docs.headers().firstValue("Location").orElse("/api/docs");

@@ -24,8 +24,12 @@ import org.springframework.test.context.TestPropertySource;
  * client's submissions go through at once, the slow client is told it has too much open (here 6 MB), and the slow
  * bodies are cut off once they take longer than the body timeout. Nothing of the slow client is stored.
  */
-@TestPropertySource(properties = {"notifyhub.api.body-timeout=4s", "server.tomcat.threads.max=50",
-        "notifyhub.api.max-body-bytes-per-client=6MB"})
+@TestPropertySource(
+        properties = {
+            "notifyhub.api.body-timeout=4s",
+            "server.tomcat.threads.max=50",
+            "notifyhub.api.max-body-bytes-per-client=6MB"
+        })
 class SlowClientsTests extends ApiIntegrationTest {
 
     private static final int SLOW = 300;
@@ -45,12 +49,15 @@ class SlowClientsTests extends ApiIntegrationTest {
                 HttpResponse<String> created = other.postJson(JobApiTests.WELCOME_EMAIL);
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                 // with blocking reads it waits for the body timeout (10 s); the bound leaves room for a busy machine
-                assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("another client's submission")
+                assertThat(Duration.ofNanos(System.nanoTime() - asked))
+                        .as("another client's submission")
                         .isLessThan(Duration.ofSeconds(3));
             }
 
             try (Socket more = slowRequest()) {
-                assertThat(read(more)).as("one more of the slow client's, its 6 MB of bodies open").startsWith("HTTP/1.1 429");
+                assertThat(read(more))
+                        .as("one more of the slow client's, its 6 MB of bodies open")
+                        .startsWith("HTTP/1.1 429");
             }
 
             // a slow body is cut off after the body timeout, with a 408 or the connection closed
@@ -60,7 +67,8 @@ class SlowClientsTests extends ApiIntegrationTest {
             assertThat(Duration.ofNanos(System.nanoTime() - refusedWithin)).isLessThan(Duration.ofSeconds(8));
             for (Socket socket : slow.subList(1, slow.size())) {
                 String status = read(socket);
-                assertThat(status).as("every slow request is refused: too slow, or too many at once")
+                assertThat(status)
+                        .as("every slow request is refused: too slow, or too many at once")
                         .matches("HTTP/1\\.1 (408|429).*|");
             }
             assertThat(storedJobs()).as("jobs stored: the other client's only").isEqualTo(20);
@@ -77,7 +85,7 @@ class SlowClientsTests extends ApiIntegrationTest {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Authorization: Bearer " + ApiClient.TEST_KEY + "\r\nContent-Length: 60000\r\n\r\n{")
+                        + "Authorization: Bearer " + ApiClient.TEST_KEY + "\r\nContent-Length: 60000\r\n\r\n{")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;

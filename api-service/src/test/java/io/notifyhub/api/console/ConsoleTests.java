@@ -20,10 +20,14 @@ class ConsoleTests extends ApiIntegrationTest {
         HttpResponse<String> page = anonymous().get("/console/");
 
         assertThat(bare.statusCode()).isEqualTo(302);
-        assertThat(bare.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/console/"));
+        assertThat(bare.headers().firstValue("Location"))
+                .hasValueSatisfying(to -> assertThat(to).endsWith("/console/"));
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
-        assertThat(page.body()).contains("<script src=\"console.js\" defer></script>").doesNotContain("<script>");
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body())
+                .contains("<script src=\"console.js\" defer></script>")
+                .doesNotContain("<script>");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(ConsoleHeaders.POLICY);
     }
 

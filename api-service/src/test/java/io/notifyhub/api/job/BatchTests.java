@@ -48,7 +48,8 @@ class BatchTests extends ApiIntegrationTest {
     @Test
     void shouldStoreAndPublishEveryJobAndAnswerTheIdsInRequestOrder() {
         String highSms = SMS.replace("\"type\":\"sms\"", "\"type\":\"sms\",\"priority\":\"high\"");
-        String scheduledPush = PUSH.replace("\"type\":\"push\"",
+        String scheduledPush = PUSH.replace(
+                "\"type\":\"push\"",
                 "\"type\":\"push\",\"scheduledAt\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"");
 
         HttpResponse<String> response = postBatch(null, JobApiTests.WELCOME_EMAIL, highSms, scheduledPush, SMS);
@@ -60,17 +61,24 @@ class BatchTests extends ApiIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> batching.waiting() == 0);
         List<Job> jobs = ids.stream().map(id -> store.find(id).orElseThrow()).toList();
         assertThat(jobs).extracting(Job::type).containsExactly(Channel.EMAIL, Channel.SMS, Channel.PUSH, Channel.SMS);
-        assertThat(jobs).extracting(Job::priority)
+        assertThat(jobs)
+                .extracting(Job::priority)
                 .containsExactly(Priority.NORMAL, Priority.HIGH, Priority.NORMAL, Priority.NORMAL);
-        assertThat(jobs).extracting(Job::status)
+        assertThat(jobs)
+                .extracting(Job::status)
                 .containsExactly(JobStatus.QUEUED, JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.QUEUED);
         assertThat(jobs.get(0).payload()).containsEntry("recipient", "user@example.com");
-        assertThat(jobs.get(2).publishedAt()).as("scheduled: not published before it is due").isNull();
-        assertThat(jobs).filteredOn(job -> job.status() == JobStatus.QUEUED)
+        assertThat(jobs.get(2).publishedAt())
+                .as("scheduled: not published before it is due")
+                .isNull();
+        assertThat(jobs)
+                .filteredOn(job -> job.status() == JobStatus.QUEUED)
                 .allSatisfy(job -> assertThat(job.publishedAt()).isNotNull());
         assertThat(queued(Channel.EMAIL)).isEqualTo(1);
         assertThat(queued(Channel.SMS)).isEqualTo(1);
-        assertThat(queuedHigh(Channel.SMS)).as("the high job in the sms high queue").isEqualTo(1);
+        assertThat(queuedHigh(Channel.SMS))
+                .as("the high job in the sms high queue")
+                .isEqualTo(1);
         assertThat(queued(Channel.PUSH)).isZero();
         assertThat(storedJobs()).isEqualTo(4);
     }
@@ -111,14 +119,16 @@ class BatchTests extends ApiIntegrationTest {
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(JsonPath.<String>read(empty.body(), "$.errors[0].reason")).isEqualTo("must hold at least 1 job");
         assertThat(missing.statusCode()).isEqualTo(400);
-        assertThat(JsonPath.<List<String>>read(missing.body(), "$.errors[*].field")).containsExactly("job", "jobs");
+        assertThat(JsonPath.<List<String>>read(missing.body(), "$.errors[*].field"))
+                .containsExactly("job", "jobs");
         assertThat(storedJobs()).isZero();
     }
 
     @Test
     void shouldTakeAThousandJobsInOneRequest() {
         String[] items = IntStream.range(0, 1000)
-                .mapToObj(i -> SMS.replace("123456", String.format("%06d", i))).toArray(String[]::new);
+                .mapToObj(i -> SMS.replace("123456", String.format("%06d", i)))
+                .toArray(String[]::new);
 
         long started = System.nanoTime();
         HttpResponse<String> response = postBatch(null, items);
@@ -150,7 +160,8 @@ class BatchTests extends ApiIntegrationTest {
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(single.statusCode()).isEqualTo(201);
         assertThat(storedJobs()).as("two from the batch, one single").isEqualTo(3);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> queued(Channel.SMS) == 2 && queued(Channel.PUSH) == 1);
     }
 
@@ -159,29 +170,40 @@ class BatchTests extends ApiIntegrationTest {
         String key = UUID.randomUUID().toString();
         // the first try fixed the key's ids and stored its first job, then died before answering
         ObjectId base = new ObjectId();
-        mongo.getCollection("idempotency_keys").insertOne(new Document("_id", IdempotencyKeys.scoped("test", key))
-                .append("requestHash", new NewBatch(List.of(sms(), push())).fingerprint())
-                .append("jobId", base)
-                .append("createdAt", java.util.Date.from(Instant.now()))
-                .append("lockedUntil", java.util.Date.from(Instant.now().minusSeconds(1))));
+        mongo.getCollection("idempotency_keys")
+                .insertOne(new Document("_id", IdempotencyKeys.scoped("test", key))
+                        .append("requestHash", new NewBatch(List.of(sms(), push())).fingerprint())
+                        .append("jobId", base)
+                        .append("createdAt", java.util.Date.from(Instant.now()))
+                        .append("lockedUntil", java.util.Date.from(Instant.now().minusSeconds(1))));
         store.insert(sms().toJob(NewBatch.derive(base, 0), Instant.now()));
 
         HttpResponse<String> retried = postBatch(key, SMS, PUSH);
 
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
         assertThat(JsonPath.<List<String>>read(retried.body(), "$.ids"))
-                .containsExactly(NewBatch.derive(base, 0).toHexString(), NewBatch.derive(base, 1).toHexString());
+                .containsExactly(
+                        NewBatch.derive(base, 0).toHexString(),
+                        NewBatch.derive(base, 1).toHexString());
         assertThat(storedJobs()).isEqualTo(2);
     }
 
     private static NewJob sms() {
-        return new NewJob(Channel.SMS, Map.of("phone", "+14155550123", "message", "Your code is 123456"),
-                Priority.NORMAL, null, null);
+        return new NewJob(
+                Channel.SMS,
+                Map.of("phone", "+14155550123", "message", "Your code is 123456"),
+                Priority.NORMAL,
+                null,
+                null);
     }
 
     private static NewJob push() {
-        return new NewJob(Channel.PUSH, Map.of("token", "device-1", "title", "Hi", "body", "You have mail"),
-                Priority.NORMAL, null, null);
+        return new NewJob(
+                Channel.PUSH,
+                Map.of("token", "device-1", "title", "Hi", "body", "You have mail"),
+                Priority.NORMAL,
+                null,
+                null);
     }
 
     private long queuedHigh(Channel channel) {

@@ -18,7 +18,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The API with no broker to talk to: it keeps accepting, and leaves the jobs for the reconciler. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "notifyhub.reconciler.enabled=false")
 class BrokerOutageTests {
 

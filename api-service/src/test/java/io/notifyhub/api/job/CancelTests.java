@@ -28,24 +28,28 @@ class CancelTests extends ApiIntegrationTest {
         assertThat(cancelled.statusCode()).isEqualTo(200);
         assertThat(JsonPath.<String>read(cancelled.body(), "$.status")).isEqualTo("cancelled");
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(JsonPath.<String>read(get("/api/jobs/" + id).body(), "$.status")).isEqualTo("cancelled");
+        assertThat(JsonPath.<String>read(get("/api/jobs/" + id).body(), "$.status"))
+                .isEqualTo("cancelled");
     }
 
     @Test
     void shouldAnswer409WhenAWorkerClaimedTheJobFirst() {
         String id = JsonPath.read(postJson(JobApiTests.WELCOME_EMAIL).body(), "$._id");
-        store.claim(new ObjectId(id), "worker-1", Instant.now(), Duration.ofMinutes(2)).orElseThrow();
+        store.claim(new ObjectId(id), "worker-1", Instant.now(), Duration.ofMinutes(2))
+                .orElseThrow();
 
         HttpResponse<String> response = new ApiClient(port).delete("/api/jobs/" + id);
 
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(JsonPath.<String>read(response.body(), "$.jobStatus")).isEqualTo("processing");
-        assertThat(JsonPath.<String>read(get("/api/jobs/" + id).body(), "$.status")).isEqualTo("processing");
+        assertThat(JsonPath.<String>read(get("/api/jobs/" + id).body(), "$.status"))
+                .isEqualTo("processing");
     }
 
     @Test
     void shouldAnswer404ForAnUnknownJob() {
-        assertThat(new ApiClient(port).delete("/api/jobs/" + new ObjectId()).statusCode()).isEqualTo(404);
+        assertThat(new ApiClient(port).delete("/api/jobs/" + new ObjectId()).statusCode())
+                .isEqualTo(404);
     }
 }

@@ -48,15 +48,20 @@ class DeadLetterTests extends ApiIntegrationTest {
 
     /** The API publishes just after its answer: wait for that, so a purge afterwards leaves no message behind. */
     private String published(String id) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.find(id).orElseThrow().publishedAt() != null);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.find(id).orElseThrow().publishedAt() != null);
         return id;
     }
 
     private String fail(String id) {
         Instant now = Instant.now();
-        Job claimed = store.claim(new ObjectId(id), "worker-1", now, Duration.ofMinutes(2)).orElseThrow();
-        assertThat(store.recordFailed(claimed,
-                new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "mailbox unknown"), now)).isTrue();
+        Job claimed = store.claim(new ObjectId(id), "worker-1", now, Duration.ofMinutes(2))
+                .orElseThrow();
+        assertThat(store.recordFailed(
+                        claimed,
+                        new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "mailbox unknown"),
+                        now))
+                .isTrue();
         return id;
     }
 
@@ -94,8 +99,13 @@ class DeadLetterTests extends ApiIntegrationTest {
             HttpResponse<String> page = get(path);
             assertThat(page.statusCode()).isEqualTo(200);
             seen.addAll(JsonPath.<List<String>>read(page.body(), "$[*]._id"));
-            path = page.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find)
-                    .map(m -> URI.create(m.group(1))).map(u -> u.getRawPath() + "?" + u.getRawQuery()).orElse(null);
+            path = page.headers()
+                    .firstValue("Link")
+                    .map(NEXT::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> URI.create(m.group(1)))
+                    .map(u -> u.getRawPath() + "?" + u.getRawQuery())
+                    .orElse(null);
         }
 
         assertThat(seen).containsExactlyElementsOf(failed);
@@ -111,8 +121,10 @@ class DeadLetterTests extends ApiIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JsonPath.<String>read(response.body(), "$.status")).isEqualTo("queued");
         assertThat(JsonPath.<Integer>read(response.body(), "$.attempts")).isZero();
-        assertThat(JsonPath.<List<String>>read(response.body(), "$.history[*].outcome")).containsExactly("failed", "requeued");
-        assertThat(JsonPath.<java.util.Map<String, Object>>read(response.body(), "$")).doesNotContainKey("error");
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.history[*].outcome"))
+                .containsExactly("failed", "requeued");
+        assertThat(JsonPath.<java.util.Map<String, Object>>read(response.body(), "$"))
+                .doesNotContainKey("error");
         assertThat(queued(Channel.EMAIL)).isEqualTo(1);
         assertThat(store.find(id).orElseThrow().publishedAt()).isNotNull();
         assertThat(ids("/api/dead-letters")).isEmpty();
@@ -140,8 +152,11 @@ class DeadLetterTests extends ApiIntegrationTest {
         String s = fail(sms());
         purgeWorkQueues();
 
-        assertThat(post("/api/dead-letters/replay?type=email", null, "").statusCode()).as("a client key").isEqualTo(403);
-        HttpResponse<String> replayed = admin().post("/api/dead-letters/replay?type=email&recipient=a@example.com", null, "");
+        assertThat(post("/api/dead-letters/replay?type=email", null, "").statusCode())
+                .as("a client key")
+                .isEqualTo(403);
+        HttpResponse<String> replayed =
+                admin().post("/api/dead-letters/replay?type=email&recipient=a@example.com", null, "");
 
         assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
         assertThat(JsonPath.<Integer>read(replayed.body(), "$.replayed")).isEqualTo(2);
@@ -157,22 +172,26 @@ class DeadLetterTests extends ApiIntegrationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "/api/dead-letters?status=failed | status",
-            "/api/dead-letters?type=fax | type",
-            "/api/dead-letters/replay?limit=0 | limit",
-            "/api/dead-letters/replay?limit=10001 | limit",
-            "/api/dead-letters/replay?status=failed | status",
-            "/api/dead-letters/replay?cursor=abc | cursor",
-            "/api/dead-letters/replay?createdAfter=yesterday | createdAfter",
-            "/api/dead-letters/replay?recipient%5B%24ne%5D=x | recipient[$ne]"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/dead-letters?status=failed | status",
+                "/api/dead-letters?type=fax | type",
+                "/api/dead-letters/replay?limit=0 | limit",
+                "/api/dead-letters/replay?limit=10001 | limit",
+                "/api/dead-letters/replay?status=failed | status",
+                "/api/dead-letters/replay?cursor=abc | cursor",
+                "/api/dead-letters/replay?createdAfter=yesterday | createdAfter",
+                "/api/dead-letters/replay?recipient%5B%24ne%5D=x | recipient[$ne]"
+            })
     void shouldRefuseABadFilterNamingTheParameterAndChangeNothing(String path, String field) {
         String failed = fail(email("a@example.com"));
 
         HttpResponse<String> response = path.contains("replay") ? admin().post(path, null, "") : get(path);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].field")).contains(field);
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].field"))
+                .contains(field);
         assertThat(store.find(failed).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
     }
 
@@ -181,13 +200,17 @@ class DeadLetterTests extends ApiIntegrationTest {
         String id = fail(published(JsonPath.read(postJson("""
                 {"type":"sms","priority":"high","payload":{"phone":"+14155550123","message":"code"}}""").body(), "$._id")));
         purgeWorkQueues();
-        rabbitAdmin.purgeQueue(io.notifyhub.model.topology.Topology.workQueue(Channel.SMS,
-                io.notifyhub.model.Priority.HIGH), false);
+        rabbitAdmin.purgeQueue(
+                io.notifyhub.model.topology.Topology.workQueue(Channel.SMS, io.notifyhub.model.Priority.HIGH), false);
 
         assertThat(post("/api/jobs/" + id + "/retry", null, "").statusCode()).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> rabbitAdmin.getQueueInfo(io.notifyhub.model.topology.Topology
-                .workQueue(Channel.SMS, io.notifyhub.model.Priority.HIGH)).getMessageCount() == 1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rabbitAdmin
+                                .getQueueInfo(io.notifyhub.model.topology.Topology.workQueue(
+                                        Channel.SMS, io.notifyhub.model.Priority.HIGH))
+                                .getMessageCount()
+                        == 1);
         assertThat(queued(Channel.SMS)).as("not the normal queue").isZero();
     }
 
@@ -196,10 +219,13 @@ class DeadLetterTests extends ApiIntegrationTest {
         String failed = fail(email("a@example.com"));
         ApiClient other = new ApiClient(port, ApiClient.OTHER_KEY);
 
-        assertThat(JsonPath.<List<String>>read(other.get("/api/dead-letters").body(), "$[*]._id")).isEmpty();
-        assertThat(other.post("/api/jobs/" + failed + "/retry", null, "").statusCode()).isEqualTo(404);
+        assertThat(JsonPath.<List<String>>read(other.get("/api/dead-letters").body(), "$[*]._id"))
+                .isEmpty();
+        assertThat(other.post("/api/jobs/" + failed + "/retry", null, "").statusCode())
+                .isEqualTo(404);
         assertThat(store.find(failed).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
-        assertThat(JsonPath.<List<String>>read(admin().get("/api/dead-letters").body(), "$[*]._id")).containsExactly(failed);
+        assertThat(JsonPath.<List<String>>read(admin().get("/api/dead-letters").body(), "$[*]._id"))
+                .containsExactly(failed);
     }
 
     private ApiClient admin() {

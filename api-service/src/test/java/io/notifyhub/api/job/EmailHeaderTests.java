@@ -17,8 +17,8 @@ class EmailHeaderTests extends ApiIntegrationTest {
 
     /** Verifies senders for client "test" as an admin does. */
     private void verifySenders(String senders) {
-        HttpResponse<String> set = new ApiClient(port, ApiClient.ADMIN_KEY).put("/api/admin/clients/test",
-                "application/json", "{\"senders\":" + senders + "}");
+        HttpResponse<String> set = new ApiClient(port, ApiClient.ADMIN_KEY)
+                .put("/api/admin/clients/test", "application/json", "{\"senders\":" + senders + "}");
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
     }
 
@@ -45,11 +45,14 @@ class EmailHeaderTests extends ApiIntegrationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "subject   | 'Hi\\r\\nBcc: victim@example.com'",
-            "from      | 'team@example.com\\nBcc: victim@example.com'",
-            "replyTo   | 'help@example.com\\rBcc: victim@example.com'",
-            "recipient | 'ada@example.com\\r\\nBcc: victim@example.com'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "subject   | 'Hi\\r\\nBcc: victim@example.com'",
+                "from      | 'team@example.com\\nBcc: victim@example.com'",
+                "replyTo   | 'help@example.com\\rBcc: victim@example.com'",
+                "recipient | 'ada@example.com\\r\\nBcc: victim@example.com'"
+            })
     void shouldRefuseALineBreakInAHeaderField(String field, String value) {
         String payload = """
                 {"recipient":"ada@example.com","subject":"Hi","body":"Hello","%s":"%s"}""".formatted(field, value);
@@ -73,23 +76,32 @@ class EmailHeaderTests extends ApiIntegrationTest {
         String email = """
                 {"type":"email","payload":{"recipient":"ada@example.com","subject":"Hi","body":"Hello","from":"%s"}}""";
 
-        assertThat(postJson(email.formatted("News <news@EXAMPLE.com>")).statusCode()).isEqualTo(201);
-        assertThat(postJson(email.formatted("billing@example.org")).statusCode()).isEqualTo(201);
+        assertThat(postJson(email.formatted("News <news@EXAMPLE.com>")).statusCode())
+                .isEqualTo(201);
+        assertThat(postJson(email.formatted("billing@example.org")).statusCode())
+                .isEqualTo(201);
         for (String unverified : List.of("IT <it@yourbank.example>", "other@example.org", "a@mail.example.com")) {
             HttpResponse<String> refused = postJson(email.formatted(unverified));
             assertThat(refused.statusCode()).as(unverified).isEqualTo(400);
-            assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].field")).containsExactly("payload.from");
-            assertThat(JsonPath.<String>read(refused.body(), "$.errors[0].reason")).contains("not a sender verified");
+            assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].field"))
+                    .containsExactly("payload.from");
+            assertThat(JsonPath.<String>read(refused.body(), "$.errors[0].reason"))
+                    .contains("not a sender verified");
         }
         // another client has verified none: it may only leave from out
         ApiClient other = new ApiClient(port, ApiClient.OTHER_KEY);
-        assertThat(other.postJson(email.formatted("news@example.com")).statusCode()).isEqualTo(400);
+        assertThat(other.postJson(email.formatted("news@example.com")).statusCode())
+                .isEqualTo(400);
         assertThat(other.postJson(JobApiTests.WELCOME_EMAIL).statusCode()).isEqualTo(201);
         assertThat(storedJobs()).isEqualTo(3);
 
-        HttpResponse<String> bad = new ApiClient(port, ApiClient.ADMIN_KEY).put("/api/admin/clients/test",
-                "application/json", "{\"senders\":[\"example.com\", \"not a domain\", 7]}");
-        assertThat(JsonPath.<List<String>>read(bad.body(), "$.errors[*].field")).containsExactly("senders[1]", "senders[2]");
+        HttpResponse<String> bad = new ApiClient(port, ApiClient.ADMIN_KEY)
+                .put(
+                        "/api/admin/clients/test",
+                        "application/json",
+                        "{\"senders\":[\"example.com\", \"not a domain\", 7]}");
+        assertThat(JsonPath.<List<String>>read(bad.body(), "$.errors[*].field"))
+                .containsExactly("senders[1]", "senders[2]");
     }
 
     @Test
@@ -99,6 +111,8 @@ class EmailHeaderTests extends ApiIntegrationTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         List<Map<String, String>> errors = JsonPath.read(response.body(), "$.errors");
-        assertThat(errors).singleElement().satisfies(error -> assertThat(error.get("field")).isEqualTo("payload.from"));
+        assertThat(errors)
+                .singleElement()
+                .satisfies(error -> assertThat(error.get("field")).isEqualTo("payload.from"));
     }
 }

@@ -42,7 +42,8 @@ class IdempotencyTests extends ApiIntegrationTest {
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(again.body()).isEqualTo(first.body());
-        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(again.headers().firstValue("Location"))
+                .isEqualTo(first.headers().firstValue("Location"));
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(storedJobs()).isEqualTo(1);
@@ -90,7 +91,8 @@ class IdempotencyTests extends ApiIntegrationTest {
     @Test
     void shouldFinishARequestWhoseFirstTryDiedWithTheSameJobId() {
         String key = UUID.randomUUID().toString();
-        ObjectId reserved = inFlight(key, fingerprintOfWelcomeEmail(), Instant.now().minusSeconds(1));
+        ObjectId reserved =
+                inFlight(key, fingerprintOfWelcomeEmail(), Instant.now().minusSeconds(1));
 
         HttpResponse<String> response = postWithKey(key, JobApiTests.WELCOME_EMAIL);
 
@@ -109,17 +111,22 @@ class IdempotencyTests extends ApiIntegrationTest {
 
         List<HttpResponse<String>> responses;
         try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
-            responses = pool.invokeAll(repeats).stream().map(f -> {
-                try {
-                    return f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+            responses = pool.invokeAll(repeats).stream()
+                    .map(f -> {
+                        try {
+                            return f.get();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
         }
 
         assertThat(responses).extracting(HttpResponse::statusCode).allMatch(s -> s == 201 || s == 409);
-        assertThat(responses.stream().filter(r -> r.statusCode() == 201).map(r -> JsonPath.<String>read(r.body(), "$._id")).distinct())
+        assertThat(responses.stream()
+                        .filter(r -> r.statusCode() == 201)
+                        .map(r -> JsonPath.<String>read(r.body(), "$._id"))
+                        .distinct())
                 .hasSize(1);
         assertThat(storedJobs()).isEqualTo(1);
     }
@@ -128,8 +135,14 @@ class IdempotencyTests extends ApiIntegrationTest {
     void shouldStartOverWithAKeyOlderThanItsTtl() {
         String key = UUID.randomUUID().toString();
         String first = JsonPath.read(postWithKey(key, JobApiTests.WELCOME_EMAIL).body(), "$._id");
-        mongo.getCollection("idempotency_keys").updateOne(new Document("_id", IdempotencyKeys.scoped("test", key)),
-                new Document("$set", new Document("createdAt", java.util.Date.from(Instant.now().minus(Duration.ofHours(25))))));
+        mongo.getCollection("idempotency_keys")
+                .updateOne(
+                        new Document("_id", IdempotencyKeys.scoped("test", key)),
+                        new Document(
+                                "$set",
+                                new Document(
+                                        "createdAt",
+                                        java.util.Date.from(Instant.now().minus(Duration.ofHours(25))))));
 
         HttpResponse<String> later = postWithKey(key, OTHER_EMAIL);
 
@@ -152,17 +165,29 @@ class IdempotencyTests extends ApiIntegrationTest {
 
     private ObjectId inFlight(String key, String fingerprint, Instant lockedUntil) {
         ObjectId jobId = new ObjectId();
-        mongo.getCollection("idempotency_keys").insertOne(new Document("_id", IdempotencyKeys.scoped("test", key))
-                .append("requestHash", fingerprint)
-                .append("jobId", jobId)
-                .append("createdAt", java.util.Date.from(Instant.now()))
-                .append("lockedUntil", java.util.Date.from(lockedUntil)));
+        mongo.getCollection("idempotency_keys")
+                .insertOne(new Document("_id", IdempotencyKeys.scoped("test", key))
+                        .append("requestHash", fingerprint)
+                        .append("jobId", jobId)
+                        .append("createdAt", java.util.Date.from(Instant.now()))
+                        .append("lockedUntil", java.util.Date.from(lockedUntil)));
         return jobId;
     }
 
     private static String fingerprintOfWelcomeEmail() {
-        return new NewJob(Channel.EMAIL, Map.of("recipient", "user@example.com", "subject", "Welcome!",
-                "body", "Thank you for signing up"), io.notifyhub.model.Priority.NORMAL, null, null).fingerprint();
+        return new NewJob(
+                        Channel.EMAIL,
+                        Map.of(
+                                "recipient",
+                                "user@example.com",
+                                "subject",
+                                "Welcome!",
+                                "body",
+                                "Thank you for signing up"),
+                        io.notifyhub.model.Priority.NORMAL,
+                        null,
+                        null)
+                .fingerprint();
     }
 
     private HttpResponse<String> postWithKey(String key, String body) {

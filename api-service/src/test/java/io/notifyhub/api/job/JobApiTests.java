@@ -34,15 +34,21 @@ public class JobApiTests extends ApiIntegrationTest {
         assertThat(JsonPath.<String>read(response.body(), "$.type")).isEqualTo("email");
         assertThat(JsonPath.<String>read(response.body(), "$.status")).isEqualTo("queued");
         assertThat(JsonPath.<Integer>read(response.body(), "$.attempts")).isZero();
-        assertThat(JsonPath.<String>read(response.body(), "$.payload.recipient")).isEqualTo("user@example.com");
+        assertThat(JsonPath.<String>read(response.body(), "$.payload.recipient"))
+                .isEqualTo("user@example.com");
         assertThat(Instant.parse(JsonPath.read(response.body(), "$.createdAt"))).isBeforeOrEqualTo(Instant.now());
         assertThat(JsonPath.<String>read(response.body(), "$.updatedAt")).isNotBlank();
 
-        assertThat(mongo.findById(new ObjectId(id), Job.class)).as("stored before the answer").isNotNull();
+        assertThat(mongo.findById(new ObjectId(id), Job.class))
+                .as("stored before the answer")
+                .isNotNull();
         // published just after the answer, with the next batch
         await().atMost(Duration.ofSeconds(5)).until(() -> queued(Channel.EMAIL) == 1);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-                mongo.findById(new ObjectId(id), Job.class).publishedAt()).as("confirmed by the broker").isNotNull());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                mongo.findById(new ObjectId(id), Job.class).publishedAt())
+                        .as("confirmed by the broker")
+                        .isNotNull());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -88,8 +94,7 @@ public class JobApiTests extends ApiIntegrationTest {
                 Arguments.of("unknown type", json, """
                         {"type":"fax","payload":{"recipient":"user@example.com","subject":"s","body":"b"}}""", "type"),
                 Arguments.of("invalid email", json, """
-                        {"type":"email","payload":{"recipient":"not-an-address","subject":"s","body":"b"}}""",
-                        "payload.recipient"),
+                        {"type":"email","payload":{"recipient":"not-an-address","subject":"s","body":"b"}}""", "payload.recipient"),
                 Arguments.of("missing subject", json, """
                         {"type":"email","payload":{"recipient":"user@example.com","body":"b"}}""", "payload.subject"),
                 Arguments.of("non-E.164 phone", json, """
@@ -141,7 +146,8 @@ public class JobApiTests extends ApiIntegrationTest {
         HttpResponse<String> all = get("/api/jobs");
         HttpResponse<String> two = get("/api/jobs?limit=2");
 
-        assertThat(JsonPath.<List<String>>read(all.body(), "$[*]._id")).containsExactly(ids.get(2), ids.get(1), ids.get(0));
+        assertThat(JsonPath.<List<String>>read(all.body(), "$[*]._id"))
+                .containsExactly(ids.get(2), ids.get(1), ids.get(0));
         assertThat(JsonPath.<List<String>>read(two.body(), "$[*]._id")).containsExactly(ids.get(2), ids.get(1));
     }
 
@@ -151,7 +157,8 @@ public class JobApiTests extends ApiIntegrationTest {
             HttpResponse<String> response = get("/api/jobs?limit=" + limit);
 
             assertThat(response.statusCode()).as(limit).isEqualTo(400);
-            assertThat(JsonPath.<String>read(response.body(), "$.errors[0].field")).isEqualTo("limit");
+            assertThat(JsonPath.<String>read(response.body(), "$.errors[0].field"))
+                    .isEqualTo("limit");
         }
     }
 }

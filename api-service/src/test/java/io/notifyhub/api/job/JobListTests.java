@@ -44,7 +44,8 @@ class JobListTests extends ApiIntegrationTest {
         assertThat(ids("/api/jobs?recipient=%2B14155550001")).containsExactly(b);
         assertThat(ids("/api/jobs?createdAfter=" + between)).containsExactly(c, b);
         assertThat(ids("/api/jobs?createdBefore=" + between)).containsExactly(a);
-        assertThat(ids("/api/jobs?status=queued&type=email&createdAfter=" + between)).containsExactly(c);
+        assertThat(ids("/api/jobs?status=queued&type=email&createdAfter=" + between))
+                .containsExactly(c);
         assertThat(ids("/api/jobs?status=sent")).isEmpty();
     }
 
@@ -62,8 +63,13 @@ class JobListTests extends ApiIntegrationTest {
             HttpResponse<String> page = get(path);
             assertThat(page.statusCode()).isEqualTo(200);
             seen.addAll(JsonPath.<List<String>>read(page.body(), "$[*]._id"));
-            path = page.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find)
-                    .map(m -> URI.create(m.group(1))).map(u -> u.getRawPath() + "?" + u.getRawQuery()).orElse(null);
+            path = page.headers()
+                    .firstValue("Link")
+                    .map(NEXT::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> URI.create(m.group(1)))
+                    .map(u -> u.getRawPath() + "?" + u.getRawQuery())
+                    .orElse(null);
             pages++;
         }
 
@@ -83,8 +89,10 @@ class JobListTests extends ApiIntegrationTest {
         Instant at = Instant.now().minusSeconds(600);
         for (int i = 0; i < 120; i++) {
             io.notifyhub.model.store.Job job = io.notifyhub.model.store.Job.queued(
-                    new org.bson.types.ObjectId(), io.notifyhub.model.Channel.PUSH,
-                    java.util.Map.of("token", "t" + i, "title", "t", "body", "b", "data", data), at.plusMillis(i))
+                            new org.bson.types.ObjectId(),
+                            io.notifyhub.model.Channel.PUSH,
+                            java.util.Map.of("token", "t" + i, "title", "t", "body", "b", "data", data),
+                            at.plusMillis(i))
                     .ownedBy("test");
             mongo.insert(job);
             created.add(0, job.idHex());
@@ -99,8 +107,13 @@ class JobListTests extends ApiIntegrationTest {
             List<String> ids = JsonPath.read(page.body(), "$[*]._id");
             seen.addAll(ids);
             sizes.add(page.body().length());
-            path = page.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find)
-                    .map(m -> URI.create(m.group(1))).map(u -> u.getRawPath() + "?" + u.getRawQuery()).orElse(null);
+            path = page.headers()
+                    .firstValue("Link")
+                    .map(NEXT::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> URI.create(m.group(1)))
+                    .map(u -> u.getRawPath() + "?" + u.getRawQuery())
+                    .orElse(null);
         }
 
         assertThat(seen).containsExactlyElementsOf(created);
@@ -109,22 +122,27 @@ class JobListTests extends ApiIntegrationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "createdAfter=%2B300000000-01-01T00:00:00Z | createdAfter",
-            "createdBefore=-300000000-01-01T00:00:00Z | createdBefore",
-            "status[$ne]=x | status[$ne]",
-            "status=bogus | status",
-            "type=fax | type",
-            "createdAfter=yesterday | createdAfter",
-            "status=sent&status=failed | status",
-            "cursor=not-a-cursor | cursor",
-            "limit=0 | limit",
-            "createdAfter=2026-11-23T10:00:00Z&createdBefore=2026-11-23T09:00:00Z | createdAfter"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "createdAfter=%2B300000000-01-01T00:00:00Z | createdAfter",
+                "createdBefore=-300000000-01-01T00:00:00Z | createdBefore",
+                "status[$ne]=x | status[$ne]",
+                "status=bogus | status",
+                "type=fax | type",
+                "createdAfter=yesterday | createdAfter",
+                "status=sent&status=failed | status",
+                "cursor=not-a-cursor | cursor",
+                "limit=0 | limit",
+                "createdAfter=2026-11-23T10:00:00Z&createdBefore=2026-11-23T09:00:00Z | createdAfter"
+            })
     void shouldRefuseAQueryThatIsNotPlainValues(String query, String field) {
-        HttpResponse<String> response = get("/api/jobs?" + query.replace("[", "%5B").replace("]", "%5D").replace("$", "%24"));
+        HttpResponse<String> response =
+                get("/api/jobs?" + query.replace("[", "%5B").replace("]", "%5D").replace("$", "%24"));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].field")).contains(field);
+        assertThat(JsonPath.<List<String>>read(response.body(), "$.errors[*].field"))
+                .contains(field);
     }
 
     private List<String> ids(String path) {

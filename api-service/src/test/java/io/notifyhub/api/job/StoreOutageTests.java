@@ -46,10 +46,14 @@ class StoreOutageTests {
     @Test
     void shouldAnswer503FastAndPublishNothingWhileTheStoreIsDown() {
         ApiClient api = new ApiClient(port);
-        assertThat(api.postJson(JobApiTests.WELCOME_EMAIL).statusCode()).as("store up").isEqualTo(201);
+        assertThat(api.postJson(JobApiTests.WELCOME_EMAIL).statusCode())
+                .as("store up")
+                .isEqualTo(201);
         // its message goes out just after the answer: wait for it, then empty the queue
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                .until(() -> admin.getQueueInfo(Topology.workQueue(Channel.EMAIL)).getMessageCount() == 1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        admin.getQueueInfo(Topology.workQueue(Channel.EMAIL)).getMessageCount() == 1);
         admin.purgeQueue(Topology.workQueue(Channel.EMAIL), false);
 
         STORE.close();
@@ -61,9 +65,12 @@ class StoreOutageTests {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
         assertThat(JsonPath.<String>read(response.body(), "$.detail")).contains("nothing was stored");
-        assertThat(took).as("answered within the store timeout (2 s) plus slack").isLessThan(Duration.ofSeconds(4));
+        assertThat(took)
+                .as("answered within the store timeout (2 s) plus slack")
+                .isLessThan(Duration.ofSeconds(4));
         assertThat(admin.getQueueInfo(Topology.workQueue(Channel.EMAIL)).getMessageCount())
-                .as("nothing published").isZero();
+                .as("nothing published")
+                .isZero();
 
         // a key this replica has not seen yet cannot be checked without the store: 503 too, not 401 or 500
         HttpResponse<String> unchecked = api.as(ApiClient.OTHER_KEY).postJson(JobApiTests.WELCOME_EMAIL);

@@ -71,8 +71,14 @@ class BatchingPublisherBacklogTests {
         rabbit.setMandatory(true);
         mongo = MongoClients.create(TestInfrastructure.mongoUri());
         JobStore store = new JobStore(new MongoTemplate(mongo, "notifyhub-backlog-test"));
-        publisher = new BatchingPublisher(new JobPublisher(rabbit, Duration.ofSeconds(2)), store, Clock.systemUTC(),
-                CircuitBreaker.ofDefaults("broker"), 1, 256, 100);
+        publisher = new BatchingPublisher(
+                new JobPublisher(rabbit, Duration.ofSeconds(2)),
+                store,
+                Clock.systemUTC(),
+                CircuitBreaker.ofDefaults("broker"),
+                1,
+                256,
+                100);
         publisher.start();
         assertThat(publisher.backlog()).isEqualTo(Duration.ZERO);
 
@@ -81,7 +87,9 @@ class BatchingPublisherBacklogTests {
         assertThat(first).as("still in the handshake").isNotDone();
 
         // the batch fails when the handshake times out: nothing held, nothing counted
-        assertThat(first.get(10, TimeUnit.SECONDS)).as("not published; left to the reconciler").isFalse();
+        assertThat(first.get(10, TimeUnit.SECONDS))
+                .as("not published; left to the reconciler")
+                .isFalse();
         await().atMost(Duration.ofSeconds(2)).until(() -> publisher.backlog().equals(Duration.ZERO));
     }
 

@@ -43,12 +43,17 @@ class SystemGaugesTests extends ApiIntegrationTest {
     }
 
     private double gauge(JobStatus status) {
-        return meters.get("notifyhub.jobs").tag("status", status.value()).gauge().value();
+        return meters.get("notifyhub.jobs")
+                .tag("status", status.value())
+                .gauge()
+                .value();
     }
 
     /** A job in {@code status}, created in the future so that the reconciler leaves it alone. */
     private void insert(JobStatus status) {
-        Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"),
+        Job job = store.insert(Job.queued(
+                Channel.SMS,
+                Map.of("phone", "+14155550123", "message", "hi"),
                 Instant.now().plusSeconds(600)));
         mongo.updateFirst(Query.query(where("_id").is(job.id())), Update.update("status", status), Job.class);
     }

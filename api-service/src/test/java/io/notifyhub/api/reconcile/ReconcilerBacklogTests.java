@@ -37,12 +37,23 @@ class ReconcilerBacklogTests extends ApiIntegrationTest {
     @Test
     void shouldLeaveAnUnpublishedJobWhilePublishingIsBehindByMoreThanItsAge() {
         AtomicReference<Duration> backlog = new AtomicReference<>(Duration.ofSeconds(30));
-        Reconciler reconciler = new Reconciler(store, publisher,
+        Reconciler reconciler = new Reconciler(
+                store,
+                publisher,
                 new DefaultLockingTaskExecutor(new MongoLockProvider(mongo.getDb())),
-                new ReconcilerProperties(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30), 1000,
+                new ReconcilerProperties(
+                        true,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(30),
+                        1000,
                         Duration.ZERO),
-                clock, backlog::get, java.util.Set::of);
-        Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"),
+                clock,
+                backlog::get,
+                java.util.Set::of);
+        Job job = store.insert(Job.queued(
+                Channel.SMS,
+                Map.of("phone", "+14155550123", "message", "hi"),
                 Instant.now().minusSeconds(10)));
 
         reconciler.runOnce(); // 10 s unpublished, past the 1 s grace but not past 1 s + the 30 s backlog

@@ -57,9 +57,15 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
             }
         };
         // every round takes the lock (ShedLock's own time is the real one, and this test's clock runs ahead)
-        reconciler = new Reconciler(failing, publisher, new DefaultLockingTaskExecutor(lock -> Optional.of(() -> { })),
-                new ReconcilerProperties(true, ROUND, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, RELEASE_GRACE),
-                clock, () -> Duration.ZERO, java.util.Set::of);
+        reconciler = new Reconciler(
+                failing,
+                publisher,
+                new DefaultLockingTaskExecutor(lock -> Optional.of(() -> {})),
+                new ReconcilerProperties(
+                        true, ROUND, Duration.ofSeconds(1), Duration.ofSeconds(30), 1000, RELEASE_GRACE),
+                clock,
+                () -> Duration.ZERO,
+                java.util.Set::of);
     }
 
     @Test
@@ -67,7 +73,9 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
         Job held = expiredClaim();
 
         roundsFor(RELEASE_GRACE.minus(ROUND));
-        assertThat(statusOf(held)).as("released within the grace after the start").isEqualTo(JobStatus.PROCESSING);
+        assertThat(statusOf(held))
+                .as("released within the grace after the start")
+                .isEqualTo(JobStatus.PROCESSING);
 
         roundsFor(ROUND.multipliedBy(2));
         assertThat(statusOf(held)).isEqualTo(JobStatus.QUEUED);
@@ -85,9 +93,19 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
         assertThat(statusOf(held)).as("released right after the outage").isEqualTo(JobStatus.PROCESSING);
         // the worker that sent during the outage records it now: its claim still holds, and its write wins
         Job recorded = store.find(held.idHex()).orElseThrow();
-        assertThat(store.recordSent(recorded, new io.notifyhub.model.store.Attempt(recorded.attempts(),
-                recorded.claimedAt(), clock.instant(), recorded.claimedBy(), "simulated", io.notifyhub.model.store.Attempt.SENT,
-                null), "m-1", clock.instant())).isTrue();
+        assertThat(store.recordSent(
+                        recorded,
+                        new io.notifyhub.model.store.Attempt(
+                                recorded.attempts(),
+                                recorded.claimedAt(),
+                                clock.instant(),
+                                recorded.claimedBy(),
+                                "simulated",
+                                io.notifyhub.model.store.Attempt.SENT,
+                                null),
+                        "m-1",
+                        clock.instant()))
+                .isTrue();
 
         roundsFor(RELEASE_GRACE.plus(ROUND));
         assertThat(statusOf(held)).isEqualTo(JobStatus.SENT);
@@ -100,7 +118,9 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
         clock.advance(Duration.ofSeconds(40)); // no round got an answer for 40 s (a frozen store, a paused process)
 
         roundsFor(RELEASE_GRACE.minus(ROUND));
-        assertThat(statusOf(held)).as("released within the grace after the store hung").isEqualTo(JobStatus.PROCESSING);
+        assertThat(statusOf(held))
+                .as("released within the grace after the store hung")
+                .isEqualTo(JobStatus.PROCESSING);
 
         roundsFor(ROUND.multipliedBy(2));
         assertThat(statusOf(held)).isEqualTo(JobStatus.QUEUED);
@@ -108,8 +128,8 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
 
     /** A job claimed by a worker whose lease has run out, as the test's clock sees it. */
     private Job expiredClaim() {
-        Job job = store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "a@example.com", "subject", "s", "body", "b"),
-                clock.instant()));
+        Job job = store.insert(Job.queued(
+                Channel.EMAIL, Map.of("recipient", "a@example.com", "subject", "s", "body", "b"), clock.instant()));
         store.markPublished(job.id(), clock.instant());
         return store.claim(job.id(), "worker-in-the-outage", clock.instant().minusSeconds(60), Duration.ofSeconds(10))
                 .orElseThrow();

@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
-@TestPropertySource(properties = {"notifyhub.reconciler.interval=200ms", "notifyhub.reconciler.grace=1s",
-        "notifyhub.reconciler.release-grace=0s"})
+@TestPropertySource(
+        properties = {
+            "notifyhub.reconciler.interval=200ms",
+            "notifyhub.reconciler.grace=1s",
+            "notifyhub.reconciler.release-grace=0s"
+        })
 class ReconcilerTests extends ApiIntegrationTest {
 
     @Autowired
@@ -26,27 +30,35 @@ class ReconcilerTests extends ApiIntegrationTest {
     @Test
     void shouldPublishAStoredJobWhoseMessageWasNeverConfirmed() {
         // what the API leaves behind when the broker was down, or when it died between store and publish
-        Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"),
+        Job job = store.insert(Job.queued(
+                Channel.SMS,
+                Map.of("phone", "+14155550123", "message", "hi"),
                 Instant.now().minusSeconds(10)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> queued(Channel.SMS) == 1);
         // the confirm comes first, then the mark: the message may be in the queue a moment before publishedAt is
-        await().atMost(Duration.ofSeconds(5)).until(() -> store.find(job.idHex()).orElseThrow().publishedAt() != null);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.find(job.idHex()).orElseThrow().publishedAt() != null);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> queued(Channel.SMS) == 1);
     }
 
     @Test
     void shouldNotPublishAJobStillWithinItsGrace() {
-        store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), Instant.now().plusSeconds(60)));
+        store.insert(Job.queued(
+                Channel.SMS,
+                Map.of("phone", "+14155550123", "message", "hi"),
+                Instant.now().plusSeconds(60)));
 
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> queued(Channel.SMS) == 0);
     }
 
     @Test
     void shouldRequeueAndRepublishAJobWhoseWorkerDiedMidSend() {
-        Job job = store.insert(Job.queued(Channel.PUSH, Map.of("token", "t", "title", "x", "body", "y"), Instant.now()));
+        Job job =
+                store.insert(Job.queued(Channel.PUSH, Map.of("token", "t", "title", "x", "body", "y"), Instant.now()));
         store.markPublished(job.id(), Instant.now());
-        store.claim(job.id(), "dead-worker", Instant.now(), Duration.ofMillis(1)).orElseThrow();
+        store.claim(job.id(), "dead-worker", Instant.now(), Duration.ofMillis(1))
+                .orElseThrow();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> queued(Channel.PUSH) == 1);
         Job released = store.find(job.idHex()).orElseThrow();

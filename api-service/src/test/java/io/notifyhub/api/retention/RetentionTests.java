@@ -43,22 +43,33 @@ class RetentionTests extends ApiIntegrationTest {
         String cancelled = id(api.postJson(SMS));
         assertThat(api.delete("/api/jobs/" + cancelled).statusCode()).isEqualTo(200);
         String queued = id(api.postJson(SMS));
-        String scheduled = id(api.postJson("{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"hi\"},"
-                + "\"scheduledAt\":\"" + Instant.now().plusSeconds(3600) + "\"}"));
+        String scheduled =
+                id(api.postJson("{\"type\":\"sms\",\"payload\":{\"phone\":\"+14155550123\",\"message\":\"hi\"},"
+                        + "\"scheduledAt\":\"" + Instant.now().plusSeconds(3600) + "\"}"));
         // what a worker writes when it has sent one
-        Job sent = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), Instant.now()));
-        Job claimed = store.claim(sent.id(), "w", Instant.now(), Duration.ofMinutes(1)).orElseThrow();
-        store.recordSent(claimed, new Attempt(1, Instant.now(), Instant.now(), "w", "simulated", Attempt.SENT, null),
-                "m-1", Instant.now());
+        Job sent =
+                store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), Instant.now()));
+        Job claimed = store.claim(sent.id(), "w", Instant.now(), Duration.ofMinutes(1))
+                .orElseThrow();
+        store.recordSent(
+                claimed,
+                new Attempt(1, Instant.now(), Instant.now(), "w", "simulated", Attempt.SENT, null),
+                "m-1",
+                Instant.now());
         await().atMost(Duration.ofSeconds(15)).until(() -> !Double.isNaN(deleted())); // the store reports it
         double deletedBefore = deleted();
 
         // the real MongoDB's monitor runs every 60 s; the embedded store's every second in these tests
-        await().atMost(Duration.ofSeconds(90)).until(() -> api.get("/api/jobs/" + cancelled).statusCode() == 404
-                && store.find(sent.idHex()).isEmpty());
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> api.get("/api/jobs/" + cancelled).statusCode() == 404
+                        && store.find(sent.idHex()).isEmpty());
 
-        assertThat(api.get("/api/jobs/" + queued).statusCode()).as("queued: under way").isEqualTo(200);
-        assertThat(api.get("/api/jobs/" + scheduled).statusCode()).as("scheduled: under way").isEqualTo(200);
+        assertThat(api.get("/api/jobs/" + queued).statusCode())
+                .as("queued: under way")
+                .isEqualTo(200);
+        assertThat(api.get("/api/jobs/" + scheduled).statusCode())
+                .as("scheduled: under way")
+                .isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> deleted() >= deletedBefore + 2);
     }
 
@@ -80,8 +91,10 @@ class RetentionTests extends ApiIntegrationTest {
 
             Instant expiresAt = store.find(id).orElseThrow().expiresAt();
             assertThat(api.get("/api/jobs/" + id).body()).contains("\"expiresAt\":\"" + expiresAt + "\"");
-            assertThat(expiresAt).isBetween(cancelledAt.plus(Duration.ofDays(7)).minusSeconds(5),
-                    cancelledAt.plus(Duration.ofDays(7)).plusSeconds(5));
+            assertThat(expiresAt)
+                    .isBetween(
+                            cancelledAt.plus(Duration.ofDays(7)).minusSeconds(5),
+                            cancelledAt.plus(Duration.ofDays(7)).plusSeconds(5));
         } finally {
             admin.put("/api/admin/clients/test", "application/json", "{\"retention\":null}");
         }

@@ -14,17 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import java.util.Optional;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
-import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.mongo.MongoLockProvider;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,8 +48,10 @@ class SchedulerRaceTests extends ApiIntegrationTest {
         // the schedulers of other API contexts this JVM keeps alive stay out: the test holds their lock
         LockProvider locks = new MongoLockProvider(mongo.getDb());
         SimpleLock held = await().atMost(Duration.ofSeconds(5))
-                .until(() -> locks.lock(new LockConfiguration(Instant.now(), Scheduler.LOCK, Duration.ofMinutes(1),
-                        Duration.ZERO)), Optional::isPresent)
+                .until(
+                        () -> locks.lock(new LockConfiguration(
+                                Instant.now(), Scheduler.LOCK, Duration.ofMinutes(1), Duration.ZERO)),
+                        Optional::isPresent)
                 .orElseThrow();
         try {
             storeDueJobs();
@@ -82,14 +84,21 @@ class SchedulerRaceTests extends ApiIntegrationTest {
     private void storeDueJobs() {
         Instant now = Instant.now();
         store.insertAll(IntStream.range(0, JOBS)
-                .mapToObj(i -> Job.queued(Channel.EMAIL, Map.of("recipient", "u" + i + "@example.com",
-                        "subject", "s", "body", "b"), now).scheduledFor(now.minusMillis(i)))
+                .mapToObj(i -> Job.queued(
+                                Channel.EMAIL,
+                                Map.of("recipient", "u" + i + "@example.com", "subject", "s", "body", "b"),
+                                now)
+                        .scheduledFor(now.minusMillis(i)))
                 .toList());
     }
 
     private Scheduler scheduler(LockingTaskExecutor locks, int batch) {
-        return new Scheduler(store, publisher, locks,
-                new SchedulerProperties(true, Duration.ofSeconds(1), Duration.ofSeconds(30), batch), Clock.systemUTC());
+        return new Scheduler(
+                store,
+                publisher,
+                locks,
+                new SchedulerProperties(true, Duration.ofSeconds(1), Duration.ofSeconds(30), batch),
+                Clock.systemUTC());
     }
 
     /**
@@ -109,13 +118,15 @@ class SchedulerRaceTests extends ApiIntegrationTest {
     private static List<Integer> race(Callable<Integer>... schedulers) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(schedulers.length)) {
             List<Future<Integer>> results = pool.invokeAll(List.of(schedulers));
-            return results.stream().map(f -> {
-                try {
-                    return f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+            return results.stream()
+                    .map(f -> {
+                        try {
+                            return f.get();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
         }
     }
 

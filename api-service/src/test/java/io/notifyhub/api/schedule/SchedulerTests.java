@@ -32,17 +32,24 @@ class SchedulerTests extends ApiIntegrationTest {
         String id = JsonPath.read(created.body(), "$._id");
         assertThat(JsonPath.<String>read(created.body(), "$.status")).isEqualTo("scheduled");
 
-        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50)).until(() -> queued(Channel.SMS) == 1);
+        await().atMost(Duration.ofSeconds(6))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> queued(Channel.SMS) == 1);
         Instant seen = Instant.now();
 
         Job job = store.find(id).orElseThrow();
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.updatedAt()).as("queued at or after its time").isAfterOrEqualTo(due);
         assertThat(job.publishedAt()).isNotNull();
-        assertThat(Duration.between(due, seen)).as("published within a few seconds of its time")
+        assertThat(Duration.between(due, seen))
+                .as("published within a few seconds of its time")
                 .isLessThan(Duration.ofMillis(2500));
-        System.out.printf("SchedulerTests: due %s, queued %s, published %s (%d ms late)%n", due, job.updatedAt(),
-                job.publishedAt(), Duration.between(due, job.publishedAt()).toMillis());
+        System.out.printf(
+                "SchedulerTests: due %s, queued %s, published %s (%d ms late)%n",
+                due,
+                job.updatedAt(),
+                job.publishedAt(),
+                Duration.between(due, job.publishedAt()).toMillis());
     }
 
     @Test
@@ -74,7 +81,6 @@ class SchedulerTests extends ApiIntegrationTest {
 
     private static String sms(Instant due, String priority) {
         return """
-                {"type":"sms","priority":"%s","scheduledAt":"%s","payload":{"phone":"+14155550123","message":"later"}}"""
-                .formatted(priority, due);
+                {"type":"sms","priority":"%s","scheduledAt":"%s","payload":{"phone":"+14155550123","message":"later"}}""".formatted(priority, due);
     }
 }

@@ -34,8 +34,10 @@ class StatsTests extends ApiIntegrationTest {
 
     /** What a worker would have written: the status, and when it changed. */
     private void finish(String id, JobStatus status, Instant at) {
-        mongo.updateFirst(Query.query(where("_id").is(new ObjectId(id))),
-                Update.update("status", status).set("updatedAt", at), Job.class);
+        mongo.updateFirst(
+                Query.query(where("_id").is(new ObjectId(id))),
+                Update.update("status", status).set("updatedAt", at),
+                Job.class);
     }
 
     @Test
@@ -56,15 +58,21 @@ class StatsTests extends ApiIntegrationTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         String stats = response.body();
-        assertThat(JsonPath.<Map<String, Integer>>read(stats, "$.byStatus")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "scheduled", 0, "queued", 1, "processing", 0, "sent", 2, "failed", 1, "cancelled", 0));
+        assertThat(JsonPath.<Map<String, Integer>>read(stats, "$.byStatus"))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("scheduled", 0, "queued", 1, "processing", 0, "sent", 2, "failed", 1, "cancelled", 0));
         assertThat(JsonPath.<Map<String, Integer>>read(stats, "$.byType"))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("email", 3, "sms", 1, "push", 0));
         // the window is the last 5 minutes: the job sent 10 minutes ago is not in it
-        assertThat(JsonPath.<List<Integer>>read(stats, "$.throughput[*].sent")).hasSize(5)
-                .satisfies(perMinute -> assertThat(perMinute.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1));
-        assertThat(JsonPath.<List<Integer>>read(stats, "$.throughput[*].failed").stream().mapToInt(Integer::intValue)
-                .sum()).isEqualTo(1);
+        assertThat(JsonPath.<List<Integer>>read(stats, "$.throughput[*].sent"))
+                .hasSize(5)
+                .satisfies(perMinute -> assertThat(
+                                perMinute.stream().mapToInt(Integer::intValue).sum())
+                        .isEqualTo(1));
+        assertThat(JsonPath.<List<Integer>>read(stats, "$.throughput[*].failed").stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
+                .isEqualTo(1);
         assertThat(JsonPath.<String>read(stats, "$.caller.clientId")).isEqualTo("test");
         assertThat(JsonPath.<Boolean>read(stats, "$.caller.admin")).isFalse();
         assertThat(JsonPath.<Map<String, Object>>read(stats, "$")).doesNotContainKey("queues");

@@ -11,7 +11,8 @@ import java.util.Map;
 /** Plain HTTP to the API under test, so tests see exactly what a client sees. */
 public final class ApiClient {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The key of client {@code test}, registered for every integration test; what requests send by default. */
     public static final String TEST_KEY = "nhk_testclient_aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -20,7 +21,8 @@ public final class ApiClient {
     /** An admin key, of client {@code ops}. */
     public static final String ADMIN_KEY = "nhk_testadmin_cccccccccccccccccccccccc";
     /** The value of {@code notifyhub.api.auth.bootstrap-keys} that registers the keys above. */
-    public static final String BOOTSTRAP_KEYS = "test:" + TEST_KEY + ",other:" + OTHER_KEY + ",ops:" + ADMIN_KEY + ":admin";
+    public static final String BOOTSTRAP_KEYS =
+            "test:" + TEST_KEY + ",other:" + OTHER_KEY + ",ops:" + ADMIN_KEY + ":admin";
 
     private final int port;
     private final String key;
@@ -57,7 +59,10 @@ public final class ApiClient {
     }
 
     public HttpResponse<String> put(String path, String contentType, String body) {
-        return send(builder(path).header("Content-Type", contentType).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(builder(path)
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     public HttpResponse<String> get(String path) {

@@ -47,7 +47,9 @@ public abstract class ApiIntegrationTest {
     @BeforeEach
     void emptyQueuesAndStore() {
         // the messages of an earlier test's jobs go out just after its answers: let them, before emptying queues
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> batching.waiting() == 0);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> batching.waiting() == 0);
         for (Channel channel : Channel.values()) {
             for (Priority priority : Priority.values()) {
                 rabbitAdmin.purgeQueue(Topology.workQueue(channel, priority), false);

@@ -43,7 +43,9 @@ public final class OpenApiContract {
         options.setResolveFully(true);
         options.setValidateInternalRefs(true);
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served.body(), null, options);
-        assertThat(parsed.getMessages()).as("swagger-parser's messages about the served document").isEmpty();
+        assertThat(parsed.getMessages())
+                .as("swagger-parser's messages about the served document")
+                .isEmpty();
         assertThat(parsed.getOpenAPI()).isNotNull();
         try {
             return new OpenApiContract(JSON.readTree(served.body()));
@@ -63,8 +65,12 @@ public final class OpenApiContract {
      * @return the problems; empty when the response matches
      */
     public List<String> problems(String method, String path, HttpResponse<String> response) {
-        return problems(method, path, response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(""), response.body());
+        return problems(
+                method,
+                path,
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
     }
 
     /** {@link #problems(String, String, HttpResponse)} of an answer given by its parts. */
@@ -108,13 +114,16 @@ public final class OpenApiContract {
         } catch (Exception e) {
             return List.of(method + " " + path + " " + status + " body is not JSON: " + e.getMessage());
         }
-        return messages.stream().map(m -> method + " " + path + " " + status + ": " + m.getMessage()).toList();
+        return messages.stream()
+                .map(m -> method + " " + path + " " + status + ": " + m.getMessage())
+                .toList();
     }
 
     /** Asserts a live response matches the document. */
     public void check(String method, String path, HttpResponse<String> response) {
-        assertThat(problems(method, path, response)).as("%s %s answered %s: %s", method, path,
-                response.statusCode(), response.body()).isEmpty();
+        assertThat(problems(method, path, response))
+                .as("%s %s answered %s: %s", method, path, response.statusCode(), response.body())
+                .isEmpty();
     }
 
     private JsonNode resolve(JsonNode node) {

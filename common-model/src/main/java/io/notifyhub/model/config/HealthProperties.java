@@ -11,5 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param staleAfter a check that has not ended for this long counts as down (the server hangs)
  */
 @ConfigurationProperties("notifyhub.health")
-public record HealthProperties(@DefaultValue("2s") Duration checkEvery, @DefaultValue("10s") Duration staleAfter) {
-}
+public record HealthProperties(
+        @DefaultValue("2s") Duration checkEvery,
+        @DefaultValue("10s") Duration staleAfter) {}

@@ -15,5 +15,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("notifyhub.messaging")
 public record MessagingProperties(
         @DefaultValue("5s") Duration confirmTimeout,
-        @DefaultValue("2s") Duration breakerOpenFor) {
-}
+        @DefaultValue("2s") Duration breakerOpenFor) {}

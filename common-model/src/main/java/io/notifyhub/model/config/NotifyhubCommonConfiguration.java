@@ -4,21 +4,22 @@ import com.mongodb.WriteConcern;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.Priority;
+import io.notifyhub.model.health.HealthConfiguration;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
 import io.notifyhub.model.topology.WorkQueueDeclarer;
-import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,7 +27,6 @@ import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilder
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import io.notifyhub.model.health.HealthConfiguration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.data.convert.ReadingConverter;
@@ -36,8 +36,12 @@ import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
 
 /** The wiring both services share: the job store, the broker topology and the publisher. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({StoreProperties.class, MessagingProperties.class, TopologyProperties.class,
-        RetentionProperties.class})
+@EnableConfigurationProperties({
+    StoreProperties.class,
+    MessagingProperties.class,
+    TopologyProperties.class,
+    RetentionProperties.class
+})
 @Import(HealthConfiguration.class)
 public class NotifyhubCommonConfiguration {
 
@@ -50,12 +54,10 @@ public class NotifyhubCommonConfiguration {
     @Bean
     MongoClientSettingsBuilderCustomizer notifyhubMongoSettings(StoreProperties store) {
         long millis = store.timeout().toMillis();
-        return builder -> builder
-                .writeConcern(WriteConcern.MAJORITY)
+        return builder -> builder.writeConcern(WriteConcern.MAJORITY)
                 .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
                 .applyToConnectionPoolSettings(pool -> pool.maxWaitTime(millis, TimeUnit.MILLISECONDS))
-                .applyToSocketSettings(socket -> socket
-                        .connectTimeout(millis, TimeUnit.MILLISECONDS)
+                .applyToSocketSettings(socket -> socket.connectTimeout(millis, TimeUnit.MILLISECONDS)
                         .readTimeout(millis, TimeUnit.MILLISECONDS));
     }
 
@@ -68,8 +70,12 @@ public class NotifyhubCommonConfiguration {
     @Bean
     MongoCustomConversions mongoCustomConversions() {
         return new MongoCustomConversions(List.of(
-                new StatusWriter(), new StatusReader(), new ChannelWriter(), new ChannelReader(),
-                new PriorityWriter(), new PriorityReader()));
+                new StatusWriter(),
+                new StatusReader(),
+                new ChannelWriter(),
+                new ChannelReader(),
+                new PriorityWriter(),
+                new PriorityReader()));
     }
 
     @Bean
@@ -111,7 +117,8 @@ public class NotifyhubCommonConfiguration {
             event.getApplicationContext().getBean(JobStore.class).createIndexes();
             MongoBucketProxyManager.createIndexes(event.getApplicationContext().getBean(MongoOperations.class));
         } catch (RuntimeException e) {
-            log.warn("Could not create the job and rate-limit indexes now ({}); they are created on the next start",
+            log.warn(
+                    "Could not create the job and rate-limit indexes now ({}); they are created on the next start",
                     e.getMessage());
         }
     }

@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout bound on server selection, connecting and each read, so a store outage fails fast
  */
 @ConfigurationProperties("notifyhub.store")
-public record StoreProperties(@DefaultValue("2s") Duration timeout) {
-}
+public record StoreProperties(@DefaultValue("2s") Duration timeout) {}

@@ -22,8 +22,7 @@ public final class BackgroundHealth implements HealthIndicator, AutoCloseable {
     private final ScheduledExecutorService thread;
     private volatile Checked last;
 
-    private record Checked(Health health, long endedNanos, long tookNanos) {
-    }
+    private record Checked(Health health, long endedNanos, long tookNanos) {}
 
     /**
      * @param name  of the thread that checks
@@ -32,7 +31,8 @@ public final class BackgroundHealth implements HealthIndicator, AutoCloseable {
     public BackgroundHealth(String name, HealthIndicator check, Duration every, Duration staleAfter) {
         this.check = check;
         this.staleAfter = staleAfter;
-        this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name).daemon(true).factory());
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(name).daemon(true).factory());
         this.thread.scheduleWithFixedDelay(this::checkNow, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -56,10 +56,16 @@ public final class BackgroundHealth implements HealthIndicator, AutoCloseable {
         }
         long age = System.nanoTime() - checked.endedNanos();
         Health.Builder builder = age > staleAfter.toNanos()
-                ? Health.down().withDetail("error", "no check has ended for " + Duration.ofNanos(age).toSeconds() + " s")
-                : Health.status(checked.health().getStatus()).withDetails(checked.health().getDetails());
+                ? Health.down()
+                        .withDetail(
+                                "error",
+                                "no check has ended for "
+                                        + Duration.ofNanos(age).toSeconds() + " s")
+                : Health.status(checked.health().getStatus())
+                        .withDetails(checked.health().getDetails());
         return builder.withDetail("checkedSecondsAgo", Math.round(age / 1e8) / 10.0)
-                .withDetail("checkTookMillis", checked.tookNanos() / 1_000_000).build();
+                .withDetail("checkTookMillis", checked.tookNanos() / 1_000_000)
+                .build();
     }
 
     @Override

@@ -23,13 +23,13 @@ public class HealthConfiguration {
 
     @Bean
     BackgroundHealth mongoHealthIndicator(MongoClient mongo, HealthProperties properties) {
-        return new BackgroundHealth("health-mongo", new MongoHealthIndicator(mongo), properties.checkEvery(),
-                properties.staleAfter());
+        return new BackgroundHealth(
+                "health-mongo", new MongoHealthIndicator(mongo), properties.checkEvery(), properties.staleAfter());
     }
 
     @Bean
     BackgroundHealth rabbitHealthIndicator(RabbitTemplate rabbit, HealthProperties properties) {
-        return new BackgroundHealth("health-rabbit", new RabbitHealthIndicator(rabbit), properties.checkEvery(),
-                properties.staleAfter());
+        return new BackgroundHealth(
+                "health-rabbit", new RabbitHealthIndicator(rabbit), properties.checkEvery(), properties.staleAfter());
     }
 }

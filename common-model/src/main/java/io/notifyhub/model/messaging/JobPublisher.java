@@ -74,8 +74,11 @@ public class JobPublisher {
             }
         }
         if (refused > 0) {
-            log.warn("The broker refused {} of {} messages (a work queue at its length limit?); their jobs stay "
-                    + "unpublished and are published again later", refused, messages.size());
+            log.warn(
+                    "The broker refused {} of {} messages (a work queue at its length limit?); their jobs stay "
+                            + "unpublished and are published again later",
+                    refused,
+                    messages.size());
         }
         return confirmed;
     }
@@ -90,7 +93,9 @@ public class JobPublisher {
         if (jobs.isEmpty()) {
             return List.of();
         }
-        return publishAll(jobs.stream().map(Outgoing::toWork).toList()).stream().map(ObjectId::new).toList();
+        return publishAll(jobs.stream().map(Outgoing::toWork).toList()).stream()
+                .map(ObjectId::new)
+                .toList();
     }
 
     /**
@@ -107,7 +112,10 @@ public class JobPublisher {
         properties.setMessageId(jobMessage.jobId());
         CorrelationData correlation = new CorrelationData(jobMessage.jobId());
         try {
-            rabbit.send(outgoing.exchange(), outgoing.routingKey(), new Message(jobMessage.toBytes(), properties),
+            rabbit.send(
+                    outgoing.exchange(),
+                    outgoing.routingKey(),
+                    new Message(jobMessage.toBytes(), properties),
                     correlation);
         } catch (AmqpException | com.rabbitmq.client.ShutdownSignalException e) {
             // the client also throws its own unchecked exceptions past Spring's translation, such as
@@ -141,8 +149,8 @@ public class JobPublisher {
         }
         ReturnedMessage returned = sent.correlation().getReturned();
         if (returned != null) {
-            throw new PublishException("job " + jobId + " was unroutable: " + returned.getReplyText()
-                    + " (exchange " + sent.outgoing().exchange() + ", key " + sent.outgoing().routingKey() + ")");
+            throw new PublishException("job " + jobId + " was unroutable: " + returned.getReplyText() + " (exchange "
+                    + sent.outgoing().exchange() + ", key " + sent.outgoing().routingKey() + ")");
         }
     }
 
@@ -151,14 +159,15 @@ public class JobPublisher {
 
         /** A job's message to the work queue of its channel and priority. */
         public static Outgoing toWork(Job job) {
-            return new Outgoing(Topology.WORK_EXCHANGE, Topology.routingKey(job.type(), job.priority()),
+            return new Outgoing(
+                    Topology.WORK_EXCHANGE,
+                    Topology.routingKey(job.type(), job.priority()),
                     JobMessage.of(job.idHex()));
         }
     }
 
     /** A message sent, its confirm still to come. */
-    public record Sent(Outgoing outgoing, CorrelationData correlation) {
-    }
+    public record Sent(Outgoing outgoing, CorrelationData correlation) {}
 
     /** The message is not known to be in a queue; the job must be published again later. */
     public static class PublishException extends RuntimeException {

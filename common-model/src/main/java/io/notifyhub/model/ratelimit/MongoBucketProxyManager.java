@@ -38,8 +38,10 @@ public final class MongoBucketProxyManager extends AbstractCompareAndSwapBasedPr
 
     /** A TTL index, so buckets not touched for a while disappear (a full bucket is the same as none). */
     public static void createIndexes(MongoOperations mongo) {
-        mongo.indexOps(COLLECTION).createIndex(new Index().on("expiresAt", org.springframework.data.domain.Sort.Direction.ASC)
-                .expire(0, TimeUnit.SECONDS));
+        mongo.indexOps(COLLECTION)
+                .createIndex(new Index()
+                        .on("expiresAt", org.springframework.data.domain.Sort.Direction.ASC)
+                        .expire(0, TimeUnit.SECONDS));
     }
 
     @Override
@@ -50,25 +52,37 @@ public final class MongoBucketProxyManager extends AbstractCompareAndSwapBasedPr
                 Query query = Query.query(where("_id").is(key));
                 query.fields().include("state");
                 Document doc = mongo.findOne(query, Document.class, COLLECTION);
-                return Optional.ofNullable(doc).map(d -> d.get("state", Binary.class)).map(Binary::getData);
+                return Optional.ofNullable(doc)
+                        .map(d -> d.get("state", Binary.class))
+                        .map(Binary::getData);
             }
 
             @Override
-            public boolean compareAndSwap(byte[] original, byte[] updated, RemoteBucketState newState,
-                    Optional<Long> timeoutNanos) {
+            public boolean compareAndSwap(
+                    byte[] original, byte[] updated, RemoteBucketState newState, Optional<Long> timeoutNanos) {
                 Date expiresAt = expiry(newState);
                 if (original == null) {
                     try {
-                        mongo.insert(new Document("_id", key).append("state", new Binary(updated))
-                                .append("expiresAt", expiresAt), COLLECTION);
+                        mongo.insert(
+                                new Document("_id", key)
+                                        .append("state", new Binary(updated))
+                                        .append("expiresAt", expiresAt),
+                                COLLECTION);
                         return true;
                     } catch (DuplicateKeyException anotherReplicaWon) {
                         return false;
                     }
                 }
-                return mongo.updateFirst(Query.query(where("_id").is(key).and("state").is(new Binary(original))),
-                        Update.update("state", new Binary(updated)).set("expiresAt", expiresAt), COLLECTION)
-                        .getModifiedCount() == 1;
+                return mongo.updateFirst(
+                                        Query.query(where("_id")
+                                                .is(key)
+                                                .and("state")
+                                                .is(new Binary(original))),
+                                        Update.update("state", new Binary(updated))
+                                                .set("expiresAt", expiresAt),
+                                        COLLECTION)
+                                .getModifiedCount()
+                        == 1;
             }
         };
     }
@@ -76,8 +90,7 @@ public final class MongoBucketProxyManager extends AbstractCompareAndSwapBasedPr
     private Date expiry(RemoteBucketState state) {
         long now = currentTimeNanos();
         long refillNanos = state.calculateFullRefillingTime(now);
-        return new Date(TimeUnit.NANOSECONDS.toMillis(System.currentTimeMillis() * 1_000_000L + refillNanos)
-                + 60_000);
+        return new Date(TimeUnit.NANOSECONDS.toMillis(System.currentTimeMillis() * 1_000_000L + refillNanos) + 60_000);
     }
 
     @Override

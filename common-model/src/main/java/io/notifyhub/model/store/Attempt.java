@@ -13,13 +13,7 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Attempt(
-        int number,
-        Instant startedAt,
-        Instant endedAt,
-        String worker,
-        String provider,
-        String outcome,
-        String error) {
+        int number, Instant startedAt, Instant endedAt, String worker, String provider, String outcome, String error) {
 
     public static final String SENT = "sent";
     public static final String RETRY = "retry";

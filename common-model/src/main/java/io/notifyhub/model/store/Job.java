@@ -67,50 +67,184 @@ public record Job(
 
     /** A new job with a given id (chosen in advance, e.g. for an idempotency key). */
     public static Job queued(ObjectId id, Channel type, Map<String, Object> payload, Instant now) {
-        return new Job(id, type, payload, JobStatus.QUEUED, 0, null, now, now, null,
-                null, null, null, null, null, List.of(), null, Priority.NORMAL, null, null, null, null);
+        return new Job(
+                id,
+                type,
+                payload,
+                JobStatus.QUEUED,
+                0,
+                null,
+                now,
+                now,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
+                Priority.NORMAL,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** This job as created by a client. */
     public Job ownedBy(String client) {
-        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
-                claimedAt, leaseUntil, provider, providerMessageId, history, client, priority, scheduledAt, callback,
-                retentionSeconds, expiresAt);
+        return new Job(
+                id,
+                type,
+                payload,
+                status,
+                attempts,
+                error,
+                createdAt,
+                updatedAt,
+                publishedAt,
+                claimedBy,
+                claimedAt,
+                leaseUntil,
+                provider,
+                providerMessageId,
+                history,
+                client,
+                priority,
+                scheduledAt,
+                callback,
+                retentionSeconds,
+                expiresAt);
     }
 
     /** This job with a priority. */
     public Job withPriority(Priority newPriority) {
-        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
-                claimedAt, leaseUntil, provider, providerMessageId, history, clientId, newPriority, scheduledAt,
-                callback, retentionSeconds, expiresAt);
+        return new Job(
+                id,
+                type,
+                payload,
+                status,
+                attempts,
+                error,
+                createdAt,
+                updatedAt,
+                publishedAt,
+                claimedBy,
+                claimedAt,
+                leaseUntil,
+                provider,
+                providerMessageId,
+                history,
+                clientId,
+                newPriority,
+                scheduledAt,
+                callback,
+                retentionSeconds,
+                expiresAt);
     }
 
     /** This job, {@code scheduled} for a later time instead of queued at once. */
     public Job scheduledFor(Instant at) {
-        return new Job(id, type, payload, JobStatus.SCHEDULED, attempts, error, createdAt, updatedAt, publishedAt,
-                claimedBy, claimedAt, leaseUntil, provider, providerMessageId, history, clientId, priority, at,
-                callback, retentionSeconds, expiresAt);
+        return new Job(
+                id,
+                type,
+                payload,
+                JobStatus.SCHEDULED,
+                attempts,
+                error,
+                createdAt,
+                updatedAt,
+                publishedAt,
+                claimedBy,
+                claimedAt,
+                leaseUntil,
+                provider,
+                providerMessageId,
+                history,
+                clientId,
+                priority,
+                at,
+                callback,
+                retentionSeconds,
+                expiresAt);
     }
 
     /** This job with a status webhook. */
     public Job withCallback(String url) {
-        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
-                claimedAt, leaseUntil, provider, providerMessageId, history, clientId, priority, scheduledAt,
-                url == null ? null : Callback.to(url), retentionSeconds, expiresAt);
+        return new Job(
+                id,
+                type,
+                payload,
+                status,
+                attempts,
+                error,
+                createdAt,
+                updatedAt,
+                publishedAt,
+                claimedBy,
+                claimedAt,
+                leaseUntil,
+                provider,
+                providerMessageId,
+                history,
+                clientId,
+                priority,
+                scheduledAt,
+                url == null ? null : Callback.to(url),
+                retentionSeconds,
+                expiresAt);
     }
 
     /** This job, kept this long once finished instead of the store's default (a client's own retention). */
     public Job retainedFor(java.time.Duration retention) {
-        return new Job(id, type, payload, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
-                claimedAt, leaseUntil, provider, providerMessageId, history, clientId, priority, scheduledAt,
-                callback, retention == null ? null : retention.toSeconds(), expiresAt);
+        return new Job(
+                id,
+                type,
+                payload,
+                status,
+                attempts,
+                error,
+                createdAt,
+                updatedAt,
+                publishedAt,
+                claimedBy,
+                claimedAt,
+                leaseUntil,
+                provider,
+                providerMessageId,
+                history,
+                clientId,
+                priority,
+                scheduledAt,
+                callback,
+                retention == null ? null : retention.toSeconds(),
+                expiresAt);
     }
 
     /** This job without its payload and history: what publishing and bookkeeping need, at a size that does not grow. */
     public Job lean() {
-        return new Job(id, type, null, status, attempts, error, createdAt, updatedAt, publishedAt, claimedBy,
-                claimedAt, leaseUntil, provider, providerMessageId, List.of(), clientId, priority, scheduledAt,
-                callback, retentionSeconds, expiresAt);
+        return new Job(
+                id,
+                type,
+                null,
+                status,
+                attempts,
+                error,
+                createdAt,
+                updatedAt,
+                publishedAt,
+                claimedBy,
+                claimedAt,
+                leaseUntil,
+                provider,
+                providerMessageId,
+                List.of(),
+                clientId,
+                priority,
+                scheduledAt,
+                callback,
+                retentionSeconds,
+                expiresAt);
     }
 
     public String idHex() {

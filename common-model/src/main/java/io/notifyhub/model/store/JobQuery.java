@@ -14,11 +14,24 @@ import org.bson.types.ObjectId;
  * @param recipient an email address, a phone number or a device token, whichever the job's channel uses
  * @param clientId  only this client's jobs; {@code null} for every client's
  */
-public record JobQuery(JobStatus status, Channel type, Instant createdAfter, Instant createdBefore, String recipient,
-        Cursor after, int limit, String clientId) {
+public record JobQuery(
+        JobStatus status,
+        Channel type,
+        Instant createdAfter,
+        Instant createdBefore,
+        String recipient,
+        Cursor after,
+        int limit,
+        String clientId) {
 
-    public JobQuery(JobStatus status, Channel type, Instant createdAfter, Instant createdBefore, String recipient,
-            Cursor after, int limit) {
+    public JobQuery(
+            JobStatus status,
+            Channel type,
+            Instant createdAfter,
+            Instant createdBefore,
+            String recipient,
+            Cursor after,
+            int limit) {
         this(status, type, createdAfter, createdBefore, recipient, after, limit, null);
     }
 
@@ -35,8 +48,10 @@ public record JobQuery(JobStatus status, Channel type, Instant createdAfter, Ins
         }
 
         public String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (createdAt.toEpochMilli() + "." + id.toHexString()).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            (createdAt.toEpochMilli() + "." + id.toHexString()).getBytes(StandardCharsets.US_ASCII));
         }
 
         /**

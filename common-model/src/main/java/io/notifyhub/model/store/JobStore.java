@@ -45,9 +45,11 @@ public class JobStore {
 
     /** Where each channel's payload keeps its recipient: email address, phone number, device token. */
     static final List<String> RECIPIENT_FIELDS = List.of("payload.recipient", "payload.phone", "payload.token");
+
     static final String CALLBACK_DUE = "callback.dueAt";
     /** Written by {@link #claimAll} to find the jobs it claimed; not part of {@link Job}. */
     static final String CLAIM_TOKEN = "claimToken";
+
     private static final Set<JobStatus> CLAIMABLE = Set.of(JobStatus.QUEUED, JobStatus.PROCESSING);
     /** Jobs a page's cursor fetches at a time. */
     static final int PAGE_CURSOR_BATCH = 50;
@@ -86,7 +88,8 @@ public class JobStore {
             indexes.createIndex(newestFirst(new Index().on(field, Sort.Direction.ASC)));
         }
         for (String field : RECIPIENT_FIELDS) {
-            indexes.createIndex(newestFirst(new Index().on(field, Sort.Direction.ASC)).sparse());
+            indexes.createIndex(
+                    newestFirst(new Index().on(field, Sort.Direction.ASC)).sparse());
         }
         // the scheduler's query: scheduled jobs by due time
         indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("scheduledAt", Sort.Direction.ASC));
@@ -108,7 +111,9 @@ public class JobStore {
      * @return how many it changed
      */
     public int stampMissingExpiry(int limit) {
-        Query query = Query.query(where("status").in(terminalStatuses()).and(EXPIRES_AT).exists(false)).limit(limit);
+        Query query = Query.query(
+                        where("status").in(terminalStatuses()).and(EXPIRES_AT).exists(false))
+                .limit(limit);
         query.fields().include("_id").include("status").include("updatedAt").include(RETENTION);
         List<Document> finished = mongo.find(query, Document.class, Job.COLLECTION);
         if (finished.isEmpty()) {
@@ -116,11 +121,14 @@ public class JobStore {
         }
         List<UpdateOneModel<Document>> writes = new ArrayList<>(finished.size());
         for (Document job : finished) {
-            Instant updatedAt = job.getDate("updatedAt") == null ? Instant.now() : job.getDate("updatedAt").toInstant();
+            Instant updatedAt = job.getDate("updatedAt") == null
+                    ? Instant.now()
+                    : job.getDate("updatedAt").toInstant();
             Long seconds = job.get(RETENTION) instanceof Number n ? n.longValue() : null;
             // guarded by the status it had: a job re-queued meanwhile is not stamped
             writes.add(new UpdateOneModel<>(
-                    new Document("_id", job.get("_id")).append("status", job.get("status"))
+                    new Document("_id", job.get("_id"))
+                            .append("status", job.get("status"))
                             .append(EXPIRES_AT, new Document("$exists", false)),
                     Updates.set(EXPIRES_AT, bson(expiry(seconds, updatedAt)))));
         }
@@ -129,7 +137,10 @@ public class JobStore {
     }
 
     private List<Object> terminalStatuses() {
-        return Stream.of(JobStatus.values()).filter(JobStatus::isTerminal).map(this::bson).toList();
+        return Stream.of(JobStatus.values())
+                .filter(JobStatus::isTerminal)
+                .map(this::bson)
+                .toList();
     }
 
     private static Index newestFirst(Index index) {
@@ -169,8 +180,7 @@ public class JobStore {
     }
 
     /** A page of jobs, and whether there may be more: it was cut at its limit or at its byte budget. */
-    public record Page(List<Job> jobs, boolean more) {
-    }
+    public record Page(List<Job> jobs, boolean more) {}
 
     /**
      * {@link #findPage(JobQuery, String)}, ending the page early once its jobs hold about {@code maxBytes} (see
@@ -180,7 +190,8 @@ public class JobStore {
     public Page findPage(JobQuery query, String clientId, long maxBytes) {
         List<Job> jobs = new ArrayList<>();
         long bytes = 0;
-        try (Stream<Job> stream = mongo.stream(pageQuery(query, clientId).cursorBatchSize(PAGE_CURSOR_BATCH), Job.class)) {
+        try (Stream<Job> stream =
+                mongo.stream(pageQuery(query, clientId).cursorBatchSize(PAGE_CURSOR_BATCH), Job.class)) {
             Iterator<Job> cursor = stream.iterator();
             while (cursor.hasNext()) {
                 Job job = cursor.next();
@@ -214,7 +225,11 @@ public class JobStore {
         return switch (value) {
             case null -> 0;
             case CharSequence text -> text.length() + 2;
-            case Map<?, ?> map -> map.entrySet().stream().mapToLong(e -> length(e.getKey()) + length(e.getValue()) + 2).sum() + 2;
+            case Map<?, ?> map ->
+                map.entrySet().stream()
+                                .mapToLong(e -> length(e.getKey()) + length(e.getValue()) + 2)
+                                .sum()
+                        + 2;
             case Collection<?> list -> list.stream().mapToLong(JobStore::length).sum() + list.size() + 2;
             default -> 24;
         };
@@ -238,13 +253,19 @@ public class JobStore {
             all.add(where("createdAt").lt(query.createdBefore()));
         }
         if (query.recipient() != null) {
-            all.add(new Criteria().orOperator(RECIPIENT_FIELDS.stream()
-                    .map(field -> where(field).is(query.recipient())).toArray(Criteria[]::new)));
+            all.add(new Criteria()
+                    .orOperator(RECIPIENT_FIELDS.stream()
+                            .map(field -> where(field).is(query.recipient()))
+                            .toArray(Criteria[]::new)));
         }
         if (query.after() != null) {
-            all.add(new Criteria().orOperator(
-                    where("createdAt").lt(query.after().createdAt()),
-                    where("createdAt").is(query.after().createdAt()).and("_id").lt(query.after().id())));
+            all.add(new Criteria()
+                    .orOperator(
+                            where("createdAt").lt(query.after().createdAt()),
+                            where("createdAt")
+                                    .is(query.after().createdAt())
+                                    .and("_id")
+                                    .lt(query.after().id())));
         }
         return new Query(all.isEmpty() ? new Criteria() : new Criteria().andOperator(all))
                 .with(Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("_id")))
@@ -282,11 +303,15 @@ public class JobStore {
 
     /** The same, without the jobs of these channels (whose queues are full: their publishes would be refused). */
     public List<Job> findUnpublished(Instant unchangedSince, int limit, Set<Channel> skipped) {
-        Criteria criteria = where("status").is(JobStatus.QUEUED)
-                .and("publishedAt").is(null)
-                .and("updatedAt").lt(unchangedSince);
+        Criteria criteria = where("status")
+                .is(JobStatus.QUEUED)
+                .and("publishedAt")
+                .is(null)
+                .and("updatedAt")
+                .lt(unchangedSince);
         if (!skipped.isEmpty()) {
-            criteria = criteria.and("type").nin(skipped.stream().map(Channel::value).toList());
+            criteria = criteria.and("type")
+                    .nin(skipped.stream().map(Channel::value).toList());
         }
         return findLean(Query.query(criteria).with(Sort.by("updatedAt")).limit(limit));
     }
@@ -303,8 +328,10 @@ public class JobStore {
 
     /** When the longest-waiting queued job without a confirmed message last changed, if there is one. */
     public Optional<Instant> oldestUnpublished() {
-        Query query = Query.query(where("status").is(JobStatus.QUEUED).and("publishedAt").is(null))
-                .with(Sort.by("updatedAt")).limit(1);
+        Query query = Query.query(
+                        where("status").is(JobStatus.QUEUED).and("publishedAt").is(null))
+                .with(Sort.by("updatedAt"))
+                .limit(1);
         query.fields().include("updatedAt");
         return Optional.ofNullable(mongo.findOne(query, org.bson.Document.class, Job.COLLECTION))
                 .map(doc -> doc.getDate("updatedAt").toInstant());
@@ -312,7 +339,10 @@ public class JobStore {
 
     /** Scheduled jobs due at {@code now} or earlier, the longest overdue first. */
     public List<Job> findDue(Instant now, int limit) {
-        Query query = Query.query(where("status").is(JobStatus.SCHEDULED).and("scheduledAt").lte(now))
+        Query query = Query.query(where("status")
+                        .is(JobStatus.SCHEDULED)
+                        .and("scheduledAt")
+                        .lte(now))
                 .with(Sort.by("scheduledAt"))
                 .limit(limit);
         return findLean(query);
@@ -325,13 +355,21 @@ public class JobStore {
      * @return the queued job, or empty when it is not (or no longer) a due scheduled job
      */
     public Optional<Job> queueDue(ObjectId id, Instant now) {
-        return change(id, Set.of(JobStatus.SCHEDULED), JobStatus.QUEUED, job -> job.and("scheduledAt").lte(now),
-                new Update().unset("publishedAt"), now);
+        return change(
+                id,
+                Set.of(JobStatus.SCHEDULED),
+                JobStatus.QUEUED,
+                job -> job.and("scheduledAt").lte(now),
+                new Update().unset("publishedAt"),
+                now);
     }
 
     /** Jobs whose claim expired before its holder recorded an outcome: the worker died or hung. */
     public List<Job> findExpiredClaims(Instant now, int limit) {
-        Query query = Query.query(where("status").is(JobStatus.PROCESSING).and("leaseUntil").lt(now))
+        Query query = Query.query(where("status")
+                        .is(JobStatus.PROCESSING)
+                        .and("leaseUntil")
+                        .lt(now))
                 .with(Sort.by("leaseUntil"))
                 .limit(limit);
         return findLean(query);
@@ -342,11 +380,22 @@ public class JobStore {
      * nothing if the claim was renewed, taken over or finished in the meantime.
      */
     public Optional<Job> releaseExpiredClaim(Job claimed, Instant now) {
-        Attempt lost = new Attempt(claimed.attempts(), claimed.claimedAt(), now, claimed.claimedBy(), null,
-                Attempt.LOST, "claim expired at " + claimed.leaseUntil() + " without an outcome");
+        Attempt lost = new Attempt(
+                claimed.attempts(),
+                claimed.claimedAt(),
+                now,
+                claimed.claimedBy(),
+                null,
+                Attempt.LOST,
+                "claim expired at " + claimed.leaseUntil() + " without an outcome");
         Update update = finish(lost).unset("publishedAt");
-        return change(claimed.id(), Set.of(JobStatus.PROCESSING), JobStatus.QUEUED,
-                job -> heldBy(claimed).apply(job).and("leaseUntil").lt(now), update, now);
+        return change(
+                claimed.id(),
+                Set.of(JobStatus.PROCESSING),
+                JobStatus.QUEUED,
+                job -> heldBy(claimed).apply(job).and("leaseUntil").lt(now),
+                update,
+                now);
     }
 
     /**
@@ -356,16 +405,29 @@ public class JobStore {
      * @return the cancelled job, or empty when it is not there or not cancellable any more
      */
     public Optional<Job> cancel(ObjectId id, Instant now) {
-        return change(id, Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED), JobStatus.CANCELLED, UnaryOperator.identity(),
-                new Update(), now);
+        return change(
+                id,
+                Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED),
+                JobStatus.CANCELLED,
+                UnaryOperator.identity(),
+                new Update(),
+                now);
     }
 
     /** Fails a job that is not held by a live claim; for messages that can never be handled. */
     public Optional<Job> failUnclaimed(ObjectId id, String reason, Instant now) {
-        Update update = new Update().set("error", reason)
-                .unset("leaseUntil").unset("claimedBy").unset("claimedAt");
-        return change(id, Set.of(JobStatus.QUEUED, JobStatus.PROCESSING), JobStatus.FAILED, UnaryOperator.identity(),
-                update, now);
+        Update update = new Update()
+                .set("error", reason)
+                .unset("leaseUntil")
+                .unset("claimedBy")
+                .unset("claimedAt");
+        return change(
+                id,
+                Set.of(JobStatus.QUEUED, JobStatus.PROCESSING),
+                JobStatus.FAILED,
+                UnaryOperator.identity(),
+                update,
+                now);
     }
 
     /**
@@ -375,9 +437,12 @@ public class JobStore {
      * @return the claimed job, or empty when it is not there or someone else holds or finished it
      */
     public Optional<Job> claim(ObjectId id, String worker, Instant now, Duration lease) {
-        Document claimed = mongo.execute(Job.class, jobs -> jobs.findOneAndUpdate(
-                claimable(id, now), claimUpdate(worker, now, lease, Updates.unset(CLAIM_TOKEN)),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+        Document claimed = mongo.execute(
+                Job.class,
+                jobs -> jobs.findOneAndUpdate(
+                        claimable(id, now),
+                        claimUpdate(worker, now, lease, Updates.unset(CLAIM_TOKEN)),
+                        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
         return Optional.ofNullable(claimed).map(document -> mongo.getConverter().read(Job.class, document));
     }
 
@@ -397,7 +462,8 @@ public class JobStore {
             return Map.of();
         }
         List<UpdateOneModel<Document>> claims = tokens.entrySet().stream()
-                .map(claim -> new UpdateOneModel<Document>(claimable(claim.getKey(), now),
+                .map(claim -> new UpdateOneModel<Document>(
+                        claimable(claim.getKey(), now),
                         claimUpdate(worker, now, lease, Updates.set(CLAIM_TOKEN, claim.getValue()))))
                 .toList();
         mongo.execute(Job.class, jobs -> jobs.bulkWrite(claims, new BulkWriteOptions().ordered(false)));
@@ -423,15 +489,24 @@ public class JobStore {
     private Bson claimable(Object ids, Instant now) {
         // one flat filter with the _id first (not Filters.and, which nests all in an $and): every MongoDB finds
         // the jobs by its _id index, the embedded stand-in too, which otherwise scans the collection
-        return new Document("_id", ids).append("status", new Document("$in", claimableStatuses))
-                .append("$or", List.of(new Document("status", bson(JobStatus.QUEUED)),
-                        new Document("leaseUntil", new Document("$lt", bson(now)))));
+        return new Document("_id", ids)
+                .append("status", new Document("$in", claimableStatuses))
+                .append(
+                        "$or",
+                        List.of(
+                                new Document("status", bson(JobStatus.QUEUED)),
+                                new Document("leaseUntil", new Document("$lt", bson(now)))));
     }
 
     private Bson claimUpdate(String worker, Instant now, Duration lease, Bson token) {
-        return Updates.combine(Updates.set("claimedBy", worker), Updates.set("claimedAt", bson(now)),
-                Updates.set("leaseUntil", bson(now.plus(lease))), Updates.inc("attempts", 1), token,
-                Updates.set("status", bson(JobStatus.PROCESSING)), Updates.set("updatedAt", bson(now)));
+        return Updates.combine(
+                Updates.set("claimedBy", worker),
+                Updates.set("claimedAt", bson(now)),
+                Updates.set("leaseUntil", bson(now.plus(lease))),
+                Updates.inc("attempts", 1),
+                token,
+                Updates.set("status", bson(JobStatus.PROCESSING)),
+                Updates.set("updatedAt", bson(now)));
     }
 
     private Object bson(Object value) {
@@ -503,15 +578,21 @@ public class JobStore {
             Outcome only = outcomes.getFirst();
             return record(only) ? Set.of() : Set.of(only.claimed.id());
         }
-        List<UpdateOneModel<Document>> writes = outcomes.stream().map(outcome -> new UpdateOneModel<Document>(
-                outcome.filter(outcome.hook, this::bson), outcome.update(outcome.hook, this::bson, expiryOf(outcome))))
+        List<UpdateOneModel<Document>> writes = outcomes.stream()
+                .map(outcome -> new UpdateOneModel<Document>(
+                        outcome.filter(outcome.hook, this::bson),
+                        outcome.update(outcome.hook, this::bson, expiryOf(outcome))))
                 .toList();
         if (mongo.execute(Job.class, jobs -> jobs.bulkWrite(writes, new BulkWriteOptions().ordered(false)))
-                .getMatchedCount() == outcomes.size()) {
+                        .getMatchedCount()
+                == outcomes.size()) {
             return Set.of();
         }
         Map<ObjectId, Job> now = new HashMap<>();
-        mongo.find(Query.query(where("_id").in(outcomes.stream().map(o -> o.claimed.id()).toList())), Job.class)
+        mongo.find(
+                        Query.query(where("_id")
+                                .in(outcomes.stream().map(o -> o.claimed.id()).toList())),
+                        Job.class)
                 .forEach(job -> now.put(job.id(), job));
         Set<ObjectId> lost = new HashSet<>();
         for (Outcome outcome : outcomes) {
@@ -543,6 +624,7 @@ public class JobStore {
         private final Attempt attempt;
         /** what the outcome changes besides the history, the claim, status and time */
         private final List<Bson> change;
+
         private final Instant now;
         /** whether the job has a webhook, which a final status makes due; null: not a final status */
         private final Boolean hook;
@@ -558,19 +640,29 @@ public class JobStore {
         }
 
         public static Outcome sent(Job claimed, Attempt attempt, String providerMessageId, Instant now) {
-            return new Outcome(claimed, JobStatus.SENT, attempt, List.of(Updates.set("provider", attempt.provider()),
-                    Updates.set("providerMessageId", providerMessageId), Updates.unset("error")), now);
+            return new Outcome(
+                    claimed,
+                    JobStatus.SENT,
+                    attempt,
+                    List.of(
+                            Updates.set("provider", attempt.provider()),
+                            Updates.set("providerMessageId", providerMessageId),
+                            Updates.unset("error")),
+                    now);
         }
 
         /** The job goes back to {@code queued}, unpublished, waiting to be published to a delay queue. */
         public static Outcome retry(Job claimed, Attempt attempt, Instant now) {
-            return new Outcome(claimed, JobStatus.QUEUED, attempt,
-                    List.of(Updates.set("error", attempt.error()), Updates.unset("publishedAt")), now);
+            return new Outcome(
+                    claimed,
+                    JobStatus.QUEUED,
+                    attempt,
+                    List.of(Updates.set("error", attempt.error()), Updates.unset("publishedAt")),
+                    now);
         }
 
         public static Outcome failed(Job claimed, Attempt attempt, Instant now) {
-            return new Outcome(claimed, JobStatus.FAILED, attempt,
-                    List.of(Updates.set("error", attempt.error())), now);
+            return new Outcome(claimed, JobStatus.FAILED, attempt, List.of(Updates.set("error", attempt.error())), now);
         }
 
         public Job claimed() {
@@ -583,8 +675,10 @@ public class JobStore {
          */
         private Bson filter(Boolean hook, Function<Object, Object> bson) {
             // flat, with the _id first, as claimable() is
-            Document held = new Document("_id", claimed.id()).append("status", bson.apply(JobStatus.PROCESSING))
-                    .append("attempts", claimed.attempts()).append("claimedBy", claimed.claimedBy());
+            Document held = new Document("_id", claimed.id())
+                    .append("status", bson.apply(JobStatus.PROCESSING))
+                    .append("attempts", claimed.attempts())
+                    .append("claimedBy", claimed.claimedBy());
             return hook == null ? held : held.append("callback.url", new Document("$exists", hook));
         }
 
@@ -593,8 +687,11 @@ public class JobStore {
          * final outcome when the job is removed.
          */
         private Bson update(Boolean hook, Function<Object, Object> bson, Instant expiresAt) {
-            List<Bson> updates = new ArrayList<>(List.of(Updates.push("history", bson.apply(attempt)),
-                    Updates.unset("leaseUntil"), Updates.unset("claimedBy"), Updates.unset("claimedAt"),
+            List<Bson> updates = new ArrayList<>(List.of(
+                    Updates.push("history", bson.apply(attempt)),
+                    Updates.unset("leaseUntil"),
+                    Updates.unset("claimedBy"),
+                    Updates.unset("claimedAt"),
                     Updates.unset(CLAIM_TOKEN)));
             updates.addAll(change);
             updates.add(Updates.set("status", bson.apply(to)));
@@ -610,8 +707,10 @@ public class JobStore {
 
         /** Whether a stored attempt is this outcome's (the store keeps times to the millisecond). */
         private boolean isAttempt(Attempt stored) {
-            return stored.number() == attempt.number() && Objects.equals(stored.worker(), attempt.worker())
-                    && Objects.equals(stored.outcome(), attempt.outcome()) && stored.endedAt() != null
+            return stored.number() == attempt.number()
+                    && Objects.equals(stored.worker(), attempt.worker())
+                    && Objects.equals(stored.outcome(), attempt.outcome())
+                    && stored.endedAt() != null
                     && stored.endedAt().toEpochMilli() == attempt.endedAt().toEpochMilli();
         }
     }
@@ -626,19 +725,28 @@ public class JobStore {
      */
     public Optional<Job> requeueFailed(ObjectId id, String clientId, Instant now) {
         Attempt mark = new Attempt(0, now, now, null, null, Attempt.REQUEUED, null);
-        Update update = new Update().push("history", mark).set("attempts", 0).unset("error").unset("publishedAt")
+        Update update = new Update()
+                .push("history", mark)
+                .set("attempts", 0)
+                .unset("error")
+                .unset("publishedAt")
                 .unset(EXPIRES_AT) // under way again: kept until it finishes again
                 // $unset of a path under a missing callback does nothing, where $set would create a url-less one
-                .unset(CALLBACK_DUE).unset("callback.deliveredAt").unset("callback.lastError")
+                .unset(CALLBACK_DUE)
+                .unset("callback.deliveredAt")
+                .unset("callback.lastError")
                 .unset("callback.attempts");
-        UnaryOperator<Criteria> ofClient = clientId == null ? UnaryOperator.identity()
+        UnaryOperator<Criteria> ofClient = clientId == null
+                ? UnaryOperator.identity()
                 : job -> job.and("clientId").is(clientId);
         return change(id, Set.of(JobStatus.FAILED), JobStatus.QUEUED, ofClient, update, now);
     }
 
     /** Jobs whose webhook is due by {@code now} (a lease that ran out is due again), the longest-waiting first. */
     public List<Job> findDueCallbacks(Instant now, int limit) {
-        Query query = Query.query(where(CALLBACK_DUE).lte(now)).with(Sort.by(CALLBACK_DUE)).limit(limit);
+        Query query = Query.query(where(CALLBACK_DUE).lte(now))
+                .with(Sort.by(CALLBACK_DUE))
+                .limit(limit);
         return findLean(query);
     }
 
@@ -650,9 +758,13 @@ public class JobStore {
      * @return the job with the leased webhook, or empty when someone else leased it first
      */
     public Optional<Job> leaseCallback(Job due, Instant until) {
-        Query query = Query.query(where("_id").is(due.id()).and(CALLBACK_DUE).is(due.callback().dueAt()));
-        return Optional.ofNullable(mongo.findAndModify(query, Update.update(CALLBACK_DUE, until),
-                FindAndModifyOptions.options().returnNew(true), Job.class));
+        Query query = Query.query(
+                where("_id").is(due.id()).and(CALLBACK_DUE).is(due.callback().dueAt()));
+        return Optional.ofNullable(mongo.findAndModify(
+                query,
+                Update.update(CALLBACK_DUE, until),
+                FindAndModifyOptions.options().returnNew(true),
+                Job.class));
     }
 
     /**
@@ -662,7 +774,10 @@ public class JobStore {
      * @return whether the outcome was recorded
      */
     public boolean recordCallback(Job leased, Instant now, String error, Instant nextDueAt) {
-        Query query = Query.query(where("_id").is(leased.id()).and(CALLBACK_DUE).is(leased.callback().dueAt()));
+        Query query = Query.query(where("_id")
+                .is(leased.id())
+                .and(CALLBACK_DUE)
+                .is(leased.callback().dueAt()));
         Update update = new Update().inc("callback.attempts", 1);
         if (error == null) {
             update.set("callback.deliveredAt", now).unset("callback.lastError");
@@ -678,12 +793,17 @@ public class JobStore {
     }
 
     private static Update finish(Attempt attempt) {
-        return new Update().push("history", attempt).unset("leaseUntil").unset("claimedBy").unset("claimedAt")
+        return new Update()
+                .push("history", attempt)
+                .unset("leaseUntil")
+                .unset("claimedBy")
+                .unset("claimedAt")
                 .unset(CLAIM_TOKEN);
     }
 
     private static UnaryOperator<Criteria> heldBy(Job claimed) {
-        return job -> job.and("attempts").is(claimed.attempts()).and("claimedBy").is(claimed.claimedBy());
+        return job ->
+                job.and("attempts").is(claimed.attempts()).and("claimedBy").is(claimed.claimedBy());
     }
 
     /**
@@ -691,32 +811,47 @@ public class JobStore {
      * source against the transition table and writes the change only if the job is still in one of them (and
      * matches {@code guard}).
      */
-    private Optional<Job> change(ObjectId id, Set<JobStatus> from, JobStatus to, UnaryOperator<Criteria> guard,
-            Update update, Instant now) {
+    private Optional<Job> change(
+            ObjectId id, Set<JobStatus> from, JobStatus to, UnaryOperator<Criteria> guard, Update update, Instant now) {
         from.forEach(source -> JobStatusTransitions.check(source, to));
         update.set("status", to).set("updatedAt", now);
         if (!to.isTerminal()) {
             // one flat filter with the _id first: every MongoDB finds the job by its _id index
-            return findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from))), update);
+            return findAndModify(
+                    Query.query(guard.apply(where("_id").is(id).and("status").in(from))), update);
         }
         // a final status starts the job's retention: its client's (read first; it never changes) or the default
-        Document stored = mongo.findOne(Query.query(where("_id").is(id)).addCriteria(where(RETENTION).exists(true)),
-                Document.class, Job.COLLECTION);
+        Document stored = mongo.findOne(
+                Query.query(where("_id").is(id)).addCriteria(where(RETENTION).exists(true)),
+                Document.class,
+                Job.COLLECTION);
         update.set(EXPIRES_AT, expiry(stored == null ? null : ((Number) stored.get(RETENTION)).longValue(), now));
         // a final status makes the job's webhook due in the same write, so no outcome can miss its webhook.
         // Whether the job has one is part of the filter (a $set under a missing callback would create one):
         // a job without one is changed by the first write, a job with one by the second.
-        Optional<Job> changed = findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from)
-                .and("callback.url").exists(false))), update);
+        Optional<Job> changed = findAndModify(
+                Query.query(guard.apply(where("_id")
+                        .is(id)
+                        .and("status")
+                        .in(from)
+                        .and("callback.url")
+                        .exists(false))),
+                update);
         if (changed.isPresent()) {
             return changed;
         }
-        return findAndModify(Query.query(guard.apply(where("_id").is(id).and("status").in(from)
-                .and("callback.url").exists(true))), update.set(CALLBACK_DUE, now));
+        return findAndModify(
+                Query.query(guard.apply(where("_id")
+                        .is(id)
+                        .and("status")
+                        .in(from)
+                        .and("callback.url")
+                        .exists(true))),
+                update.set(CALLBACK_DUE, now));
     }
 
     private Optional<Job> findAndModify(Query query, Update update) {
-        return Optional.ofNullable(mongo.findAndModify(query, update,
-                FindAndModifyOptions.options().returnNew(true), Job.class));
+        return Optional.ofNullable(mongo.findAndModify(
+                query, update, FindAndModifyOptions.options().returnNew(true), Job.class));
     }
 }

@@ -11,8 +11,7 @@ import org.springframework.dao.TransientDataAccessException;
 /** Tells a store that cannot be reached right now (retry later) from a store that refused the operation. */
 public final class StoreFailures {
 
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     public static boolean isUnavailable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

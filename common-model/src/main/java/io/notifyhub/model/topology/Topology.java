@@ -40,6 +40,7 @@ public final class Topology {
 
     /** The queue arguments of a work queue's length limit. */
     public static final String MAX_LENGTH = "x-max-length";
+
     public static final String OVERFLOW = "x-overflow";
 
     private final TopologyProperties properties;
@@ -100,14 +101,18 @@ public final class Topology {
      */
     public Declarables declarables() {
         List<Declarable> all = new ArrayList<>();
-        FanoutExchange deadLetter = ExchangeBuilder.fanoutExchange(DEAD_LETTER_EXCHANGE).durable(true).build();
+        FanoutExchange deadLetter = ExchangeBuilder.fanoutExchange(DEAD_LETTER_EXCHANGE)
+                .durable(true)
+                .build();
         Queue deadLetterQueue = QueueBuilder.durable(DEAD_LETTER_QUEUE).quorum().build();
         all.add(workExchange());
         all.add(deadLetter);
         all.add(deadLetterQueue);
         all.add(BindingBuilder.bind(deadLetterQueue).to(deadLetter));
         for (Duration tier : properties.delayTiers()) {
-            FanoutExchange exchange = ExchangeBuilder.fanoutExchange(delayName(tier)).durable(true).build();
+            FanoutExchange exchange = ExchangeBuilder.fanoutExchange(delayName(tier))
+                    .durable(true)
+                    .build();
             // no dead-letter routing key: the message returns with the channel it was published with
             Queue queue = QueueBuilder.durable(delayName(tier))
                     .ttl(Math.toIntExact(tier.toMillis()))
@@ -125,8 +130,7 @@ public final class Topology {
     }
 
     /** A work queue and its binding to the work exchange. */
-    public record WorkQueue(Queue queue, Binding binding) {
-    }
+    public record WorkQueue(Queue queue, Binding binding) {}
 
     /** The work queues: one per channel and priority, quorum, with the delivery limit and the length limit. */
     public List<WorkQueue> workQueues() {
@@ -144,10 +148,10 @@ public final class Topology {
                     builder.maxLength(properties.maxQueueLength()).overflow(QueueBuilder.Overflow.rejectPublish);
                 }
                 Queue queue = builder.build();
-                queues.add(new WorkQueue(queue, BindingBuilder.bind(queue).to(work).with(routingKey(channel, priority))));
+                queues.add(
+                        new WorkQueue(queue, BindingBuilder.bind(queue).to(work).with(routingKey(channel, priority))));
             }
         }
         return queues;
     }
-
 }

@@ -49,8 +49,10 @@ public final class WorkQueueDeclarer {
             for (Topology.WorkQueue work : topology.workQueues()) {
                 declare(connection, work.queue());
                 Binding binding = work.binding();
-                run(connection, channel -> channel.queueBind(binding.getDestination(), binding.getExchange(),
-                        binding.getRoutingKey()));
+                run(
+                        connection,
+                        channel -> channel.queueBind(
+                                binding.getDestination(), binding.getExchange(), binding.getRoutingKey()));
             }
         } catch (Exception e) {
             // the broker went away meanwhile: the next connection declares them
@@ -60,18 +62,27 @@ public final class WorkQueueDeclarer {
 
     private void declare(Connection connection, Queue queue) throws Exception {
         try {
-            run(connection, channel -> channel.queueDeclare(queue.getName(), queue.isDurable(), queue.isExclusive(),
-                    queue.isAutoDelete(), queue.getArguments()));
+            run(
+                    connection,
+                    channel -> channel.queueDeclare(
+                            queue.getName(),
+                            queue.isDurable(),
+                            queue.isExclusive(),
+                            queue.isAutoDelete(),
+                            queue.getArguments()));
         } catch (Exception e) {
             if (!RabbitUtils.isMismatchedQueueArgs(e)) {
                 throw e;
             }
             if (warned.add(queue.getName())) {
-                log.warn("Queue {} exists with other arguments than {} (declared by an earlier version, or with other "
-                        + "settings), and a queue's arguments cannot change: it is used as it is. Set the length limit "
-                        + "with a policy instead: rabbitmqctl set_policy --apply-to queues notifyhub-work-limit "
-                        + "'^notifyhub\\.work\\.' '{{\"max-length\":{},\"overflow\":\"reject-publish\"}}' (or delete "
-                        + "the queue when it is empty, and restart)", queue.getName(), queue.getArguments(),
+                log.warn(
+                        "Queue {} exists with other arguments than {} (declared by an earlier version, or with other "
+                                + "settings), and a queue's arguments cannot change: it is used as it is. Set the length limit "
+                                + "with a policy instead: rabbitmqctl set_policy --apply-to queues notifyhub-work-limit "
+                                + "'^notifyhub\\.work\\.' '{{\"max-length\":{},\"overflow\":\"reject-publish\"}}' (or delete "
+                                + "the queue when it is empty, and restart)",
+                        queue.getName(),
+                        queue.getArguments(),
                         topology.maxQueueLength());
             }
             run(connection, channel -> channel.queueDeclarePassive(queue.getName())); // it is there

@@ -18,30 +18,42 @@ class BackgroundHealthTests {
         AtomicReference<Status> status = new AtomicReference<>(Status.UP);
         CountDownLatch hang = new CountDownLatch(1);
         AtomicReference<Boolean> hanging = new AtomicReference<>(false);
-        try (BackgroundHealth health = new BackgroundHealth("test-health", () -> {
-            if (hanging.get()) {
-                try {
-                    hang.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return Health.status(status.get()).withDetail("version", "1").build();
-        }, Duration.ofMillis(50), Duration.ofMillis(600))) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.UP));
-            assertThat(health.health().getDetails()).containsEntry("version", "1").containsKey("checkTookMillis");
+        try (BackgroundHealth health = new BackgroundHealth(
+                "test-health",
+                () -> {
+                    if (hanging.get()) {
+                        try {
+                            hang.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return Health.status(status.get())
+                            .withDetail("version", "1")
+                            .build();
+                },
+                Duration.ofMillis(50),
+                Duration.ofMillis(600))) {
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health.health().getStatus().equals(Status.UP));
+            assertThat(health.health().getDetails())
+                    .containsEntry("version", "1")
+                    .containsKey("checkTookMillis");
 
             status.set(Status.DOWN);
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.DOWN));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health.health().getStatus().equals(Status.DOWN));
 
             status.set(Status.UP);
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health.health().getStatus().equals(Status.UP));
             hanging.set(true); // the next check never ends, like a ping to a server that hangs
             long asked = System.nanoTime();
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
             // a health that waited for the check would never answer; the bound leaves room for a busy machine
             assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(500));
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.DOWN));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health.health().getStatus().equals(Status.DOWN));
             assertThat(health.health().getDetails().get("error").toString()).startsWith("no check has ended");
             hang.countDown();
         }
@@ -50,17 +62,22 @@ class BackgroundHealthTests {
     @Test
     void shouldBeDownUntilTheFirstCheckHasEnded() throws Exception {
         CountDownLatch first = new CountDownLatch(1);
-        try (BackgroundHealth health = new BackgroundHealth("test-health", () -> {
-            try {
-                first.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return Health.up().build();
-        }, Duration.ofMillis(50), Duration.ofSeconds(10))) {
+        try (BackgroundHealth health = new BackgroundHealth(
+                "test-health",
+                () -> {
+                    try {
+                        first.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Health.up().build();
+                },
+                Duration.ofMillis(50),
+                Duration.ofSeconds(10))) {
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
             first.countDown();
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> health.health().getStatus().equals(Status.UP));
         }
     }
 }

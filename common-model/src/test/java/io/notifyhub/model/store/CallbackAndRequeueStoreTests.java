@@ -44,7 +44,8 @@ class CallbackAndRequeueStoreTests {
     }
 
     private Job insert(String callbackUrl) {
-        return store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW).withCallback(callbackUrl));
+        return store.insert(
+                Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW).withCallback(callbackUrl));
     }
 
     private Job failed(String callbackUrl) {
@@ -57,8 +58,12 @@ class CallbackAndRequeueStoreTests {
     @Test
     void shouldMakeTheWebhookDueInTheWriteThatMakesTheJobFinal() {
         Job claimed = store.claim(insert(HOOK).id(), "w", NOW, LEASE).orElseThrow();
-        assertThat(store.recordSent(claimed, new Attempt(1, NOW, NOW, "w", "simulated", Attempt.SENT, null), "m-1",
-                NOW.plusSeconds(1))).isTrue();
+        assertThat(store.recordSent(
+                        claimed,
+                        new Attempt(1, NOW, NOW, "w", "simulated", Attempt.SENT, null),
+                        "m-1",
+                        NOW.plusSeconds(1)))
+                .isTrue();
         Job sent = store.find(claimed.idHex()).orElseThrow();
         Job cancelled = store.cancel(insert(HOOK).id(), NOW.plusSeconds(2)).orElseThrow();
         Job failed = failed(HOOK);
@@ -66,7 +71,8 @@ class CallbackAndRequeueStoreTests {
         assertThat(sent.callback().dueAt()).isEqualTo(NOW.plusSeconds(1));
         assertThat(cancelled.callback().dueAt()).isEqualTo(NOW.plusSeconds(2));
         assertThat(failed.callback().dueAt()).isEqualTo(NOW);
-        assertThat(store.findDueCallbacks(NOW.plusSeconds(5), 10)).extracting(Job::id)
+        assertThat(store.findDueCallbacks(NOW.plusSeconds(5), 10))
+                .extracting(Job::id)
                 .containsExactly(failed.id(), sent.id(), cancelled.id());
     }
 
@@ -74,7 +80,9 @@ class CallbackAndRequeueStoreTests {
     void shouldLeaveAJobWithoutWebhookWithoutCallback() {
         Job cancelled = store.cancel(insert(null).id(), NOW).orElseThrow();
 
-        Document raw = mongo.getCollection(Job.COLLECTION).find(new Document("_id", cancelled.id())).first();
+        Document raw = mongo.getCollection(Job.COLLECTION)
+                .find(new Document("_id", cancelled.id()))
+                .first();
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(raw).doesNotContainKey("callback");
         assertThat(store.findDueCallbacks(NOW.plusSeconds(5), 10)).isEmpty();
@@ -93,17 +101,25 @@ class CallbackAndRequeueStoreTests {
         Job due = store.cancel(insert(HOOK).id(), NOW).orElseThrow();
 
         Job leased = store.leaseCallback(due, NOW.plusSeconds(30)).orElseThrow();
-        assertThat(store.leaseCallback(due, NOW.plusSeconds(31))).as("second lease of the same due webhook").isEmpty();
-        assertThat(store.findDueCallbacks(NOW.plusSeconds(29), 10)).as("leased, not due").isEmpty();
+        assertThat(store.leaseCallback(due, NOW.plusSeconds(31)))
+                .as("second lease of the same due webhook")
+                .isEmpty();
+        assertThat(store.findDueCallbacks(NOW.plusSeconds(29), 10))
+                .as("leased, not due")
+                .isEmpty();
 
-        assertThat(store.recordCallback(leased, NOW.plusSeconds(1), "HTTP 500", NOW.plusSeconds(2))).isTrue();
-        assertThat(store.recordCallback(leased, NOW.plusSeconds(1), null, null)).as("stale lease").isFalse();
+        assertThat(store.recordCallback(leased, NOW.plusSeconds(1), "HTTP 500", NOW.plusSeconds(2)))
+                .isTrue();
+        assertThat(store.recordCallback(leased, NOW.plusSeconds(1), null, null))
+                .as("stale lease")
+                .isFalse();
         Callback retrying = store.find(due.idHex()).orElseThrow().callback();
         assertThat(retrying.attempts()).isEqualTo(1);
         assertThat(retrying.dueAt()).isEqualTo(NOW.plusSeconds(2));
         assertThat(retrying.lastError()).isEqualTo("HTTP 500");
 
-        Job again = store.leaseCallback(store.find(due.idHex()).orElseThrow(), NOW.plusSeconds(40)).orElseThrow();
+        Job again = store.leaseCallback(store.find(due.idHex()).orElseThrow(), NOW.plusSeconds(40))
+                .orElseThrow();
         assertThat(store.recordCallback(again, NOW.plusSeconds(3), null, null)).isTrue();
         Callback delivered = store.find(due.idHex()).orElseThrow().callback();
         assertThat(delivered.attempts()).isEqualTo(2);
@@ -120,7 +136,8 @@ class CallbackAndRequeueStoreTests {
         store.recordCallback(leased, NOW, null, null);
         store.markPublished(failed.id(), NOW);
 
-        Job requeued = store.requeueFailed(failed.id(), null, NOW.plusSeconds(60)).orElseThrow();
+        Job requeued =
+                store.requeueFailed(failed.id(), null, NOW.plusSeconds(60)).orElseThrow();
 
         assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(requeued.attempts()).isZero();
@@ -128,20 +145,25 @@ class CallbackAndRequeueStoreTests {
         assertThat(requeued.publishedAt()).isNull();
         assertThat(requeued.history()).extracting(Attempt::outcome).containsExactly(Attempt.FAILED, Attempt.REQUEUED);
         assertThat(requeued.callback()).isEqualTo(Callback.to(HOOK));
-        assertThat(store.requeueFailed(failed.id(), null, NOW.plusSeconds(61))).as("not failed any more").isEmpty();
+        assertThat(store.requeueFailed(failed.id(), null, NOW.plusSeconds(61)))
+                .as("not failed any more")
+                .isEmpty();
     }
 
     @Test
     void shouldRequeueAFailedJobWithoutWebhookWithoutGivingItOne() {
         Job requeued = store.requeueFailed(failed(null).id(), null, NOW).orElseThrow();
 
-        Document raw = mongo.getCollection(Job.COLLECTION).find(new Document("_id", requeued.id())).first();
+        Document raw = mongo.getCollection(Job.COLLECTION)
+                .find(new Document("_id", requeued.id()))
+                .first();
         assertThat(raw).doesNotContainKey("callback");
     }
 
     @Test
     void shouldRequeueOnlyTheGivenClientsJobWhenAClientIsGiven() {
-        Job theirs = store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW).ownedBy("acme"));
+        Job theirs = store.insert(
+                Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW).ownedBy("acme"));
         Job claimed = store.claim(theirs.id(), "w", NOW, LEASE).orElseThrow();
         store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "simulated", Attempt.FAILED, "x"), NOW);
 

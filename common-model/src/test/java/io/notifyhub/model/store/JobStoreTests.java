@@ -82,9 +82,14 @@ class JobStoreTests {
     void shouldStoreStatusAndTypeAsTheSeedsLowercaseStrings() {
         Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), NOW));
 
-        Document raw = mongo.getCollection(Job.COLLECTION).find(new Document("_id", job.id())).first();
+        Document raw = mongo.getCollection(Job.COLLECTION)
+                .find(new Document("_id", job.id()))
+                .first();
 
-        assertThat(raw).containsEntry("type", "sms").containsEntry("status", "queued").containsEntry("attempts", 0);
+        assertThat(raw)
+                .containsEntry("type", "sms")
+                .containsEntry("status", "queued")
+                .containsEntry("attempts", 0);
         assertThat(store.find(job.idHex())).contains(job);
     }
 
@@ -92,17 +97,29 @@ class JobStoreTests {
     void shouldWriteClaimsAndOutcomesInTheFormOfMappedWrites() {
         Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), NOW));
         Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
-        Document held = mongo.getCollection(Job.COLLECTION).find(new Document("_id", job.id())).first();
+        Document held = mongo.getCollection(Job.COLLECTION)
+                .find(new Document("_id", job.id()))
+                .first();
         Attempt attempt = new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", Attempt.SENT, null);
         store.recordSent(claimed, attempt, "m-1", NOW.plusSeconds(1));
-        Document sent = mongo.getCollection(Job.COLLECTION).find(new Document("_id", job.id())).first();
+        Document sent = mongo.getCollection(Job.COLLECTION)
+                .find(new Document("_id", job.id()))
+                .first();
 
-        assertThat(held).containsEntry("status", "processing").containsEntry("attempts", 1)
-                .containsEntry("leaseUntil", Date.from(NOW.plus(LEASE))).containsEntry("updatedAt", Date.from(NOW));
-        assertThat(sent).containsEntry("status", "sent").containsEntry("providerMessageId", "m-1")
+        assertThat(held)
+                .containsEntry("status", "processing")
+                .containsEntry("attempts", 1)
+                .containsEntry("leaseUntil", Date.from(NOW.plus(LEASE)))
+                .containsEntry("updatedAt", Date.from(NOW));
+        assertThat(sent)
+                .containsEntry("status", "sent")
+                .containsEntry("providerMessageId", "m-1")
                 .doesNotContainKeys("leaseUntil", "claimedBy", "claimedAt");
-        assertThat(sent.getList("history", Document.class)).singleElement().satisfies(stored -> assertThat(stored)
-                .doesNotContainKey("_class").containsEntry("endedAt", Date.from(NOW.plusSeconds(1))));
+        assertThat(sent.getList("history", Document.class))
+                .singleElement()
+                .satisfies(stored -> assertThat(stored)
+                        .doesNotContainKey("_class")
+                        .containsEntry("endedAt", Date.from(NOW.plusSeconds(1))));
         assertThat(store.find(job.idHex()).orElseThrow().history()).containsExactly(attempt);
     }
 
@@ -130,14 +147,20 @@ class JobStoreTests {
         Job job = store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW));
         Job first = store.claim(job.id(), "first", NOW, LEASE).orElseThrow();
 
-        assertThat(store.claim(job.id(), "second", NOW.plusSeconds(60), LEASE)).as("lease still held").isEmpty();
-        Job second = store.claim(job.id(), "second", NOW.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
+        assertThat(store.claim(job.id(), "second", NOW.plusSeconds(60), LEASE))
+                .as("lease still held")
+                .isEmpty();
+        Job second = store.claim(job.id(), "second", NOW.plus(LEASE).plusSeconds(1), LEASE)
+                .orElseThrow();
         Attempt late = new Attempt(1, NOW, NOW.plusSeconds(200), "first", "p", Attempt.SENT, null);
 
-        assertThat(store.recordSent(first, late, "m-1", NOW.plusSeconds(200))).as("stale claim").isFalse();
+        assertThat(store.recordSent(first, late, "m-1", NOW.plusSeconds(200)))
+                .as("stale claim")
+                .isFalse();
         assertThat(second.attempts()).isEqualTo(2);
         Attempt attempt = new Attempt(2, second.claimedAt(), NOW.plusSeconds(201), "second", "p", Attempt.SENT, null);
-        assertThat(store.recordSent(second, attempt, "m-2", NOW.plusSeconds(201))).isTrue();
+        assertThat(store.recordSent(second, attempt, "m-2", NOW.plusSeconds(201)))
+                .isTrue();
         Job sent = store.find(job.idHex()).orElseThrow();
         assertThat(sent.status()).isEqualTo(JobStatus.SENT);
         assertThat(sent.providerMessageId()).isEqualTo("m-2");
@@ -151,7 +174,8 @@ class JobStoreTests {
         Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
         store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "bad token"), NOW);
 
-        assertThat(store.claim(job.id(), "w", NOW.plus(Duration.ofDays(1)), LEASE)).isEmpty();
+        assertThat(store.claim(job.id(), "w", NOW.plus(Duration.ofDays(1)), LEASE))
+                .isEmpty();
         assertThat(store.find(job.idHex()).orElseThrow().error()).isEqualTo("bad token");
     }
 
@@ -161,7 +185,8 @@ class JobStoreTests {
         store.markPublished(job.id(), NOW);
         Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
 
-        assertThat(store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.RETRY, "429"), NOW)).isTrue();
+        assertThat(store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.RETRY, "429"), NOW))
+                .isTrue();
         Job retry = store.find(job.idHex()).orElseThrow();
 
         assertThat(retry.status()).isEqualTo(JobStatus.QUEUED);
@@ -174,25 +199,40 @@ class JobStoreTests {
     @Test
     void shouldClaimManyJobsInOneCallButOnlyThoseClaimable() {
         Map<String, Object> email = Map.of("recipient", "a@b.co");
-        List<Job> jobs = store.insertAll(IntStream.range(0, 5).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
+        List<Job> jobs = store.insertAll(IntStream.range(0, 5)
+                .mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
                 .toList());
         store.claim(jobs.get(2).id(), "other", NOW, LEASE).orElseThrow(); // held
-        store.claim(jobs.get(3).id(), "dead", NOW.minus(LEASE).minusSeconds(1), LEASE).orElseThrow(); // expired
+        store.claim(jobs.get(3).id(), "dead", NOW.minus(LEASE).minusSeconds(1), LEASE)
+                .orElseThrow(); // expired
         Job finished = store.claim(jobs.get(4).id(), "w", NOW, LEASE).orElseThrow();
         store.recordFailed(finished, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "bad"), NOW);
         ObjectId unknown = new ObjectId();
 
-        Map<ObjectId, Job> claimed = store.claimAll(tokens(List.of(jobs.get(0).id(), jobs.get(1).id(),
-                jobs.get(2).id(), jobs.get(3).id(), jobs.get(4).id(), unknown)), "w", NOW, LEASE);
+        Map<ObjectId, Job> claimed = store.claimAll(
+                tokens(List.of(
+                        jobs.get(0).id(),
+                        jobs.get(1).id(),
+                        jobs.get(2).id(),
+                        jobs.get(3).id(),
+                        jobs.get(4).id(),
+                        unknown)),
+                "w",
+                NOW,
+                LEASE);
 
-        assertThat(claimed).containsOnlyKeys(jobs.get(0).id(), jobs.get(1).id(), jobs.get(3).id());
+        assertThat(claimed)
+                .containsOnlyKeys(
+                        jobs.get(0).id(), jobs.get(1).id(), jobs.get(3).id());
         assertThat(claimed.values()).allSatisfy(job -> {
             assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
             assertThat(job.claimedBy()).isEqualTo("w");
             assertThat(job.leaseUntil()).isEqualTo(NOW.plus(LEASE));
         });
         assertThat(claimed.get(jobs.get(0).id()).attempts()).isEqualTo(1);
-        assertThat(claimed.get(jobs.get(3).id()).attempts()).as("taken over after its lease expired").isEqualTo(2);
+        assertThat(claimed.get(jobs.get(3).id()).attempts())
+                .as("taken over after its lease expired")
+                .isEqualTo(2);
         assertThat(store.find(jobs.get(2).idHex()).orElseThrow().claimedBy()).isEqualTo("other");
         assertThat(store.find(jobs.get(4).idHex()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
     }
@@ -201,15 +241,22 @@ class JobStoreTests {
     @Test
     void shouldNeverGiveOneJobToTwoClaimCallsOfTheSameWorkerAtTheSameInstant() {
         Map<String, Object> email = Map.of("recipient", "a@b.co");
-        List<ObjectId> ids = store.insertAll(IntStream.range(0, 3).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
-                .toList()).stream().map(Job::id).toList();
+        List<ObjectId> ids =
+                store
+                        .insertAll(IntStream.range(0, 3)
+                                .mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
+                                .toList())
+                        .stream()
+                        .map(Job::id)
+                        .toList();
 
         Map<ObjectId, Job> first = store.claimAll(tokens(ids.subList(0, 2)), "w", NOW, LEASE);
         Map<ObjectId, Job> second = store.claimAll(tokens(ids.subList(1, 3)), "w", NOW, LEASE);
 
         assertThat(first).containsOnlyKeys(ids.get(0), ids.get(1));
         assertThat(second).containsOnlyKeys(ids.get(2));
-        assertThat(store.find(ids.get(1).toHexString()).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(store.find(ids.get(1).toHexString()).orElseThrow().attempts())
+                .isEqualTo(1);
     }
 
     /**
@@ -219,8 +266,14 @@ class JobStoreTests {
     @Test
     void shouldGiveAClaimWhoseAnswerWasLostToTheSameTokenAgain() {
         Map<String, Object> email = Map.of("recipient", "a@b.co");
-        List<ObjectId> ids = store.insertAll(IntStream.range(0, 3).mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
-                .toList()).stream().map(Job::id).toList();
+        List<ObjectId> ids =
+                store
+                        .insertAll(IntStream.range(0, 3)
+                                .mapToObj(i -> Job.queued(Channel.EMAIL, email, NOW))
+                                .toList())
+                        .stream()
+                        .map(Job::id)
+                        .toList();
         Map<ObjectId, ObjectId> tokens = tokens(ids);
 
         store.claimAll(tokens, "w", NOW, LEASE); // its answer lost on the way
@@ -231,7 +284,9 @@ class JobStoreTests {
             assertThat(job.attempts()).as("claimed once").isEqualTo(1);
             assertThat(job.claimedAt()).isEqualTo(NOW);
         });
-        assertThat(store.claimAll(tokens(ids), "w", NOW.plusSeconds(3), LEASE)).as("another delivery's claim").isEmpty();
+        assertThat(store.claimAll(tokens(ids), "w", NOW.plusSeconds(3), LEASE))
+                .as("another delivery's claim")
+                .isEmpty();
     }
 
     /** A claim token of its own for each job, as each delivery makes one. */
@@ -244,11 +299,14 @@ class JobStoreTests {
     @Test
     void shouldRecordManyOutcomesInOneBulkWriteAndNameTheClaimsLost() {
         Map<String, Object> email = Map.of("recipient", "a@b.co");
-        List<Job> jobs = store.insertAll(List.of(Job.queued(Channel.EMAIL, email, NOW),
+        List<Job> jobs = store.insertAll(List.of(
+                Job.queued(Channel.EMAIL, email, NOW),
                 Job.queued(Channel.EMAIL, email, NOW).withCallback("https://hooks.example.com/n"),
-                Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email, NOW),
+                Job.queued(Channel.EMAIL, email, NOW),
+                Job.queued(Channel.EMAIL, email, NOW),
                 Job.queued(Channel.EMAIL, email, NOW)));
-        Map<ObjectId, Job> claimed = store.claimAll(tokens(jobs.stream().map(Job::id).toList()), "w", NOW, LEASE);
+        Map<ObjectId, Job> claimed =
+                store.claimAll(tokens(jobs.stream().map(Job::id).toList()), "w", NOW, LEASE);
         Job lost = claimed.get(jobs.get(4).id());
         store.claim(lost.id(), "other", NOW.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
         Instant end = NOW.plusSeconds(1);
@@ -260,7 +318,8 @@ class JobStoreTests {
                 JobStore.Outcome.sent(lost, attempt(1, Attempt.SENT, null), "m-4", end));
 
         assertThat(store.recordAll(outcomes)).containsExactly(lost.id());
-        assertThat(store.recordAll(outcomes)).as("written again, as after a timeout: found recorded")
+        assertThat(store.recordAll(outcomes))
+                .as("written again, as after a timeout: found recorded")
                 .containsExactly(lost.id());
 
         Job sent = store.find(jobs.get(0).idHex()).orElseThrow();
@@ -268,7 +327,9 @@ class JobStoreTests {
         assertThat(sent.providerMessageId()).isEqualTo("m-0");
         assertThat(sent.history()).containsExactly(attempt(1, Attempt.SENT, null));
         assertThat(sent.claimedBy()).isNull();
-        assertThat(store.find(jobs.get(1).idHex()).orElseThrow().callback().dueAt()).as("webhook due").isEqualTo(end);
+        assertThat(store.find(jobs.get(1).idHex()).orElseThrow().callback().dueAt())
+                .as("webhook due")
+                .isEqualTo(end);
         Job retry = store.find(jobs.get(2).idHex()).orElseThrow();
         assertThat(retry.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(retry.publishedAt()).isNull();
@@ -276,21 +337,30 @@ class JobStoreTests {
         Job taken = store.find(lost.idHex()).orElseThrow();
         assertThat(taken.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(taken.claimedBy()).isEqualTo("other");
-        Document raw = mongo.getCollection(Job.COLLECTION).find(new Document("_id", sent.id())).first();
+        Document raw = mongo.getCollection(Job.COLLECTION)
+                .find(new Document("_id", sent.id()))
+                .first();
         assertThat(raw).doesNotContainKey(JobStore.CLAIM_TOKEN);
     }
 
     @Test
     void shouldRecordAnOutcomeInBulkWhenTheJobGotAWebhookAfterItsClaim() {
         Map<String, Object> email = Map.of("recipient", "a@b.co");
-        List<Job> jobs = store.insertAll(List.of(Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email,
-                NOW)));
-        Map<ObjectId, Job> claimed = store.claimAll(tokens(jobs.stream().map(Job::id).toList()), "w", NOW, LEASE);
-        mongo.getCollection(Job.COLLECTION).updateOne(new Document("_id", jobs.get(1).id()),
-                new Document("$set", new Document("callback", new Document("url", "https://hooks.example.com/n"))));
+        List<Job> jobs =
+                store.insertAll(List.of(Job.queued(Channel.EMAIL, email, NOW), Job.queued(Channel.EMAIL, email, NOW)));
+        Map<ObjectId, Job> claimed =
+                store.claimAll(tokens(jobs.stream().map(Job::id).toList()), "w", NOW, LEASE);
+        mongo.getCollection(Job.COLLECTION)
+                .updateOne(
+                        new Document("_id", jobs.get(1).id()),
+                        new Document(
+                                "$set", new Document("callback", new Document("url", "https://hooks.example.com/n"))));
 
-        assertThat(store.recordAll(jobs.stream().map(job -> JobStore.Outcome.sent(claimed.get(job.id()),
-                attempt(1, Attempt.SENT, null), "m", NOW.plusSeconds(1))).toList())).isEmpty();
+        assertThat(store.recordAll(jobs.stream()
+                        .map(job -> JobStore.Outcome.sent(
+                                claimed.get(job.id()), attempt(1, Attempt.SENT, null), "m", NOW.plusSeconds(1)))
+                        .toList()))
+                .isEmpty();
         Job hooked = store.find(jobs.get(1).idHex()).orElseThrow();
         assertThat(hooked.status()).isEqualTo(JobStatus.SENT);
         assertThat(hooked.callback().dueAt()).isEqualTo(NOW.plusSeconds(1));
@@ -312,6 +382,5 @@ class JobStoreTests {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     @Import(NotifyhubCommonConfiguration.class)
-    static class StoreOnly {
-    }
+    static class StoreOnly {}
 }

@@ -53,7 +53,10 @@ class RetentionStoreTests {
         for (Job job : List.of(plain, week)) {
             Job claimed = store.claim(job.id(), "w", NOW, Duration.ofMinutes(2)).orElseThrow();
             assertThat(claimed.expiresAt()).as("under way: kept").isNull();
-            store.recordSent(claimed, new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", Attempt.SENT, null), "m",
+            store.recordSent(
+                    claimed,
+                    new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", Attempt.SENT, null),
+                    "m",
                     NOW.plusSeconds(1));
         }
 
@@ -74,15 +77,19 @@ class RetentionStoreTests {
 
         store.requeueFailed(failed.id(), null, NOW.plusSeconds(5)).orElseThrow();
         assertThat(expiresAt(failed)).isNull();
-        assertThat(store.failUnclaimed(failed.id(), "poison", NOW.plusSeconds(6))).isPresent();
+        assertThat(store.failUnclaimed(failed.id(), "poison", NOW.plusSeconds(6)))
+                .isPresent();
         assertThat(expiresAt(failed)).isEqualTo(NOW.plusSeconds(6).plus(Duration.ofDays(2)));
     }
 
     @Test
     void shouldStampFinishedJobsFromBeforeRetentionInBoundedRounds() {
         for (int i = 0; i < 5; i++) {
-            mongo.getCollection(Job.COLLECTION).insertOne(new Document("type", "sms").append("status", "sent")
-                    .append("createdAt", java.util.Date.from(NOW)).append("updatedAt", java.util.Date.from(NOW)));
+            mongo.getCollection(Job.COLLECTION)
+                    .insertOne(new Document("type", "sms")
+                            .append("status", "sent")
+                            .append("createdAt", java.util.Date.from(NOW))
+                            .append("updatedAt", java.util.Date.from(NOW)));
         }
         Job queued = store.insert(Job.queued(Channel.SMS, SMS, NOW));
 
@@ -90,8 +97,10 @@ class RetentionStoreTests {
         assertThat(store.stampMissingExpiry(3)).isEqualTo(2);
         assertThat(store.stampMissingExpiry(3)).isZero();
 
-        assertThat(mongo.getCollection(Job.COLLECTION).countDocuments(
-                new Document(JobStore.EXPIRES_AT, java.util.Date.from(NOW.plus(Duration.ofHours(1)))))).isEqualTo(5);
+        assertThat(mongo.getCollection(Job.COLLECTION)
+                        .countDocuments(
+                                new Document(JobStore.EXPIRES_AT, java.util.Date.from(NOW.plus(Duration.ofHours(1))))))
+                .isEqualTo(5);
         assertThat(expiresAt(queued)).isNull();
         assertThat(store.find(queued.idHex()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
     }
@@ -101,7 +110,9 @@ class RetentionStoreTests {
         store.createIndexes();
 
         Document index = mongo.getCollection(Job.COLLECTION).listIndexes().into(new java.util.ArrayList<>()).stream()
-                .filter(i -> i.get("key", Document.class).containsKey(JobStore.EXPIRES_AT)).findFirst().orElseThrow();
+                .filter(i -> i.get("key", Document.class).containsKey(JobStore.EXPIRES_AT))
+                .findFirst()
+                .orElseThrow();
         assertThat(index.get("expireAfterSeconds", Number.class).longValue()).isZero();
     }
 

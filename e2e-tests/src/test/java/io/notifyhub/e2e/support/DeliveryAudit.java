@@ -33,12 +33,22 @@ public final class DeliveryAudit implements AutoCloseable {
 
     public DeliveryAudit(String mongoUri) {
         this.client = MongoClients.create(mongoUri);
-        this.jobs = client.getDatabase(new ConnectionString(mongoUri).getDatabase()).getCollection("jobs");
+        this.jobs =
+                client.getDatabase(new ConnectionString(mongoUri).getDatabase()).getCollection("jobs");
     }
 
     /** What the audit found. {@code repeats}: provider calls its idempotency key absorbed. */
-    public record Figures(int accepted, long sent, long failed, long duplicates, long lost, long stuck, long repeats,
-            long unexplainedRepeats, long sentWithout201, Collection<Document> jobs) {
+    public record Figures(
+            int accepted,
+            long sent,
+            long failed,
+            long duplicates,
+            long lost,
+            long stuck,
+            long repeats,
+            long unexplainedRepeats,
+            long sentWithout201,
+            Collection<Document> jobs) {
 
         public String line() {
             return "accepted=%d sent=%d failed=%d duplicates=%d lost=%d stuck=%d sent-without-201=%d repeats-absorbed-by-idempotency-key=%d"
@@ -52,14 +62,19 @@ public final class DeliveryAudit implements AutoCloseable {
          */
         public void assertPromisesKept(int atLeastAccepted, int refused) {
             if (refused == 0) {
-                assertThat(sentWithout201).as("jobs sent that no 201 named, though every submission got one")
+                assertThat(sentWithout201)
+                        .as("jobs sent that no 201 named, though every submission got one")
                         .isZero();
             }
             assertThat(accepted).as("jobs accepted").isGreaterThanOrEqualTo(atLeastAccepted);
             assertThat(lost).as("accepted jobs not sent or failed").isZero();
             assertThat(stuck).as("jobs left processing").isZero();
-            assertThat(duplicates).as("jobs delivered more than once, counted at the provider").isZero();
-            assertThat(unexplainedRepeats).as("provider asked again for a job no worker died holding").isZero();
+            assertThat(duplicates)
+                    .as("jobs delivered more than once, counted at the provider")
+                    .isZero();
+            assertThat(unexplainedRepeats)
+                    .as("provider asked again for a job no worker died holding")
+                    .isZero();
         }
     }
 
@@ -76,7 +91,8 @@ public final class DeliveryAudit implements AutoCloseable {
     private long finished(List<ObjectId> ids) {
         long done = 0;
         for (int i = 0; i < ids.size(); i += 1000) {
-            done += jobs.countDocuments(new Document("_id", new Document("$in", ids.subList(i, Math.min(ids.size(), i + 1000))))
+            done += jobs.countDocuments(new Document(
+                            "_id", new Document("$in", ids.subList(i, Math.min(ids.size(), i + 1000))))
                     .append("status", new Document("$in", List.of("sent", "failed"))));
         }
         return done;
@@ -95,27 +111,48 @@ public final class DeliveryAudit implements AutoCloseable {
         long failed = status.getOrDefault("failed", 0L);
 
         // one line per delivery, and "repeat" lines for the repeats the provider's idempotency key absorbed
-        List<String[]> lines = Files.readAllLines(providerRecord).stream().filter(line -> !line.isBlank())
-                .map(line -> line.split(" ")).toList();
-        Map<String, Long> deliveries = lines.stream().filter(parts -> parts.length == 3)
+        List<String[]> lines = Files.readAllLines(providerRecord).stream()
+                .filter(line -> !line.isBlank())
+                .map(line -> line.split(" "))
+                .toList();
+        Map<String, Long> deliveries = lines.stream()
+                .filter(parts -> parts.length == 3)
                 .collect(Collectors.groupingBy(parts -> parts[0], Collectors.counting()));
         long twice = deliveries.values().stream().filter(count -> count > 1).count();
-        List<String> repeats = lines.stream().filter(parts -> parts.length == 4).map(parts -> parts[0]).toList();
+        List<String> repeats = lines.stream()
+                .filter(parts -> parts.length == 4)
+                .map(parts -> parts[0])
+                .toList();
         // a repeat is only allowed for a job whose worker died holding it: a claim with no recorded outcome
         List<String> unexplained = new ArrayList<>(repeats.stream()
-                .filter(id -> !byId.containsKey(id) || !lostAClaim(byId.get(id))).toList());
-        unexplained.stream().limit(10).forEach(id -> System.out.printf("audit: unexplained repeat %s history %s%n",
-                id, byId.containsKey(id) ? byId.get(id).get("history") : "-"));
-        long sentWithout201 = deliveries.keySet().stream().filter(id -> !byId.containsKey(id)).count();
-        return new Figures(accepted.size(), sent, failed, twice, accepted.size() - sent - failed,
-                status.getOrDefault("processing", 0L), repeats.size(), unexplained.size(), sentWithout201,
+                .filter(id -> !byId.containsKey(id) || !lostAClaim(byId.get(id)))
+                .toList());
+        unexplained.stream()
+                .limit(10)
+                .forEach(id -> System.out.printf(
+                        "audit: unexplained repeat %s history %s%n",
+                        id, byId.containsKey(id) ? byId.get(id).get("history") : "-"));
+        long sentWithout201 =
+                deliveries.keySet().stream().filter(id -> !byId.containsKey(id)).count();
+        return new Figures(
+                accepted.size(),
+                sent,
+                failed,
+                twice,
+                accepted.size() - sent - failed,
+                status.getOrDefault("processing", 0L),
+                repeats.size(),
+                unexplained.size(),
+                sentWithout201,
                 List.copyOf(byId.values()));
     }
 
     /** Whether a claim on the job ended without an outcome: recorded as lost, or counted but never recorded. */
     private static boolean lostAClaim(Document job) {
         List<Document> history = job.getList("history", Document.class, List.of());
-        long recorded = history.stream().filter(attempt -> !"lost".equals(attempt.getString("outcome"))).count();
+        long recorded = history.stream()
+                .filter(attempt -> !"lost".equals(attempt.getString("outcome")))
+                .count();
         return history.size() > recorded || job.getInteger("attempts", 0) > recorded;
     }
 

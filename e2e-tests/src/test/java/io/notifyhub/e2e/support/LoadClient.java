@@ -26,11 +26,13 @@ public final class LoadClient {
 
     private static final Pattern ID = Pattern.compile("\"_id\":\"([0-9a-f]{24})\"");
     private static final String[] BODIES = {
-            "{\"type\":\"email\",\"payload\":{\"recipient\":\"user%d@example.com\",\"subject\":\"Hello %d\",\"body\":\"Body\"}}",
-            "{\"type\":\"sms\",\"payload\":{\"phone\":\"+1415555%04d\",\"message\":\"Code %d\"}}",
-            "{\"type\":\"push\",\"payload\":{\"token\":\"device-%d\",\"title\":\"Hi\",\"body\":\"Message %d\"}}"};
+        "{\"type\":\"email\",\"payload\":{\"recipient\":\"user%d@example.com\",\"subject\":\"Hello %d\",\"body\":\"Body\"}}",
+        "{\"type\":\"sms\",\"payload\":{\"phone\":\"+1415555%04d\",\"message\":\"Code %d\"}}",
+        "{\"type\":\"push\",\"payload\":{\"token\":\"device-%d\",\"title\":\"Hi\",\"body\":\"Message %d\"}}"
+    };
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int apiPort;
     private final Duration retryFor;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -41,8 +43,7 @@ public final class LoadClient {
     }
 
     /** What came of a run: the ids of the accepted jobs, and how the API answered along the way. */
-    public record Result(Set<String> accepted, int refused, int retries, Map<Integer, Integer> answers) {
-    }
+    public record Result(Set<String> accepted, int refused, int retries, Map<Integer, Integer> answers) {}
 
     public Result submit(int jobs, int perSecond) throws InterruptedException {
         Set<String> accepted = ConcurrentHashMap.newKeySet();
@@ -76,7 +77,8 @@ public final class LoadClient {
         String body = BODIES[n % BODIES.length].formatted(n % 10_000, n);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/jobs"))
                 .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalSystem.API_KEY)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalSystem.API_KEY)
                 .header("Idempotency-Key", run + "-" + n)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

@@ -60,8 +60,11 @@ public final class LocalSystem implements AutoCloseable {
         boolean embeddedStore = mongoUri == null || mongoUri.isBlank();
         if (embeddedStore || smtpSink) {
             int mongoPort = freePort();
-            Map<String, String> own = new HashMap<>(Map.of("LOCAL_STACK_MONGO_PORT", embeddedStore ? String.valueOf(mongoPort) : "off",
-                    "LOCAL_STACK_DATA_DIR", "memory"));
+            Map<String, String> own = new HashMap<>(Map.of(
+                    "LOCAL_STACK_MONGO_PORT",
+                    embeddedStore ? String.valueOf(mongoPort) : "off",
+                    "LOCAL_STACK_DATA_DIR",
+                    "memory"));
             if (smtpSink) {
                 int smtpPort = freePort();
                 mailPort = freePort();
@@ -71,7 +74,8 @@ public final class LocalSystem implements AutoCloseable {
                 env.put("SPRING_MAIL_PORT", String.valueOf(smtpPort));
                 env.put("NOTIFYHUB_WORKER_PROVIDERS_EMAIL", "smtp");
             }
-            localStack = new ServiceProcess("local-stack", "notifyhub.jar.local-stack", own).start()
+            localStack = new ServiceProcess("local-stack", "notifyhub.jar.local-stack", own)
+                    .start()
                     .awaitLog("local-stack ready", START);
             processes.add(localStack);
             if (embeddedStore) {
@@ -82,7 +86,10 @@ public final class LocalSystem implements AutoCloseable {
         apiPort = freePort();
         apiManagementPort = freePort();
         List<ServiceProcess> starting = new ArrayList<>();
-        starting.add(service("api", "notifyhub.jar.api", Map.of("API_PORT", apiPort, "MANAGEMENT_PORT", apiManagementPort),
+        starting.add(service(
+                "api",
+                "notifyhub.jar.api",
+                Map.of("API_PORT", apiPort, "MANAGEMENT_PORT", apiManagementPort),
                 apiManagementPort));
         for (int i = 1; i <= workers; i++) {
             int port = freePort();

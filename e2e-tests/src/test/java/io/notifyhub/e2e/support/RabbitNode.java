@@ -92,8 +92,9 @@ public final class RabbitNode implements AutoCloseable {
         if (amqpPort < 1 || amqpPort > 65535 || distPort < 1 || distPort > 65535 || distPort == amqpPort) {
             throw new IllegalArgumentException("bad ports: AMQP " + amqpPort + ", distribution " + distPort);
         }
-        this.binDir = binDir().orElseThrow(() -> new IllegalStateException(
-                "RabbitMQ is not installed (no rabbitmq-server/rabbitmqctl found); check RabbitNode.available() first"));
+        this.binDir = binDir().orElseThrow(
+                        () -> new IllegalStateException(
+                                "RabbitMQ is not installed (no rabbitmq-server/rabbitmqctl found); check RabbitNode.available() first"));
         this.nodeName = name + "-" + amqpPort + "@localhost";
         this.amqpPort = amqpPort;
         this.distPort = distPort;
@@ -125,8 +126,11 @@ public final class RabbitNode implements AutoCloseable {
             Files.setPosixFilePermissions(cookieFile, PosixFilePermissions.fromString("r--------"));
             StringBuilder conf = new StringBuilder("cluster_formation.peer_discovery_backend = classic_config\n");
             for (int i = 0; i < members.size(); i++) {
-                conf.append("cluster_formation.classic_config.nodes.").append(i + 1).append(" = ")
-                        .append(members.get(i)).append('\n');
+                conf.append("cluster_formation.classic_config.nodes.")
+                        .append(i + 1)
+                        .append(" = ")
+                        .append(members.get(i))
+                        .append('\n');
             }
             Files.writeString(workDir.resolve("rabbitmq.conf"), conf, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -139,8 +143,10 @@ public final class RabbitNode implements AutoCloseable {
     public synchronized RabbitNode withPrometheus(int port) {
         try {
             Files.writeString(workDir.resolve("enabled_plugins"), "[rabbitmq_prometheus].\n");
-            Files.writeString(workDir.resolve("rabbitmq.conf"), "prometheus.tcp.port = " + port + "\n"
-                    + "prometheus.tcp.ip = " + HOST + "\n", StandardOpenOption.APPEND);
+            Files.writeString(
+                    workDir.resolve("rabbitmq.conf"),
+                    "prometheus.tcp.port = " + port + "\n" + "prometheus.tcp.ip = " + HOST + "\n",
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot enable the prometheus plugin on " + nodeName, e);
         }
@@ -164,15 +170,20 @@ public final class RabbitNode implements AutoCloseable {
             throw new IllegalStateException(nodeName + " is already running (pid " + vm.pid() + ")");
         }
         if (portOpen(amqpPort)) {
-            throw new IllegalStateException("port " + amqpPort + " is already in use by another process; "
-                    + nodeName + " cannot listen on it");
+            throw new IllegalStateException(
+                    "port " + amqpPort + " is already in use by another process; " + nodeName + " cannot listen on it");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Files.deleteIfExists(pidFile);
-            Files.writeString(consoleLog, "==== start " + Instant.now() + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(binDir.resolve("rabbitmq-server").toString())
+            Files.writeString(
+                    consoleLog,
+                    "==== start " + Instant.now() + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            ProcessBuilder builder = new ProcessBuilder(
+                            binDir.resolve("rabbitmq-server").toString())
                     .directory(workDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
@@ -187,12 +198,12 @@ public final class RabbitNode implements AutoCloseable {
         try {
             while (!portOpen(amqpPort)) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(nodeName + " exited with " + process.exitValue()
-                            + " while starting\n" + tail());
+                    throw new IllegalStateException(
+                            nodeName + " exited with " + process.exitValue() + " while starting\n" + tail());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(nodeName + " did not open port " + amqpPort + " within "
-                            + timeout + "\n" + tail());
+                    throw new IllegalStateException(
+                            nodeName + " did not open port " + amqpPort + " within " + timeout + "\n" + tail());
                 }
                 sleep(100);
             }
@@ -219,8 +230,8 @@ public final class RabbitNode implements AutoCloseable {
         List<ProcessHandle> children = vm.descendants().toList();
         vm.destroy();
         if (!awaitExit(vm, remaining(deadline))) {
-            throw new IllegalStateException(nodeName + " (pid " + vm.pid() + ") still running " + timeout
-                    + " after SIGTERM\n" + tail());
+            throw new IllegalStateException(
+                    nodeName + " (pid " + vm.pid() + ") still running " + timeout + " after SIGTERM\n" + tail());
         }
         reap(children);
         if (!awaitPortClosed(remaining(deadline))) {
@@ -246,7 +257,8 @@ public final class RabbitNode implements AutoCloseable {
 
     /** Runs {@code rabbitmqctl -n <this node> args...}; returns its exit code and output. */
     public CtlResult ctl(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(List.of(binDir.resolve("rabbitmqctl").toString(), "-n", nodeName));
+        List<String> command =
+                new ArrayList<>(List.of(binDir.resolve("rabbitmqctl").toString(), "-n", nodeName));
         command.addAll(List.of(args));
         Path out = null;
         try {
@@ -269,8 +281,12 @@ public final class RabbitNode implements AutoCloseable {
                 exitCode = -1;
             }
             String output = Files.readString(out, StandardCharsets.UTF_8).strip();
-            Files.writeString(ctlLog, "$ " + String.join(" ", args) + " -> " + exitCode + "\n" + output + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    ctlLog,
+                    "$ " + String.join(" ", args) + " -> " + exitCode + "\n" + output + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             return new CtlResult(exitCode, exitCode == -1 ? "timed out after " + timeout + "\n" + output : output);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run rabbitmqctl " + command, e);
@@ -328,12 +344,18 @@ public final class RabbitNode implements AutoCloseable {
             try {
                 if (Files.exists(log)) {
                     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                    text.append("---- ").append(log).append('\n')
+                    text.append("---- ")
+                            .append(log)
+                            .append('\n')
                             .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())))
                             .append('\n');
                 }
             } catch (IOException | UncheckedIOException e) {
-                text.append("(cannot read ").append(log).append(": ").append(e.getMessage()).append(")\n");
+                text.append("(cannot read ")
+                        .append(log)
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append(")\n");
             }
         }
         return text.toString();
@@ -370,8 +392,7 @@ public final class RabbitNode implements AutoCloseable {
     }
 
     /** The result of a {@code rabbitmqctl} call; exit code -1 if it timed out. */
-    public record CtlResult(int exitCode, String output) {
-    }
+    public record CtlResult(int exitCode, String output) {}
 
     // ---- internals
 
@@ -379,7 +400,8 @@ public final class RabbitNode implements AutoCloseable {
     private ProcessHandle verifiedVm() {
         long pid;
         try {
-            pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
+            pid = Long.parseLong(
+                    Files.readString(pidFile, StandardCharsets.UTF_8).strip());
         } catch (IOException | NumberFormatException e) {
             CtlResult eval = ctl(CTL_TIMEOUT, "eval", "list_to_integer(os:getpid()).");
             if (eval.exitCode != 0) {
@@ -387,10 +409,11 @@ public final class RabbitNode implements AutoCloseable {
             }
             pid = Long.parseLong(eval.output.strip());
         }
-        ProcessHandle candidate = ProcessHandle.of(pid).orElseThrow(
-                () -> new IllegalStateException(nodeName + " wrote pid file " + pidFile + " for a dead process"));
-        boolean ours = candidate.equals(process.toHandle())
-                || process.descendants().anyMatch(candidate::equals);
+        ProcessHandle candidate = ProcessHandle.of(pid)
+                .orElseThrow(() ->
+                        new IllegalStateException(nodeName + " wrote pid file " + pidFile + " for a dead process"));
+        boolean ours =
+                candidate.equals(process.toHandle()) || process.descendants().anyMatch(candidate::equals);
         if (!ours || !isOurVm(candidate)) {
             throw new IllegalStateException("pid " + pid + " from " + pidFile + " is not the beam.smp started for "
                     + nodeName + " (started pid " + process.pid() + ": " + candidate.info() + ")");
@@ -402,7 +425,9 @@ public final class RabbitNode implements AutoCloseable {
     private boolean isOurVm(ProcessHandle handle) {
         ProcessHandle.Info info = handle.info();
         boolean beam = info.command().map(c -> c.endsWith("beam.smp")).orElse(false);
-        String line = info.arguments().map(a -> String.join(" ", a)).orElse(info.commandLine().orElse(""));
+        String line = info.arguments()
+                .map(a -> String.join(" ", a))
+                .orElse(info.commandLine().orElse(""));
         return beam && line.contains("-home " + home);
     }
 
@@ -412,7 +437,8 @@ public final class RabbitNode implements AutoCloseable {
             if (!Files.isRegularFile(pidFile)) {
                 return;
             }
-            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
+            long pid = Long.parseLong(
+                    Files.readString(pidFile, StandardCharsets.UTF_8).strip());
             ProcessHandle.of(pid).filter(this::isOurVm).ifPresent(leftover -> {
                 List<ProcessHandle> children = leftover.descendants().toList();
                 leftover.destroyForcibly();
@@ -451,12 +477,17 @@ public final class RabbitNode implements AutoCloseable {
             Files.setPosixFilePermissions(cookie, PosixFilePermissions.fromString("r--------"));
             Files.writeString(workDir.resolve("enabled_plugins"), "[].\n");
             // read instead of /etc/rabbitmq/rabbitmq-env.conf, which configures the default node
-            Files.writeString(workDir.resolve("rabbitmq-env.conf"), "# " + nodeName + ": all settings come from the environment\n");
-            Files.writeString(workDir.resolve("rabbitmq.conf"), String.join("\n",
-                    "listeners.tcp.1 = " + HOST + ":" + amqpPort,
-                    "loopback_users.guest = true",
-                    "log.file.level = info",
-                    ""));
+            Files.writeString(
+                    workDir.resolve("rabbitmq-env.conf"),
+                    "# " + nodeName + ": all settings come from the environment\n");
+            Files.writeString(
+                    workDir.resolve("rabbitmq.conf"),
+                    String.join(
+                            "\n",
+                            "listeners.tcp.1 = " + HOST + ":" + amqpPort,
+                            "loopback_users.guest = true",
+                            "log.file.level = info",
+                            ""));
             Files.writeString(workDir.resolve("advanced.config"), "[].\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + workDir, e);
@@ -479,9 +510,13 @@ public final class RabbitNode implements AutoCloseable {
         vars.put("RABBITMQ_MNESIA_BASE", workDir.resolve("mnesia").toString());
         vars.put("RABBITMQ_LOG_BASE", workDir.resolve("log").toString());
         vars.put("RABBITMQ_PID_FILE", pidFile.toString());
-        vars.put("RABBITMQ_ENABLED_PLUGINS_FILE", workDir.resolve("enabled_plugins").toString());
+        vars.put(
+                "RABBITMQ_ENABLED_PLUGINS_FILE",
+                workDir.resolve("enabled_plugins").toString());
         vars.put("RABBITMQ_CONFIG_FILE", workDir.resolve("rabbitmq.conf").toString());
-        vars.put("RABBITMQ_ADVANCED_CONFIG_FILE", workDir.resolve("advanced.config").toString());
+        vars.put(
+                "RABBITMQ_ADVANCED_CONFIG_FILE",
+                workDir.resolve("advanced.config").toString());
         // exec erl directly (no signal-forwarding shell in between), but still without an Erlang shell
         vars.put("RABBITMQ_ALLOW_INPUT", "true");
         vars.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-noinput -kernel inet_dist_use_interface {127,0,0,1}");
@@ -602,7 +637,10 @@ public final class RabbitNode implements AutoCloseable {
     }
 
     private static Optional<Path> onPath(String program) {
-        return pathDirs().stream().map(dir -> Path.of(dir, program)).filter(Files::isExecutable).findFirst();
+        return pathDirs().stream()
+                .map(dir -> Path.of(dir, program))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     private static List<String> pathDirs() {

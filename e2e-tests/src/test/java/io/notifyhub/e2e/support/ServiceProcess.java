@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** One service of the system running as its own OS process from its executable jar, with its log in a file. */
 public final class ServiceProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Path jar;
@@ -35,7 +36,8 @@ public final class ServiceProcess implements AutoCloseable {
         this.name = name;
         this.jar = Path.of(System.getProperty(jarProperty, "missing system property " + jarProperty));
         this.env = Map.copyOf(env);
-        this.log = Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolve(name + ".log");
+        this.log =
+                Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolve(name + ".log");
     }
 
     /**
@@ -66,15 +68,17 @@ public final class ServiceProcess implements AutoCloseable {
         if (cpus != null && !canConfine()) {
             command.add("-XX:ActiveProcessorCount=" + cpus.split(",").length);
         }
-        command.addAll(List.of(System.getProperty(JVM_ARGS, TEST_JVM_ARGS).trim().split("\\s+")));
+        command.addAll(
+                List.of(System.getProperty(JVM_ARGS, TEST_JVM_ARGS).trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(starts++ == 0
-                            ? ProcessBuilder.Redirect.to(log.toFile())
-                            : ProcessBuilder.Redirect.appendTo(log.toFile()));
+                    .redirectOutput(
+                            starts++ == 0
+                                    ? ProcessBuilder.Redirect.to(log.toFile())
+                                    : ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             process = builder.start();
             // a test JVM that dies leaves no service behind
@@ -93,8 +97,11 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "\n" + tail());
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return this;
                 }
@@ -160,7 +167,9 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void signal(String signal) {
         try {
-            int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
+            int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                    .start()
+                    .waitFor();
             if (exit != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
             }

@@ -14,7 +14,8 @@ class ListenerConfiguration {
     /** On shutdown, consumers stop at once and deliveries in flight get {@code shutdown-timeout} to finish. */
     @Bean
     ContainerCustomizer<SimpleMessageListenerContainer> gracefulShutdown(WorkerProperties properties) {
-        return container -> container.setShutdownTimeout(properties.shutdownTimeout().toMillis());
+        return container ->
+                container.setShutdownTimeout(properties.shutdownTimeout().toMillis());
     }
 
     @Bean
@@ -25,7 +26,8 @@ class ListenerConfiguration {
     /** The high-priority queues of the same channels, consumed by a listener container of their own. */
     @Bean
     String[] priorityQueues(WorkerProperties properties) {
-        return properties.channels().stream().map(channel -> Topology.workQueue(channel, Priority.HIGH))
+        return properties.channels().stream()
+                .map(channel -> Topology.workQueue(channel, Priority.HIGH))
                 .toArray(String[]::new);
     }
 

@@ -41,7 +41,8 @@ class WarmStart implements SmartLifecycle {
     @Override
     public void start() {
         long started = System.nanoTime();
-        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null
+        if (context instanceof WebServerApplicationContext web
+                && web.getWebServer() != null
                 && web.getWebServer().getPort() > 0) {
             askHealth(web.getWebServer().getPort());
         }
@@ -53,7 +54,9 @@ class WarmStart implements SmartLifecycle {
             }
         }
         running = true;
-        log.info("Warmed up in {} ms; the consumers start", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        log.info(
+                "Warmed up in {} ms; the consumers start",
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
     @Override
@@ -74,9 +77,13 @@ class WarmStart implements SmartLifecycle {
 
     /** One request through the web server, the health endpoint and its JSON, as a probe will make. */
     private static void askHealth(int port) {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(HEALTH_WAIT).build()) {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                    .timeout(HEALTH_WAIT).build(), HttpResponse.BodyHandlers.discarding());
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(HEALTH_WAIT).build()) {
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                            .timeout(HEALTH_WAIT)
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

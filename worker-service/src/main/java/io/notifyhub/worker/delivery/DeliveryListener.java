@@ -39,7 +39,7 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
 
     /** Work queue name (of either priority) to its channel: the chain is asked before the job is read. */
     private static final Map<String, io.notifyhub.model.Channel> CHANNELS = Arrays.stream(
-            io.notifyhub.model.Channel.values())
+                    io.notifyhub.model.Channel.values())
             .flatMap(c -> Arrays.stream(Priority.values()).map(p -> Map.entry(Topology.workQueue(c, p), c)))
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
@@ -56,21 +56,30 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
         this.priority = new InFlightDeliveries("priority-delivery", properties.priorityMaxInFlight());
         this.stallAfter = properties.stallAfter();
         for (var inFlight : Map.of("normal", normal, "high", priority).entrySet()) {
-            TimeGauge.builder("notifyhub.worker.deliveries.oldest", inFlight.getValue(), TimeUnit.SECONDS,
-                    lane -> lane.oldest().toNanos() / 1e9)
+            TimeGauge.builder(
+                            "notifyhub.worker.deliveries.oldest",
+                            inFlight.getValue(),
+                            TimeUnit.SECONDS,
+                            lane -> lane.oldest().toNanos() / 1e9)
                     .description("How long the longest-running delivery has been running (0: none runs)")
-                    .tag("priority", inFlight.getKey()).register(registry);
-            Gauge.builder("notifyhub.worker.deliveries.stalled", inFlight.getValue(),
-                    lane -> lane.runningLongerThan(stallAfter))
+                    .tag("priority", inFlight.getKey())
+                    .register(registry);
+            Gauge.builder(
+                            "notifyhub.worker.deliveries.stalled",
+                            inFlight.getValue(),
+                            lane -> lane.runningLongerThan(stallAfter))
                     .description("Deliveries running for longer than notifyhub.worker.stall-after: stuck, or "
                             + "waiting for a store that is gone")
-                    .tag("priority", inFlight.getKey()).register(registry);
+                    .tag("priority", inFlight.getKey())
+                    .register(registry);
             Gauge.builder("notifyhub.worker.deliveries.in.flight", inFlight.getValue(), InFlightDeliveries::running)
                     .description("Deliveries running now (claim, provider call, outcome)")
-                    .tag("priority", inFlight.getKey()).register(registry);
-            Gauge.builder("notifyhub.worker.deliveries.in.flight.limit", inFlight.getValue(),
-                    InFlightDeliveries::limit).description("The most deliveries that run at once")
-                    .tag("priority", inFlight.getKey()).register(registry);
+                    .tag("priority", inFlight.getKey())
+                    .register(registry);
+            Gauge.builder("notifyhub.worker.deliveries.in.flight.limit", inFlight.getValue(), InFlightDeliveries::limit)
+                    .description("The most deliveries that run at once")
+                    .tag("priority", inFlight.getKey())
+                    .register(registry);
         }
     }
 
@@ -83,7 +92,10 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
      * The high-priority queues, in a container of their own and with slots of their own: a high job waits only
      * for other high jobs, never behind a normal backlog (queued, prefetched or in flight).
      */
-    @RabbitListener(id = "priority-deliveries", queues = "#{@priorityQueues}", ackMode = "MANUAL",
+    @RabbitListener(
+            id = "priority-deliveries",
+            queues = "#{@priorityQueues}",
+            ackMode = "MANUAL",
             concurrency = "#{@priorityConcurrency}")
     void onPriorityMessage(Message message, Channel channel) throws InterruptedException {
         start(priority, Priority.HIGH, message, channel);
@@ -95,7 +107,8 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
         // fresh channel that never saw the delivery (which the broker would close with "unknown delivery tag")
         Channel consumer = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
         if (!inFlight.start(() -> handle(lane, message, consumer))) {
-            log.debug("Shutting down: message {} left for the broker to deliver again",
+            log.debug(
+                    "Shutting down: message {} left for the broker to deliver again",
                     message.getMessageProperties().getDeliveryTag());
         }
     }
@@ -105,8 +118,11 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
         Disposition disposition;
         try {
             Object count = message.getMessageProperties().getHeader("x-delivery-count");
-            disposition = deliveries.handle(message.getBody(), count instanceof Number n ? n.longValue() : 0,
-                    CHANNELS.get(message.getMessageProperties().getConsumerQueue()), lane);
+            disposition = deliveries.handle(
+                    message.getBody(),
+                    count instanceof Number n ? n.longValue() : 0,
+                    CHANNELS.get(message.getMessageProperties().getConsumerQueue()),
+                    lane);
         } catch (StoreRetry.StoreUnavailableException e) {
             disposition = Disposition.REQUEUE;
         } catch (RuntimeException | Error e) {
@@ -129,14 +145,16 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
 
     /** The watchdog's reading of both lanes, for the health indicator. */
     Watch watch() {
-        return new Watch(normal.running() + priority.running(), normal.limit() + priority.limit(),
+        return new Watch(
+                normal.running() + priority.running(),
+                normal.limit() + priority.limit(),
                 normal.oldest().compareTo(priority.oldest()) >= 0 ? normal.oldest() : priority.oldest(),
-                normal.runningLongerThan(stallAfter) + priority.runningLongerThan(stallAfter), stallAfter);
+                normal.runningLongerThan(stallAfter) + priority.runningLongerThan(stallAfter),
+                stallAfter);
     }
 
     /** Deliveries running, the most that may, the longest-running one's age, and how many ran past the bound. */
-    record Watch(int running, int limit, Duration oldest, int stalled, Duration stallAfter) {
-    }
+    record Watch(int running, int limit, Duration oldest, int stalled, Duration stallAfter) {}
 
     @Override
     public void onApplicationEvent(ContextClosedEvent event) {
@@ -148,8 +166,11 @@ class DeliveryListener implements ApplicationListener<ContextClosedEvent> {
             priority.close();
             long deadline = System.nanoTime() + shutdownTimeout.toNanos();
             boolean finished = normal.awaitEnd(deadline) & priority.awaitEnd(deadline);
-            log.info(finished ? "Deliveries in flight finished" : "Deliveries still running after {}; their "
-                    + "messages return to the queue", shutdownTimeout);
+            log.info(
+                    finished
+                            ? "Deliveries in flight finished"
+                            : "Deliveries still running after {}; their " + "messages return to the queue",
+                    shutdownTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -24,40 +24,52 @@ class DeliveryMetrics {
 
     /** One provider call, and its outcome: {@code sent}, {@code retry} or {@code failed}. */
     void providerCall(Channel channel, String provider, String outcome, Duration took) {
-        Timer.builder("notifyhub.provider.call").description("Provider call latency")
+        Timer.builder("notifyhub.provider.call")
+                .description("Provider call latency")
                 .tags("channel", channel.value(), "provider", provider, "outcome", outcome)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(1))
-                .register(registry).record(took);
+                .register(registry)
+                .record(took);
     }
 
     /** The outcome of an attempt: {@code sent}, {@code retry} or {@code failed}. */
     void delivery(Channel channel, String provider, String outcome) {
-        Counter.builder("notifyhub.deliveries").description("Delivery attempts by outcome")
+        Counter.builder("notifyhub.deliveries")
+                .description("Delivery attempts by outcome")
                 .tags("channel", channel.value(), "provider", provider, "outcome", outcome)
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 
     /** From the job's creation to its being sent. */
     void endToEnd(Channel channel, Duration latency) {
-        Timer.builder("notifyhub.delivery.latency").description("Created to sent")
+        Timer.builder("notifyhub.delivery.latency")
+                .description("Created to sent")
                 .tag("channel", channel.value())
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
-                .register(registry).record(latency);
+                .register(registry)
+                .record(latency);
     }
 
     /** A job parked without an attempt: {@code sender_limit} or {@code providers_unavailable}. */
     void deferred(Channel channel, String reason) {
-        Counter.builder("notifyhub.deferred").description("Jobs that waited for their provider chain, no attempt spent")
+        Counter.builder("notifyhub.deferred")
+                .description("Jobs that waited for their provider chain, no attempt spent")
                 .tags("channel", channel.value(), "reason", reason)
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 
     void retry(Channel channel, Duration tier) {
-        Counter.builder("notifyhub.retries").description("Retries parked in a delay tier")
+        Counter.builder("notifyhub.retries")
+                .description("Retries parked in a delay tier")
                 .tags("channel", channel.value(), "tier", tier.toString())
-                .register(registry).increment();
+                .register(registry)
+                .increment();
     }
 
     /**
@@ -72,12 +84,16 @@ class DeliveryMetrics {
     private Counter duplicates(JobStatus status) {
         return Counter.builder("notifyhub.duplicate.messages")
                 .description("Messages dropped because their job was already done (a job published twice)")
-                .tag("status", status.value()).register(registry);
+                .tag("status", status.value())
+                .register(registry);
     }
 
     /** {@code poison}, {@code unknown_job}, {@code failed} or {@code crash_loop}. */
     void deadLettered(String reason) {
-        Counter.builder("notifyhub.dead.letters").description("Messages rejected into the dead-letter queue")
-                .tag("reason", reason).register(registry).increment();
+        Counter.builder("notifyhub.dead.letters")
+                .description("Messages rejected into the dead-letter queue")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 }

@@ -49,6 +49,7 @@ class DeliveryService {
      * a write only while the store is busy with the previous ones, so the sizes bound a burst, not a steady rate.
      */
     private static final int OUTCOMES_PER_WRITE = 256;
+
     private static final int OUTCOME_WRITERS = 2;
 
     private final JobStore store;
@@ -62,13 +63,21 @@ class DeliveryService {
     private final DeliveryMetrics metrics;
     /** Claims, grouped into one store call per lane at a time: a high job's claim never waits behind normal ones. */
     private final GroupedCalls<Claim, Optional<Job>> claims;
+
     private final GroupedCalls<Claim, Optional<Job>> priorityClaims;
     /** Outcomes of every lane, grouped into bulk writes; true: recorded, false: the claim was lost. */
     private final GroupedCalls<JobStore.Outcome, Boolean> outcomes;
 
-    DeliveryService(JobStore store, ProviderRegistry providers, JobPublisher publisher, Topology topology,
-            WorkerProperties properties, TopologyProperties topologyProperties, StoreRetry storeRetry,
-            DeliveryMetrics metrics, Clock clock) {
+    DeliveryService(
+            JobStore store,
+            ProviderRegistry providers,
+            JobPublisher publisher,
+            Topology topology,
+            WorkerProperties properties,
+            TopologyProperties topologyProperties,
+            StoreRetry storeRetry,
+            DeliveryMetrics metrics,
+            Clock clock) {
         this.metrics = metrics;
         this.store = store;
         this.providers = providers;
@@ -163,8 +172,7 @@ class DeliveryService {
     }
 
     /** A delivery's claim of a job, named by a token of its own. */
-    private record Claim(ObjectId id, ObjectId token) {
-    }
+    private record Claim(ObjectId id, ObjectId token) {}
 
     /** One store call for a batch of claims; a job with two messages in it is claimed for the first only. */
     private List<Optional<Job>> claimAll(List<Claim> batch) {
@@ -172,13 +180,18 @@ class DeliveryService {
         batch.forEach(claim -> tokens.putIfAbsent(claim.id(), claim.token()));
         Map<ObjectId, Job> claimed = store.claimAll(tokens, properties.id(), clock.instant(), properties.lease());
         // a job with two messages in the batch is claimed for the first only
-        return batch.stream().map(claim -> claim.token().equals(tokens.get(claim.id()))
-                ? Optional.ofNullable(claimed.get(claim.id())) : Optional.<Job>empty()).toList();
+        return batch.stream()
+                .map(claim -> claim.token().equals(tokens.get(claim.id()))
+                        ? Optional.ofNullable(claimed.get(claim.id()))
+                        : Optional.<Job>empty())
+                .toList();
     }
 
     private List<Boolean> recordAll(List<JobStore.Outcome> batch) {
         Set<ObjectId> lost = store.recordAll(batch);
-        return batch.stream().map(outcome -> !lost.contains(outcome.claimed().id())).toList();
+        return batch.stream()
+                .map(outcome -> !lost.contains(outcome.claimed().id()))
+                .toList();
     }
 
     /** Records the claim holder's outcome, in a bulk write with those of other deliveries ending at the same time. */
@@ -195,8 +208,8 @@ class DeliveryService {
         Map<String, Object> payload = null;
         if (chain.needsPayload()) {
             Optional<Job> job = storeRetry.call("find job " + id, () -> store.find(id.toHexString()));
-            if (job.isEmpty() || (job.get().status() != JobStatus.QUEUED
-                    && job.get().status() != JobStatus.PROCESSING)) {
+            if (job.isEmpty()
+                    || (job.get().status() != JobStatus.QUEUED && job.get().status() != JobStatus.PROCESSING)) {
                 return null;
             }
             payload = job.get().payload();
@@ -227,7 +240,10 @@ class DeliveryService {
         if (wait == null) {
             return tiers.getFirst();
         }
-        return tiers.stream().filter(tier -> tier.compareTo(wait) >= 0).findFirst().orElse(tiers.getLast());
+        return tiers.stream()
+                .filter(tier -> tier.compareTo(wait) >= 0)
+                .findFirst()
+                .orElse(tiers.getLast());
     }
 
     private Disposition notClaimed(String id) {
@@ -253,14 +269,20 @@ class DeliveryService {
     private Disposition lookAgainLater(Job held) {
         Duration delay = topology.delayTiers().getLast();
         try {
-            publisher.publish(Topology.delayName(delay), Topology.routingKey(held.type(), held.priority()),
+            publisher.publish(
+                    Topology.delayName(delay),
+                    Topology.routingKey(held.type(), held.priority()),
                     JobMessage.of(held.idHex()));
         } catch (JobPublisher.PublishException e) {
             log.warn("Could not park the message of job {}: {}; requeueing it", held.idHex(), e.getMessage());
             return Disposition.REQUEUE;
         }
-        log.debug("Job {} is held by {} until {}; looking again in {}", held.idHex(), held.claimedBy(),
-                held.leaseUntil(), delay);
+        log.debug(
+                "Job {} is held by {} until {}; looking again in {}",
+                held.idHex(),
+                held.claimedBy(),
+                held.leaseUntil(),
+                delay);
         return Disposition.ACK;
     }
 
@@ -268,15 +290,22 @@ class DeliveryService {
         if (job.attempts() > properties.maxAttempts()) {
             chain.release(admitted);
             // earlier claims ended without an outcome (their workers died, or the job crashed them)
-            return fail(job, attempt(job, chain.name(), clock.instant(), Attempt.FAILED, "gave up after "
-                    + (job.attempts() - 1) + " attempts; the last ones ended without an outcome"));
+            return fail(
+                    job,
+                    attempt(
+                            job,
+                            chain.name(),
+                            clock.instant(),
+                            Attempt.FAILED,
+                            "gave up after " + (job.attempts() - 1)
+                                    + " attempts; the last ones ended without an outcome"));
         }
         DeliveryResult result;
         String provider = chain.name();
         long calling = System.nanoTime();
         try {
-            ProviderChain.Outcome outcome = chain.send(
-                    new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()), admitted);
+            ProviderChain.Outcome outcome =
+                    chain.send(new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()), admitted);
             provider = outcome.provider();
             result = outcome.result();
         } catch (VirtualMachineError fatal) {
@@ -299,20 +328,28 @@ class DeliveryService {
         return switch (result) {
             case DeliveryResult.Sent sent -> {
                 Attempt attempt = attempt(job, provider, ended, Attempt.SENT, null);
-                record("record job " + job.idHex() + " sent",
+                record(
+                        "record job " + job.idHex() + " sent",
                         JobStore.Outcome.sent(job, attempt, sent.providerMessageId(), ended));
                 metrics.endToEnd(job.type(), Duration.between(job.createdAt(), ended));
                 log.debug("Job {} sent by {} on attempt {}", job.idHex(), provider, job.attempts());
                 yield Disposition.ACK;
             }
-            case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() ->
-                    retryLater(job, attempt(job, provider, ended, Attempt.RETRY, retryable.reason()),
-                            retryable.retryAfter());
-            case DeliveryResult.Retryable retryable -> fail(job,
-                    attempt(job, provider, ended, Attempt.FAILED, "gave up after " + job.attempts()
-                            + " attempts: " + retryable.reason()));
+            case DeliveryResult.Retryable retryable
+            when job.attempts() < properties.maxAttempts() ->
+                retryLater(
+                        job, attempt(job, provider, ended, Attempt.RETRY, retryable.reason()), retryable.retryAfter());
+            case DeliveryResult.Retryable retryable ->
+                fail(
+                        job,
+                        attempt(
+                                job,
+                                provider,
+                                ended,
+                                Attempt.FAILED,
+                                "gave up after " + job.attempts() + " attempts: " + retryable.reason()));
             case DeliveryResult.Permanent permanent ->
-                    fail(job, attempt(job, provider, ended, Attempt.FAILED, permanent.reason()));
+                fail(job, attempt(job, provider, ended, Attempt.FAILED, permanent.reason()));
         };
     }
 
@@ -326,7 +363,9 @@ class DeliveryService {
             delay = tierCovering(retryAfter); // the provider asked for a longer wait (429 Retry-After)
         }
         try {
-            publisher.publish(Topology.delayName(delay), Topology.routingKey(job.type(), job.priority()),
+            publisher.publish(
+                    Topology.delayName(delay),
+                    Topology.routingKey(job.type(), job.priority()),
                     JobMessage.of(job.idHex()));
         } catch (JobPublisher.PublishException e) {
             // the job is queued again; the original message brings it back now rather than after the delay
@@ -338,7 +377,12 @@ class DeliveryService {
             store.markPublished(job.id(), clock.instant());
             return null;
         });
-        log.info("Job {} attempt {} failed ({}); next attempt in {}", job.idHex(), job.attempts(), attempt.error(), delay);
+        log.info(
+                "Job {} attempt {} failed ({}); next attempt in {}",
+                job.idHex(),
+                job.attempts(),
+                attempt.error(),
+                delay);
         return Disposition.ACK;
     }
 

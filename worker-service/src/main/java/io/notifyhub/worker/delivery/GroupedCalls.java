@@ -36,7 +36,8 @@ final class GroupedCalls<T, R> implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.call = call;
         for (int i = 0; i < writers; i++) {
-            this.writers.add(Thread.ofPlatform().name(name + "-" + i).daemon(true).start(this::write));
+            this.writers.add(
+                    Thread.ofPlatform().name(name + "-" + i).daemon(true).start(this::write));
         }
     }
 
@@ -94,6 +95,5 @@ final class GroupedCalls<T, R> implements AutoCloseable {
         }
     }
 
-    private record Pending<T, R>(T item, CompletableFuture<R> result) {
-    }
+    private record Pending<T, R>(T item, CompletableFuture<R> result) {}
 }

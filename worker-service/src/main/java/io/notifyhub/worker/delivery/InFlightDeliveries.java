@@ -35,7 +35,8 @@ import java.util.function.LongSupplier;
  */
 final class InFlightDeliveries {
 
-    private static final ContextSnapshotFactory CONTEXT = ContextSnapshotFactory.builder().build();
+    private static final ContextSnapshotFactory CONTEXT =
+            ContextSnapshotFactory.builder().build();
 
     private final int limit;
     private final Semaphore slots;
@@ -54,7 +55,12 @@ final class InFlightDeliveries {
         this.nanoTime = nanoTime;
         this.slots = new Semaphore(limit);
         // the slots bound the tasks, so the queue never holds more than the threads about to take them
-        this.threads = new ThreadPoolExecutor(limit, limit, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+        this.threads = new ThreadPoolExecutor(
+                limit,
+                limit,
+                1,
+                TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(),
                 Thread.ofPlatform().name(name + "-", 0).daemon(true).factory());
         this.threads.allowCoreThreadTimeOut(true);
     }
@@ -89,13 +95,16 @@ final class InFlightDeliveries {
     /** How long the longest-running delivery has been running; zero when none runs. */
     Duration oldest() {
         long now = nanoTime.getAsLong();
-        return Duration.ofNanos(started.values().stream().mapToLong(at -> now - at).max().orElse(0));
+        return Duration.ofNanos(
+                started.values().stream().mapToLong(at -> now - at).max().orElse(0));
     }
 
     /** Deliveries that have been running for longer than {@code bound}. */
     int runningLongerThan(Duration bound) {
         long now = nanoTime.getAsLong();
-        return (int) started.values().stream().filter(at -> now - at > bound.toNanos()).count();
+        return (int) started.values().stream()
+                .filter(at -> now - at > bound.toNanos())
+                .count();
     }
 
     /** Deliveries running now. */

@@ -1,11 +1,11 @@
 package io.notifyhub.worker.delivery;
 
+import io.notifyhub.model.store.StoreFailures;
+import io.notifyhub.worker.config.WorkerProperties;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.notifyhub.model.store.StoreFailures;
-import io.notifyhub.worker.config.WorkerProperties;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;

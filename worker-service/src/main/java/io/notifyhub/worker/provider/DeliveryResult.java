@@ -6,8 +6,7 @@ import java.time.Duration;
 public sealed interface DeliveryResult {
 
     /** Delivered; {@code providerMessageId} is the provider's id for it. */
-    record Sent(String providerMessageId) implements DeliveryResult {
-    }
+    record Sent(String providerMessageId) implements DeliveryResult {}
 
     /**
      * Not delivered this time; another attempt may succeed (timeouts, throttling, 5xx).
@@ -22,6 +21,5 @@ public sealed interface DeliveryResult {
     }
 
     /** Never deliverable as it is (invalid recipient, rejected content, bad credentials). */
-    record Permanent(String reason) implements DeliveryResult {
-    }
+    record Permanent(String reason) implements DeliveryResult {}
 }

@@ -27,6 +27,5 @@ public interface NotificationProvider {
      * sends of a backlog do not all load the same classes at once. Sends nothing, and must neither block for
      * long nor throw; the default does nothing.
      */
-    default void warmUp() {
-    }
+    default void warmUp() {}
 }

@@ -28,11 +28,16 @@ public class ProviderRegistry {
 
     private final Map<Channel, ProviderChain> byChannel = new EnumMap<>(Channel.class);
 
-    public ProviderRegistry(List<NotificationProvider> providers, WorkerProperties properties,
-            CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, ResilienceProperties resilience,
+    public ProviderRegistry(
+            List<NotificationProvider> providers,
+            WorkerProperties properties,
+            CircuitBreakerRegistry breakers,
+            BulkheadRegistry bulkheads,
+            ResilienceProperties resilience,
             SharedRateLimiter limiter) {
         for (Channel channel : Channel.values()) {
-            List<String> names = properties.providers().getOrDefault(channel, List.of(WorkerProperties.DEFAULT_PROVIDER));
+            List<String> names =
+                    properties.providers().getOrDefault(channel, List.of(WorkerProperties.DEFAULT_PROVIDER));
             List<NotificationProvider> chain = new ArrayList<>();
             List<CircuitBreaker> chainBreakers = new ArrayList<>();
             List<Optional<Bulkhead>> chainBulkheads = new ArrayList<>();
@@ -41,18 +46,25 @@ public class ProviderRegistry {
                         .filter(p -> p.name().equals(name) && p.channels().contains(channel))
                         .findFirst()
                         .orElseThrow(() -> new IllegalStateException("No provider named '" + name + "' for channel "
-                                + channel + "; known: " + providers.stream()
-                                        .map(p -> p.name() + p.channels()).collect(Collectors.joining(", "))
+                                + channel + "; known: "
+                                + providers.stream()
+                                        .map(p -> p.name() + p.channels())
+                                        .collect(Collectors.joining(", "))
                                 + " (smtp needs spring.mail.host, twilio notifyhub.providers.twilio.account-sid, "
                                 + "fcm a service account)"));
                 chain.add(provider);
                 chainBreakers.add(breakers.circuitBreaker(name));
-                chainBulkheads.add(Optional.ofNullable(resilience.concurrentCalls().get(name))
-                        .map(calls -> bulkheads.bulkhead(name, BulkheadConfig.custom().maxConcurrentCalls(calls)
-                                .maxWaitDuration(resilience.concurrentCallWait()).build())));
+                chainBulkheads.add(Optional.ofNullable(
+                                resilience.concurrentCalls().get(name))
+                        .map(calls -> bulkheads.bulkhead(
+                                name,
+                                BulkheadConfig.custom()
+                                        .maxConcurrentCalls(calls)
+                                        .maxWaitDuration(resilience.concurrentCallWait())
+                                        .build())));
             }
-            byChannel.put(channel, new ProviderChain(channel, chain, chainBreakers, chainBulkheads, resilience,
-                    limiter));
+            byChannel.put(
+                    channel, new ProviderChain(channel, chain, chainBreakers, chainBulkheads, resilience, limiter));
         }
     }
 

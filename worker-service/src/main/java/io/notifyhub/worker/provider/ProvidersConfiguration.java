@@ -88,11 +88,9 @@ class ProvidersConfiguration {
         }
 
         @ConditionalOnProperty("notifyhub.providers.fcm.service-account-json")
-        static class Inline {
-        }
+        static class Inline {}
 
         @ConditionalOnProperty("notifyhub.providers.fcm.service-account-file")
-        static class File {
-        }
+        static class File {}
     }
 }

@@ -25,7 +25,8 @@ class CrashLoopTests extends WorkerIntegrationTest {
         Job job = storedJob(Channel.EMAIL);
         Instant longAgo = Instant.now().minusSeconds(10);
         for (int i = 1; i <= 3; i++) { // three workers claimed it, one after the other's lease ran out, and died
-            store.claim(job.id(), "dead-worker-" + i, longAgo.plusSeconds(i), Duration.ofMillis(1)).orElseThrow();
+            store.claim(job.id(), "dead-worker-" + i, longAgo.plusSeconds(i), Duration.ofMillis(1))
+                    .orElseThrow();
         }
 
         publish(job);
@@ -58,7 +59,10 @@ class CrashLoopTests extends WorkerIntegrationTest {
         MessageProperties redelivered = new MessageProperties();
         redelivered.setHeader("x-delivery-count", 19); // as the quorum queue counts returns (limit 20)
 
-        rabbit.send(Topology.WORK_EXCHANGE, "push", new Message(JobMessage.of(job.idHex()).toBytes(), redelivered));
+        rabbit.send(
+                Topology.WORK_EXCHANGE,
+                "push",
+                new Message(JobMessage.of(job.idHex()).toBytes(), redelivered));
 
         await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.FAILED);
         assertThat(reload(job).error()).contains("after 19 deliveries");

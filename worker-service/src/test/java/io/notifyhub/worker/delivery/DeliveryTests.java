@@ -50,7 +50,9 @@ class DeliveryTests extends WorkerIntegrationTest {
     @Test
     void shouldRetryThroughTheDelayQueuesAndThenSend() {
         Job job = storedJob(Channel.SMS);
-        provider.script(job.idHex(), new DeliveryResult.Retryable("503 from provider"),
+        provider.script(
+                job.idHex(),
+                new DeliveryResult.Retryable("503 from provider"),
                 new DeliveryResult.Retryable("timeout"));
 
         publish(job);
@@ -81,7 +83,8 @@ class DeliveryTests extends WorkerIntegrationTest {
         Job failed = reload(job);
         assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.error()).contains("gave up after 3 attempts").contains("connection refused");
-        assertThat(failed.history()).extracting(Attempt::outcome)
+        assertThat(failed.history())
+                .extracting(Attempt::outcome)
                 .containsExactly(Attempt.RETRY, Attempt.RETRY, Attempt.FAILED);
         assertThat(drainDeadLetters(1, PATIENCE)).singleElement().asString().contains(job.idHex());
         assertThat(provider.calls(job.idHex())).hasSize(3);
@@ -112,14 +115,20 @@ class DeliveryTests extends WorkerIntegrationTest {
         await().atMost(PATIENCE).until(() -> statusOf(job) == JobStatus.SENT);
         double droppedBefore = duplicatesDropped();
         publish(job); // and one after it was sent
-        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> provider.calls(job.idHex()).size() == 1);
+        await().during(Duration.ofSeconds(1))
+                .atMost(PATIENCE)
+                .until(() -> provider.calls(job.idHex()).size() == 1);
         assertThat(reload(job).attempts()).isEqualTo(1);
         assertThat(duplicatesDropped()).as("counted as a duplicate").isGreaterThanOrEqualTo(droppedBefore + 1);
-        assertThat(drainDeadLetters(1, Duration.ofMillis(500))).as("duplicates are dropped, not dead-lettered").isEmpty();
+        assertThat(drainDeadLetters(1, Duration.ofMillis(500)))
+                .as("duplicates are dropped, not dead-lettered")
+                .isEmpty();
     }
 
     private double duplicatesDropped() {
-        var counter = meters.find("notifyhub.duplicate.messages").tag("status", "sent").counter();
+        var counter = meters.find("notifyhub.duplicate.messages")
+                .tag("status", "sent")
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -127,7 +136,8 @@ class DeliveryTests extends WorkerIntegrationTest {
     void shouldSendTheJobOfAWorkerThatDiedMidSendOnceItsLeaseExpires() {
         Job job = storedJob(Channel.SMS);
         // a worker claimed it and died before recording anything; its message came back to the queue
-        store.claim(job.id(), "dead-worker", Instant.now(), Duration.ofSeconds(2)).orElseThrow();
+        store.claim(job.id(), "dead-worker", Instant.now(), Duration.ofSeconds(2))
+                .orElseThrow();
 
         publish(job);
 
@@ -153,7 +163,9 @@ class DeliveryTests extends WorkerIntegrationTest {
         await().atMost(PATIENCE).until(() -> statusOf(marker) == JobStatus.SENT);
         assertThat(statusOf(job)).isEqualTo(JobStatus.CANCELLED);
         assertThat(provider.calls(job.idHex())).isEmpty();
-        assertThat(drainDeadLetters(1, Duration.ofMillis(500))).as("dropped, not dead-lettered").isEmpty();
+        assertThat(drainDeadLetters(1, Duration.ofMillis(500)))
+                .as("dropped, not dead-lettered")
+                .isEmpty();
     }
 
     @Test
@@ -167,9 +179,10 @@ class DeliveryTests extends WorkerIntegrationTest {
         publish(good);
 
         await().atMost(PATIENCE).until(() -> statusOf(good) == JobStatus.SENT);
-        assertThat(drainDeadLetters(3, PATIENCE)).containsExactlyInAnyOrder(
-                "this is not json",
-                "{\"v\":99,\"id\":\"" + unknownJob + "\"}",
-                "{\"v\":1,\"id\":\"" + unknownJob + "\"}");
+        assertThat(drainDeadLetters(3, PATIENCE))
+                .containsExactlyInAnyOrder(
+                        "this is not json",
+                        "{\"v\":99,\"id\":\"" + unknownJob + "\"}",
+                        "{\"v\":1,\"id\":\"" + unknownJob + "\"}");
     }
 }

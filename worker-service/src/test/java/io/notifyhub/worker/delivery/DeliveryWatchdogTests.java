@@ -60,7 +60,9 @@ class DeliveryWatchdogTests {
         });
 
         assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(virtual[0]).as("a delivery on a virtual thread can pin its carrier in class loading").isFalse();
+        assertThat(virtual[0])
+                .as("a delivery on a virtual thread can pin its carrier in class loading")
+                .isFalse();
     }
 
     private void advance(Duration duration) {

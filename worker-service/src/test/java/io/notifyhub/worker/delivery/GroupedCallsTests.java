@@ -31,7 +31,8 @@ class GroupedCallsTests {
             Future<String> first = callers.submit(() -> grouped.call(0));
             firstCallRunning.await();
             List<Future<String>> waiting = IntStream.rangeClosed(1, 6)
-                    .mapToObj(i -> callers.submit(() -> grouped.call(i))).toList();
+                    .mapToObj(i -> callers.submit(() -> grouped.call(i)))
+                    .toList();
             await().atMost(Duration.ofSeconds(5)).until(() -> grouped.waiting() == 6);
             release.countDown();
 
@@ -55,7 +56,8 @@ class GroupedCallsTests {
             }
             return items;
         })) {
-            assertThatThrownBy(() -> grouped.call(13)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> grouped.call(13))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("store said no");
             assertThat(grouped.call(7)).isEqualTo(7);
         }

@@ -38,30 +38,47 @@ class InFlightTests extends WorkerIntegrationTest {
     @Test
     void shouldRunUpToMaxInFlightDeliveriesAtOnceAndHighOnesBesideThem() {
         provider.latency(Duration.ofMillis(500));
-        List<Job> jobs = IntStream.range(0, JOBS).mapToObj(i -> storedJob(Channel.EMAIL)).toList();
+        List<Job> jobs =
+                IntStream.range(0, JOBS).mapToObj(i -> storedJob(Channel.EMAIL)).toList();
         jobs.forEach(this::publish);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> inFlight("normal") == 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> store.count(JobStatus.SENT) >= 30); // slots reused
-        assertThat(provider.mostAtOnce()).as("provider calls at once, normal jobs only").isEqualTo(20);
+        assertThat(provider.mostAtOnce())
+                .as("provider calls at once, normal jobs only")
+                .isEqualTo(20);
 
-        Job high = store.insert(Job.queued(Channel.EMAIL,
-                Map.of("recipient", "vip@example.com", "subject", "Hi", "body", "Hello"), Instant.now())
+        Job high = store.insert(Job.queued(
+                        Channel.EMAIL,
+                        Map.of("recipient", "vip@example.com", "subject", "Hi", "body", "Hello"),
+                        Instant.now())
                 .withPriority(Priority.HIGH));
-        publishRaw(Topology.routingKey(Channel.EMAIL, Priority.HIGH), JobMessage.of(high.idHex()).toBytes());
+        publishRaw(
+                Topology.routingKey(Channel.EMAIL, Priority.HIGH),
+                JobMessage.of(high.idHex()).toBytes());
         await().atMost(Duration.ofSeconds(5)).until(() -> statusOf(high) == JobStatus.SENT);
-        assertThat(store.count(JobStatus.SENT)).as("normal jobs still running when the high one was sent")
+        assertThat(store.count(JobStatus.SENT))
+                .as("normal jobs still running when the high one was sent")
                 .isLessThan(JOBS + 1);
-        assertThat(provider.mostAtOnce()).as("the high job ran beside 20 normal ones").isEqualTo(21);
+        assertThat(provider.mostAtOnce())
+                .as("the high job ran beside 20 normal ones")
+                .isEqualTo(21);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> store.count(JobStatus.SENT) == JOBS + 1);
-        assertThat(jobs).allSatisfy(job -> assertThat(provider.calls(job.idHex())).hasSize(1));
+        assertThat(jobs)
+                .allSatisfy(job -> assertThat(provider.calls(job.idHex())).hasSize(1));
         await().atMost(Duration.ofSeconds(5)).until(() -> inFlight("normal") == 0 && inFlight("high") == 0);
-        assertThat(meters.get("notifyhub.worker.deliveries.in.flight.limit").tag("priority", "normal").gauge()
-                .value()).isEqualTo(20);
+        assertThat(meters.get("notifyhub.worker.deliveries.in.flight.limit")
+                        .tag("priority", "normal")
+                        .gauge()
+                        .value())
+                .isEqualTo(20);
     }
 
     private double inFlight(String priority) {
-        return meters.get("notifyhub.worker.deliveries.in.flight").tag("priority", priority).gauge().value();
+        return meters.get("notifyhub.worker.deliveries.in.flight")
+                .tag("priority", priority)
+                .gauge()
+                .value();
     }
 }

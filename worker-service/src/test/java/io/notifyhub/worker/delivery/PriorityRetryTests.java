@@ -26,19 +26,23 @@ class PriorityRetryTests extends WorkerIntegrationTest {
 
     @Test
     void shouldBringARetriedHighJobBackToTheHighQueue() {
-        Job job = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "Hello"),
-                Instant.now()).withPriority(Priority.HIGH));
+        Job job =
+                store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "Hello"), Instant.now())
+                        .withPriority(Priority.HIGH));
         provider.script(job.idHex(), new DeliveryResult.Retryable("503 from provider"));
         // only the high queues are consumed: a retry that came back to the normal queue would never be sent
         listeners.getListenerContainer("deliveries").stop();
         try {
-            publishRaw(Topology.routingKey(Channel.SMS, Priority.HIGH), JobMessage.of(job.idHex()).toBytes());
+            publishRaw(
+                    Topology.routingKey(Channel.SMS, Priority.HIGH),
+                    JobMessage.of(job.idHex()).toBytes());
 
             await().atMost(Duration.ofSeconds(10)).until(() -> statusOf(job) == JobStatus.SENT);
         } finally {
             listeners.getListenerContainer("deliveries").start();
         }
         assertThat(reload(job).history()).extracting(Attempt::outcome).containsExactly(Attempt.RETRY, Attempt.SENT);
-        assertThat(admin.getQueueInfo(Topology.workQueue(Channel.SMS)).getMessageCount()).isZero();
+        assertThat(admin.getQueueInfo(Topology.workQueue(Channel.SMS)).getMessageCount())
+                .isZero();
     }
 }

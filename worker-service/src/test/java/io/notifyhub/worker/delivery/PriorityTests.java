@@ -68,28 +68,32 @@ class PriorityTests extends WorkerIntegrationTest {
         List<Job> backlog = store.insertAll(IntStream.range(0, BACKLOG)
                 .mapToObj(i -> Job.queued(Channel.EMAIL, email("user" + i + "@example.com"), now))
                 .toList());
-        assertThat(publisher.publishAll(backlog.stream().map(Outgoing::toWork).toList())).hasSize(BACKLOG);
+        assertThat(publisher.publishAll(backlog.stream().map(Outgoing::toWork).toList()))
+                .hasSize(BACKLOG);
         Duration stocked = Duration.ofNanos(System.nanoTime() - stocking);
         await().atMost(Duration.ofSeconds(10)).until(() -> store.count(JobStatus.SENT) >= 16); // the backlog is moving
 
         Job high = store.insert(Job.queued(Channel.EMAIL, email("vip@example.com"), Instant.now())
                 .withPriority(Priority.HIGH));
         long published = System.nanoTime();
-        publisher.publish(Topology.WORK_EXCHANGE, Topology.routingKey(Channel.EMAIL, Priority.HIGH),
-                JobMessage.of(high.idHex()));
+        publisher.publish(
+                Topology.WORK_EXCHANGE, Topology.routingKey(Channel.EMAIL, Priority.HIGH), JobMessage.of(high.idHex()));
 
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> statusOf(high) == JobStatus.SENT);
         Duration took = Duration.ofNanos(System.nanoTime() - published);
         long normalSent = store.count(JobStatus.SENT) - 1;
 
         assertThat(took).as("high job sent after publish").isLessThan(Duration.ofSeconds(2));
-        assertThat(BACKLOG - normalSent).as("normal jobs still waiting when the high one was sent")
+        assertThat(BACKLOG - normalSent)
+                .as("normal jobs still waiting when the high one was sent")
                 .isGreaterThan(9_000);
         assertThat(reload(high).provider()).isEqualTo("simulated");
-        System.out.printf("PriorityTests: backlog stored and published in %d ms; high job sent %d ms after publish, "
-                + "with %d of %d normal jobs still waiting%n", stocked.toMillis(), took.toMillis(),
-                BACKLOG - normalSent, BACKLOG);
+        System.out.printf(
+                "PriorityTests: backlog stored and published in %d ms; high job sent %d ms after publish, "
+                        + "with %d of %d normal jobs still waiting%n",
+                stocked.toMillis(), took.toMillis(), BACKLOG - normalSent, BACKLOG);
     }
 
     private static Map<String, Object> email(String recipient) {

@@ -31,9 +31,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * want, instead of exiting and being restarted into the same outage; once the store answers it delivers. Its
  * store is one of its own, on a port where nothing listens until the test starts it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "notifyhub.worker.id=store-down-worker",
-        "notifyhub.store.timeout=500ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"notifyhub.worker.id=store-down-worker", "notifyhub.store.timeout=500ms"})
 class StoreDownAtStartTests {
 
     private static final int STORE_PORT = freePort();
@@ -62,15 +62,23 @@ class StoreDownAtStartTests {
     void shouldStartWithoutTheStoreAndDeliverOnceItIsBack() {
         // the context is up: nothing at start-up needed the store
         store = EmbeddedMongo.inMemory("127.0.0.1", STORE_PORT);
-        Job job = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> jobs.insert(Job.queued(
-                Channel.SMS, Map.of("phone", "+14155550123", "message", "Hello"), Instant.now())), stored -> true);
+        Job job = await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(
+                        () -> jobs.insert(Job.queued(
+                                Channel.SMS, Map.of("phone", "+14155550123", "message", "Hello"), Instant.now())),
+                        stored -> true);
 
-        rabbit.send(Topology.WORK_EXCHANGE, Topology.routingKey(job.type()),
+        rabbit.send(
+                Topology.WORK_EXCHANGE,
+                Topology.routingKey(job.type()),
                 new Message(JobMessage.of(job.idHex()).toBytes(), new MessageProperties()));
 
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> jobs.find(job.idHex()).orElseThrow().status() == JobStatus.SENT);
-        assertThat(jobs.find(job.idHex()).orElseThrow().history()).as("sent once").hasSize(1);
+        assertThat(jobs.find(job.idHex()).orElseThrow().history())
+                .as("sent once")
+                .hasSize(1);
     }
 
     private static int freePort() {

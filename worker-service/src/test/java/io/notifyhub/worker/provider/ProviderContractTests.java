@@ -86,8 +86,12 @@ public abstract class ProviderContractTests {
 
         DeliveryResult result = provider.send(request());
 
-        assertThat(result).isInstanceOfSatisfying(DeliveryResult.Retryable.class,
-                retryable -> assertThat(retryable.retryAfter()).as(retryable.reason()).isEqualTo(Duration.ofSeconds(7)));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        DeliveryResult.Retryable.class,
+                        retryable -> assertThat(retryable.retryAfter())
+                                .as(retryable.reason())
+                                .isEqualTo(Duration.ofSeconds(7)));
     }
 
     @Test

@@ -2,9 +2,9 @@ package io.notifyhub.worker.support;
 
 import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
-import io.notifyhub.model.Priority;
 import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
+import io.notifyhub.model.Priority;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
@@ -33,12 +33,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the worker's integration tests: the real listener on the real RabbitMQ and a MongoDB-wire server
  * over TCP, with the {@link ScriptedProvider} on every channel and short delay tiers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "notifyhub.worker.providers.email=scripted",
-        "notifyhub.worker.providers.sms=scripted",
-        "notifyhub.worker.providers.push=scripted",
-        "notifyhub.topology.delay-tiers=500ms,1s",
-        "notifyhub.worker.id=test-worker"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "notifyhub.worker.providers.email=scripted",
+            "notifyhub.worker.providers.sms=scripted",
+            "notifyhub.worker.providers.push=scripted",
+            "notifyhub.topology.delay-tiers=500ms,1s",
+            "notifyhub.worker.id=test-worker"
+        })
 @Import(WorkerIntegrationTest.Providers.class)
 public abstract class WorkerIntegrationTest {
 

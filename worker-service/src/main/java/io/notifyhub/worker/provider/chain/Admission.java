@@ -6,16 +6,14 @@ import java.time.Duration;
 public sealed interface Admission {
 
     /** The provider at {@code index} in the chain granted a call (its breaker permission and rate permit). */
-    record Go(int index) implements Admission {
-    }
+    record Go(int index) implements Admission {}
 
     /**
      * Every provider is open or throttled, or the sender is over its limit: the job waits, untouched.
      *
      * @param delay how long until a permit is free, or null when unknown (an open breaker)
      */
-    record Wait(Duration delay, Why why, String reason) implements Admission {
-    }
+    record Wait(Duration delay, Why why, String reason) implements Admission {}
 
     /** Why a job waits; the value is the metric tag. */
     enum Why {

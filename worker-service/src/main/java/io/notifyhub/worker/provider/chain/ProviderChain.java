@@ -31,15 +31,29 @@ public class ProviderChain {
     private final ResilienceProperties.SenderLimit senderLimit;
     private final SharedRateLimiter limiter;
 
-    public ProviderChain(Channel channel, List<NotificationProvider> providers, List<CircuitBreaker> breakers,
-            ResilienceProperties resilience, SharedRateLimiter limiter) {
-        this(channel, providers, breakers, providers.stream().map(p -> Optional.<Bulkhead>empty()).toList(),
-                resilience, limiter);
+    public ProviderChain(
+            Channel channel,
+            List<NotificationProvider> providers,
+            List<CircuitBreaker> breakers,
+            ResilienceProperties resilience,
+            SharedRateLimiter limiter) {
+        this(
+                channel,
+                providers,
+                breakers,
+                providers.stream().map(p -> Optional.<Bulkhead>empty()).toList(),
+                resilience,
+                limiter);
     }
 
     /** @param bulkheads per provider, the cap on its calls at once, if it has one */
-    public ProviderChain(Channel channel, List<NotificationProvider> providers, List<CircuitBreaker> breakers,
-            List<Optional<Bulkhead>> bulkheads, ResilienceProperties resilience, SharedRateLimiter limiter) {
+    public ProviderChain(
+            Channel channel,
+            List<NotificationProvider> providers,
+            List<CircuitBreaker> breakers,
+            List<Optional<Bulkhead>> bulkheads,
+            ResilienceProperties resilience,
+            SharedRateLimiter limiter) {
         this.channel = channel;
         this.providers = List.copyOf(providers);
         this.breakers = List.copyOf(breakers);
@@ -82,7 +96,9 @@ public class ProviderChain {
             }
         }
         if (go == null) {
-            return new Admission.Wait(shortest, Admission.Why.PROVIDERS_UNAVAILABLE,
+            return new Admission.Wait(
+                    shortest,
+                    Admission.Why.PROVIDERS_UNAVAILABLE,
                     "every " + channel.value() + " provider (" + name() + ") is open or throttled");
         }
         if (senderLimit != null) {
@@ -91,8 +107,11 @@ public class ProviderChain {
             Duration wait = limiter.tryAcquire("sender:" + channel.value() + ":" + name, senderLimit.limit());
             if (!wait.isZero()) {
                 release(go);
-                return new Admission.Wait(wait, Admission.Why.SENDER_LIMIT,
-                        "sender " + name + " is over its limit of " + senderLimit.permits() + " per " + senderLimit.per());
+                return new Admission.Wait(
+                        wait,
+                        Admission.Why.SENDER_LIMIT,
+                        "sender " + name + " is over its limit of " + senderLimit.permits() + " per "
+                                + senderLimit.per());
             }
         }
         return go;
@@ -128,9 +147,11 @@ public class ProviderChain {
         if (!breaker.tryAcquirePermission()) {
             return Duration.ofNanos(-1);
         }
-        ResilienceProperties.Limit limit = providerLimits.get(providers.get(index).name());
+        ResilienceProperties.Limit limit =
+                providerLimits.get(providers.get(index).name());
         if (limit != null) {
-            Duration wait = limiter.tryAcquire("provider:" + providers.get(index).name(), limit);
+            Duration wait =
+                    limiter.tryAcquire("provider:" + providers.get(index).name(), limit);
             if (!wait.isZero()) {
                 breaker.releasePermission();
                 return wait;
@@ -178,8 +199,7 @@ public class ProviderChain {
     }
 
     /** The provider that answered, and what it answered. */
-    public record Outcome(String provider, DeliveryResult result) {
-    }
+    public record Outcome(String provider, DeliveryResult result) {}
 
     /** What the breaker records for a retryable result. */
     static final class RetryableFailure extends RuntimeException {

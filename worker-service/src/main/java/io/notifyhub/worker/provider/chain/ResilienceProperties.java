@@ -30,8 +30,8 @@ public record ResilienceProperties(
         concurrentCalls = concurrentCalls == null ? Map.of() : Map.copyOf(concurrentCalls);
         concurrentCalls.forEach((provider, calls) -> {
             if (calls < 1) {
-                throw new IllegalArgumentException("notifyhub.worker.resilience.concurrent-calls." + provider
-                        + " must be at least 1");
+                throw new IllegalArgumentException(
+                        "notifyhub.worker.resilience.concurrent-calls." + provider + " must be at least 1");
             }
         });
         concurrentCallWait = concurrentCallWait == null ? Duration.ofSeconds(30) : concurrentCallWait;
@@ -54,8 +54,7 @@ public record ResilienceProperties(
             @DefaultValue("20") int window,
             @DefaultValue("10") int minimumCalls,
             @DefaultValue("30s") Duration openFor,
-            @DefaultValue("3") int halfOpenCalls) {
-    }
+            @DefaultValue("3") int halfOpenCalls) {}
 
     /** At most {@code permits} sends per {@code per}, in bursts of up to {@code permits}. */
     public record Limit(int permits, Duration per) {
@@ -70,7 +69,8 @@ public record ResilienceProperties(
      * @param keyField the payload field naming the sender (email: {@code from}); jobs without it share the
      *                 key {@code (default)}
      */
-    public record SenderLimit(int permits, Duration per, @DefaultValue("from") String keyField) {
+    public record SenderLimit(
+            int permits, Duration per, @DefaultValue("from") String keyField) {
         public SenderLimit {
             new Limit(permits, per);
         }

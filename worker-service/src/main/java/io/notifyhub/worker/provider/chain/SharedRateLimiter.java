@@ -20,8 +20,8 @@ public class SharedRateLimiter {
     private final MongoBucketProxyManager buckets;
 
     public SharedRateLimiter(MongoOperations mongo) {
-        this.buckets = new MongoBucketProxyManager(mongo, ClientSideConfig.getDefault()
-                .withRequestTimeout(Duration.ofSeconds(2)));
+        this.buckets = new MongoBucketProxyManager(
+                mongo, ClientSideConfig.getDefault().withRequestTimeout(Duration.ofSeconds(2)));
     }
 
     /**

@@ -105,8 +105,8 @@ final class SmtpConnections implements AutoCloseable {
         @Override
         public Connection create() throws MessagingException {
             // as JavaMailSenderImpl connects: its session (spring.mail.*), protocol, host, port and credentials
-            Transport transport = sender.getSession().getTransport(
-                    sender.getProtocol() != null ? sender.getProtocol() : "smtp");
+            Transport transport =
+                    sender.getSession().getTransport(sender.getProtocol() != null ? sender.getProtocol() : "smtp");
             String username = blankToNull(sender.getUsername());
             String password = username == null ? null : blankToNull(sender.getPassword());
             transport.connect(sender.getHost(), sender.getPort(), username, password);
@@ -124,7 +124,8 @@ final class SmtpConnections implements AutoCloseable {
          */
         @Override
         public boolean validateObject(PooledObject<Connection> pooled) {
-            return pooled.getIdleDuration().compareTo(validateAfterIdle) < 0 || pooled.getObject().transport.isConnected();
+            return pooled.getIdleDuration().compareTo(validateAfterIdle) < 0
+                    || pooled.getObject().transport.isConnected();
         }
 
         @Override

@@ -57,9 +57,22 @@ public class SmtpEmailProvider implements NotificationProvider, AutoCloseable {
     @Override
     public void warmUp() {
         try {
-            compose(new DeliveryRequest("000000000000000000000000", Channel.EMAIL, Map.of("recipient",
-                    "warm-up@example.com", "subject", "Warm-up ✓", "body", "Plain ✓", "html", "<p>HTML ✓</p>"), 1),
-                    "<warm-up@" + properties.messageIdDomain() + ">").writeTo(OutputStream.nullOutputStream());
+            compose(
+                            new DeliveryRequest(
+                                    "000000000000000000000000",
+                                    Channel.EMAIL,
+                                    Map.of(
+                                            "recipient",
+                                            "warm-up@example.com",
+                                            "subject",
+                                            "Warm-up ✓",
+                                            "body",
+                                            "Plain ✓",
+                                            "html",
+                                            "<p>HTML ✓</p>"),
+                                    1),
+                            "<warm-up@" + properties.messageIdDomain() + ">")
+                    .writeTo(OutputStream.nullOutputStream());
         } catch (MessagingException | IOException | RuntimeException e) {
             // a real send reports what is wrong; the warm-up only loads what sends need
         }

@@ -20,8 +20,7 @@ import org.springframework.mail.MailSendException;
  */
 final class SmtpFailures {
 
-    private SmtpFailures() {
-    }
+    private SmtpFailures() {}
 
     static DeliveryResult classify(MailException e) {
         if (e instanceof MailAuthenticationException) {
@@ -40,13 +39,16 @@ final class SmtpFailures {
                 if (t instanceof AuthenticationFailedException) {
                     return new DeliveryResult.Permanent("SMTP authentication failed: " + t.getMessage());
                 }
-                int code = t instanceof SMTPAddressFailedException address ? address.getReturnCode()
+                int code = t instanceof SMTPAddressFailedException address
+                        ? address.getReturnCode()
                         : t instanceof SMTPSendFailedException send ? send.getReturnCode() : 0;
                 if (code >= 500) {
-                    return new DeliveryResult.Permanent("SMTP " + code + ": " + t.getMessage().strip());
+                    return new DeliveryResult.Permanent(
+                            "SMTP " + code + ": " + t.getMessage().strip());
                 }
                 if (code >= 400) {
-                    return new DeliveryResult.Retryable("SMTP " + code + ": " + t.getMessage().strip());
+                    return new DeliveryResult.Retryable(
+                            "SMTP " + code + ": " + t.getMessage().strip());
                 }
                 if (t instanceof IOException) {
                     return new DeliveryResult.Retryable("SMTP server unreachable: " + t);

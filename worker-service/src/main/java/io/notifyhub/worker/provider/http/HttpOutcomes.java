@@ -14,19 +14,19 @@ import java.util.Optional;
 /** What the HTTP providers share: the retryable cases of HTTP itself, and reading {@code Retry-After}. */
 public final class HttpOutcomes {
 
-    private HttpOutcomes() {
-    }
+    private HttpOutcomes() {}
 
     /** 429 (with its {@code Retry-After}), 408 and 5xx are worth another attempt; other statuses are not. */
-    public static Optional<DeliveryResult> retryable(String provider, HttpResponse<?> response, String detail,
-            Clock clock) {
+    public static Optional<DeliveryResult> retryable(
+            String provider, HttpResponse<?> response, String detail, Clock clock) {
         int status = response.statusCode();
         if (status == 429) {
-            return Optional.of(new DeliveryResult.Retryable(provider + " throttled us (429): " + detail,
-                    retryAfter(response, clock)));
+            return Optional.of(new DeliveryResult.Retryable(
+                    provider + " throttled us (429): " + detail, retryAfter(response, clock)));
         }
         if (status == 408 || status >= 500) {
-            return Optional.of(new DeliveryResult.Retryable(provider + " answered " + status + ": " + detail,
+            return Optional.of(new DeliveryResult.Retryable(
+                    provider + " answered " + status + ": " + detail,
                     status == 503 ? retryAfter(response, clock) : null));
         }
         return Optional.empty();

@@ -65,13 +65,16 @@ class FcmAccessTokens {
 
     private void exchange() throws IOException, InterruptedException {
         Instant now = clock.instant();
-        String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer",
-                StandardCharsets.UTF_8) + "&assertion=" + assertion(now);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(account.tokenUri())
-                .timeout(timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        String form =
+                "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
+                        + "&assertion=" + assertion(now);
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(account.tokenUri())
+                        .timeout(timeout)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode body;
         try {
             body = json.readTree(response.body());
@@ -86,8 +89,8 @@ class FcmAccessTokens {
             return;
         }
         String detail = "token exchange answered " + response.statusCode() + ": " + response.body();
-        boolean retryable = response.statusCode() == 429 || response.statusCode() == 408
-                || response.statusCode() >= 500;
+        boolean retryable =
+                response.statusCode() == 429 || response.statusCode() == 408 || response.statusCode() >= 500;
         throw new TokenException(detail, retryable, retryable ? HttpOutcomes.retryAfter(response, clock) : null);
     }
 
@@ -100,7 +103,10 @@ class FcmAccessTokens {
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(3600)))
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(account.privateKeyId()).build(),
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(account.privateKeyId())
+                        .build(),
                 claims);
         try {
             jwt.sign(new RSASSASigner(account.privateKey()));

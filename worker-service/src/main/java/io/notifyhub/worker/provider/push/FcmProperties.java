@@ -27,5 +27,4 @@ public record FcmProperties(
         String projectId,
         URI tokenUri,
         @DefaultValue("5s") Duration connectTimeout,
-        @DefaultValue("10s") Duration timeout) {
-}
+        @DefaultValue("10s") Duration timeout) {}

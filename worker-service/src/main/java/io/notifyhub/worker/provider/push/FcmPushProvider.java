@@ -27,8 +27,13 @@ public class FcmPushProvider implements NotificationProvider {
 
     public static final String NAME = "fcm";
 
-    private static final Set<String> PERMANENT = Set.of("UNREGISTERED", "INVALID_ARGUMENT", "SENDER_ID_MISMATCH",
-            "THIRD_PARTY_AUTH_ERROR", "PERMISSION_DENIED", "NOT_FOUND");
+    private static final Set<String> PERMANENT = Set.of(
+            "UNREGISTERED",
+            "INVALID_ARGUMENT",
+            "SENDER_ID_MISMATCH",
+            "THIRD_PARTY_AUTH_ERROR",
+            "PERMISSION_DENIED",
+            "NOT_FOUND");
 
     private final FcmProperties properties;
     private final HttpClient http;
@@ -40,8 +45,10 @@ public class FcmPushProvider implements NotificationProvider {
     public FcmPushProvider(FcmProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout()).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.connectTimeout())
+                .build();
         ServiceAccount account = ServiceAccount.from(properties);
         this.tokens = new FcmAccessTokens(account, http, properties.timeout(), clock);
         this.send = URI.create(properties.baseUrl().toString().replaceAll("/+$", "") + "/v1/projects/"
@@ -69,7 +76,8 @@ public class FcmPushProvider implements NotificationProvider {
             }
             return outcome(response);
         } catch (FcmAccessTokens.TokenException e) {
-            return e.retryable ? new DeliveryResult.Retryable("FCM " + e.getMessage(), e.retryAfter)
+            return e.retryable
+                    ? new DeliveryResult.Retryable("FCM " + e.getMessage(), e.retryAfter)
                     : new DeliveryResult.Permanent("FCM credentials refused: " + e.getMessage());
         } catch (IOException e) {
             return HttpOutcomes.unanswered(NAME, e);
@@ -80,12 +88,14 @@ public class FcmPushProvider implements NotificationProvider {
     }
 
     private HttpResponse<String> post(String body, String token) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(send)
-                .timeout(properties.timeout())
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json; UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(send)
+                        .timeout(properties.timeout())
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json; UTF-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 401) {
             tokens.invalidate(token);
         }
@@ -115,7 +125,8 @@ public class FcmPushProvider implements NotificationProvider {
         }
         if (response.statusCode() == 200) {
             JsonNode name = body.get("name");
-            return name != null && name.isString() ? new DeliveryResult.Sent(name.asString())
+            return name != null && name.isString()
+                    ? new DeliveryResult.Sent(name.asString())
                     : new DeliveryResult.Retryable("FCM answered 200 without a message name");
         }
         String code = errorCode(body.path("error"));
@@ -127,8 +138,8 @@ public class FcmPushProvider implements NotificationProvider {
             return new DeliveryResult.Permanent("FCM refused our credentials twice: " + detail);
         }
         return HttpOutcomes.retryable(NAME, response, detail, clock)
-                .orElseGet(() -> new DeliveryResult.Permanent("FCM rejected the message (" + response.statusCode()
-                        + "): " + detail));
+                .orElseGet(() -> new DeliveryResult.Permanent(
+                        "FCM rejected the message (" + response.statusCode() + "): " + detail));
     }
 
     /** FCM's own code ({@code details[].errorCode}, e.g. UNREGISTERED), else the RPC status. */

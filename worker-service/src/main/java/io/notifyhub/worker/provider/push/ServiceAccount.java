@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The parts of a Google service account key that FCM needs. */
-record ServiceAccount(String projectId, String clientEmail, String privateKeyId, RSAPrivateKey privateKey,
-        URI tokenUri) {
+record ServiceAccount(
+        String projectId, String clientEmail, String privateKeyId, RSAPrivateKey privateKey, URI tokenUri) {
 
     static ServiceAccount from(FcmProperties properties) {
         String json = properties.serviceAccountJson();
@@ -28,8 +28,12 @@ record ServiceAccount(String projectId, String clientEmail, String privateKeyId,
         JsonNode key = JsonMapper.builder().build().readTree(json);
         String projectId = properties.projectId() != null ? properties.projectId() : text(key, "project_id");
         URI tokenUri = properties.tokenUri() != null ? properties.tokenUri() : URI.create(text(key, "token_uri"));
-        return new ServiceAccount(projectId, text(key, "client_email"), text(key, "private_key_id"),
-                privateKey(text(key, "private_key")), tokenUri);
+        return new ServiceAccount(
+                projectId,
+                text(key, "client_email"),
+                text(key, "private_key_id"),
+                privateKey(text(key, "private_key")),
+                tokenUri);
     }
 
     private static String text(JsonNode key, String field) {

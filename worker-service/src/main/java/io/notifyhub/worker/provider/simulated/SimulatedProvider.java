@@ -32,8 +32,8 @@ public class SimulatedProvider implements NotificationProvider {
     public static final String NAME = "simulated";
 
     /** Where each channel's payload keeps its recipient. */
-    private static final Map<Channel, String> RECIPIENT_FIELDS = Map.of(
-            Channel.EMAIL, "recipient", Channel.SMS, "phone", Channel.PUSH, "token");
+    private static final Map<Channel, String> RECIPIENT_FIELDS =
+            Map.of(Channel.EMAIL, "recipient", Channel.SMS, "phone", Channel.PUSH, "token");
 
     private final SimulatedProviderProperties properties;
     private final String worker;
@@ -44,8 +44,13 @@ public class SimulatedProvider implements NotificationProvider {
     public SimulatedProvider(SimulatedProviderProperties properties, WorkerProperties worker) throws IOException {
         this.properties = properties;
         this.worker = worker.id();
-        this.record = properties.recordFile() == null ? null : FileChannel.open(properties.recordFile(),
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.record = properties.recordFile() == null
+                ? null
+                : FileChannel.open(
+                        properties.recordFile(),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
     }
 
     @Override
@@ -88,7 +93,8 @@ public class SimulatedProvider implements NotificationProvider {
             return false;
         }
         String recipient = request.text(RECIPIENT_FIELDS.get(request.channel()));
-        return recipient != null && properties.failRecipients().matcher(recipient).matches();
+        return recipient != null
+                && properties.failRecipients().matcher(recipient).matches();
     }
 
     /**
@@ -112,8 +118,9 @@ public class SimulatedProvider implements NotificationProvider {
                     }
                 }
                 boolean repeat = !delivered.add(request.jobId());
-                ByteBuffer line = ByteBuffer.wrap((request.jobId() + " " + request.attempt() + " " + worker
-                        + (repeat ? " repeat" : "") + "\n").getBytes(StandardCharsets.US_ASCII));
+                ByteBuffer line = ByteBuffer.wrap(
+                        (request.jobId() + " " + request.attempt() + " " + worker + (repeat ? " repeat" : "") + "\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 long at = size;
                 while (line.hasRemaining()) {
                     at += record.write(line, at);
@@ -124,5 +131,4 @@ public class SimulatedProvider implements NotificationProvider {
             }
         }
     }
-
 }

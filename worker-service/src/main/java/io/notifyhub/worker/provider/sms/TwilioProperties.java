@@ -29,11 +29,11 @@ public record TwilioProperties(
     public TwilioProperties {
         if (accountSid != null && !accountSid.isBlank()) {
             if (authToken == null || authToken.isBlank()) {
-                throw new IllegalArgumentException("notifyhub.providers.twilio.auth-token is required with an account SID");
+                throw new IllegalArgumentException(
+                        "notifyhub.providers.twilio.auth-token is required with an account SID");
             }
             if ((from == null || from.isBlank()) && (messagingServiceSid == null || messagingServiceSid.isBlank())) {
-                throw new IllegalArgumentException(
-                        "notifyhub.providers.twilio needs from or messaging-service-sid");
+                throw new IllegalArgumentException("notifyhub.providers.twilio needs from or messaging-service-sid");
             }
         }
     }

@@ -51,12 +51,16 @@ public class TwilioSmsProvider implements NotificationProvider {
     public TwilioSmsProvider(TwilioProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout()).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.connectTimeout())
+                .build();
         String base = properties.baseUrl().toString().replaceAll("/+$", "");
         this.messages = URI.create(base + "/2010-04-01/Accounts/" + properties.accountSid() + "/Messages.json");
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (properties.accountSid() + ":" + properties.authToken()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((properties.accountSid() + ":" + properties.authToken())
+                                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -73,7 +77,8 @@ public class TwilioSmsProvider implements NotificationProvider {
     public DeliveryResult send(DeliveryRequest request) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", request.text("phone"));
-        if (properties.messagingServiceSid() != null && !properties.messagingServiceSid().isBlank()) {
+        if (properties.messagingServiceSid() != null
+                && !properties.messagingServiceSid().isBlank()) {
             form.put("MessagingServiceSid", properties.messagingServiceSid());
         } else {
             form.put("From", properties.from());
@@ -103,17 +108,20 @@ public class TwilioSmsProvider implements NotificationProvider {
         int status = response.statusCode();
         if (status / 100 == 2) {
             String sid = body.path("sid").asString(null);
-            return sid != null ? new DeliveryResult.Sent(sid)
+            return sid != null
+                    ? new DeliveryResult.Sent(sid)
                     : new DeliveryResult.Retryable("Twilio answered " + status + " without a message sid");
         }
         int code = body.path("code").asInt(0);
-        String detail = (code != 0 ? "error " + code + ": " : "") + body.path("message").asString(response.body());
+        String detail =
+                (code != 0 ? "error " + code + ": " : "") + body.path("message").asString(response.body());
         if (PERMANENT.containsKey(code)) {
             return new DeliveryResult.Permanent("Twilio " + PERMANENT.get(code) + " (" + detail + ")");
         }
-        return HttpOutcomes.retryable(NAME, response, detail, clock).orElseGet(() -> status == 401 || status == 403
-                ? new DeliveryResult.Permanent("Twilio refused our credentials (" + status + "): " + detail)
-                : new DeliveryResult.Permanent("Twilio rejected the message (" + status + "): " + detail));
+        return HttpOutcomes.retryable(NAME, response, detail, clock)
+                .orElseGet(() -> status == 401 || status == 403
+                        ? new DeliveryResult.Permanent("Twilio refused our credentials (" + status + "): " + detail)
+                        : new DeliveryResult.Permanent("Twilio rejected the message (" + status + "): " + detail));
     }
 
     private JsonNode parse(String body) {

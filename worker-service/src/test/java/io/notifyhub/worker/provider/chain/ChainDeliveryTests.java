@@ -41,20 +41,22 @@ import org.springframework.test.context.TestPropertySource;
  * to GreenMail with a per-sender limit, sms fails over from {@code flaky} to {@code scripted}, and push goes
  * through {@code throttled}, which has a provider rate limit.
  */
-@TestPropertySource(properties = {
-        "notifyhub.worker.providers.email=smtp",
-        "notifyhub.worker.providers.sms=flaky,scripted",
-        "notifyhub.worker.providers.push=throttled",
-        "notifyhub.providers.smtp.message-id-domain=notifyhub.test",
-        "notifyhub.worker.resilience.breaker.window=2",
-        "notifyhub.worker.resilience.breaker.minimum-calls=2",
-        // long enough that no half-open probe comes before a test has its provider recover (2 s was not, once)
-        "notifyhub.worker.resilience.breaker.open-for=3s",
-        "notifyhub.worker.resilience.breaker.half-open-calls=1",
-        "notifyhub.worker.resilience.provider-limits.throttled.permits=2",
-        "notifyhub.worker.resilience.provider-limits.throttled.per=2s",
-        "notifyhub.worker.resilience.sender-limits.email.permits=2",
-        "notifyhub.worker.resilience.sender-limits.email.per=1h"})
+@TestPropertySource(
+        properties = {
+            "notifyhub.worker.providers.email=smtp",
+            "notifyhub.worker.providers.sms=flaky,scripted",
+            "notifyhub.worker.providers.push=throttled",
+            "notifyhub.providers.smtp.message-id-domain=notifyhub.test",
+            "notifyhub.worker.resilience.breaker.window=2",
+            "notifyhub.worker.resilience.breaker.minimum-calls=2",
+            // long enough that no half-open probe comes before a test has its provider recover (2 s was not, once)
+            "notifyhub.worker.resilience.breaker.open-for=3s",
+            "notifyhub.worker.resilience.breaker.half-open-calls=1",
+            "notifyhub.worker.resilience.provider-limits.throttled.permits=2",
+            "notifyhub.worker.resilience.provider-limits.throttled.per=2s",
+            "notifyhub.worker.resilience.sender-limits.email.permits=2",
+            "notifyhub.worker.resilience.sender-limits.email.per=1h"
+        })
 @Import(ChainDeliveryTests.MoreProviders.class)
 class ChainDeliveryTests extends WorkerIntegrationTest {
 
@@ -97,8 +99,18 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
 
     @Test
     void shouldSendAnEmailOverSmtpWithAMessageIdFromTheJobId() {
-        Job job = store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "ada@example.com", "subject", "Hi",
-                "body", "Hello over SMTP", "from", "team@notifyhub.test"), Instant.now()));
+        Job job = store.insert(Job.queued(
+                Channel.EMAIL,
+                Map.of(
+                        "recipient",
+                        "ada@example.com",
+                        "subject",
+                        "Hi",
+                        "body",
+                        "Hello over SMTP",
+                        "from",
+                        "team@notifyhub.test"),
+                Instant.now()));
 
         publish(job);
 
@@ -114,7 +126,8 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
 
     @Test
     void shouldHoldASendersJobsOverItsLimitWithoutFailingThemOrSpendingAttempts() throws Exception {
-        List<Job> fromAda = List.of(email("ada@notifyhub.test"), email("ada@notifyhub.test"), email("ada@notifyhub.test"));
+        List<Job> fromAda =
+                List.of(email("ada@notifyhub.test"), email("ada@notifyhub.test"), email("ada@notifyhub.test"));
         Job fromBob = email("bob@notifyhub.test");
 
         fromAda.forEach(this::publish);
@@ -125,12 +138,17 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
         assertThat(statusOf(fromBob)).isEqualTo(JobStatus.SENT);
         assertThat(fromAda.stream().map(this::reload).map(Job::status))
                 .containsExactlyInAnyOrder(JobStatus.SENT, JobStatus.SENT, JobStatus.QUEUED);
-        Job held = fromAda.stream().map(this::reload).filter(j -> j.status() == JobStatus.QUEUED).findFirst().orElseThrow();
+        Job held = fromAda.stream()
+                .map(this::reload)
+                .filter(j -> j.status() == JobStatus.QUEUED)
+                .findFirst()
+                .orElseThrow();
         assertThat(held.attempts()).as("waiting spends no attempt").isZero();
         assertThat(held.history()).isEmpty();
         assertThat(Arrays.stream(mail.getReceivedMessages()).map(ChainDeliveryTests::from))
                 .containsExactlyInAnyOrder("ada@notifyhub.test", "ada@notifyhub.test", "bob@notifyhub.test");
-        assertThat(meters.counter("notifyhub.deferred", "channel", "email", "reason", "sender_limit").count())
+        assertThat(meters.counter("notifyhub.deferred", "channel", "email", "reason", "sender_limit")
+                        .count())
                 .isGreaterThanOrEqualTo(1);
     }
 
@@ -164,8 +182,11 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
         await().atMost(PATIENCE).until(() -> statusOf(third) == JobStatus.SENT);
         assertThat(flaky.calls(third.idHex())).as("skipped while open").isEmpty();
         assertThat(reload(third).provider()).isEqualTo(ScriptedProvider.NAME);
-        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "flaky", "state", "open")
-                .gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("resilience4j.circuitbreaker.state")
+                        .tags("name", "flaky", "state", "open")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -175,46 +196,66 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
         Job second = storedJob(Channel.SMS);
         publish(first);
         publish(second);
-        await().atMost(PATIENCE).until(() -> breakers.circuitBreaker("flaky").getState() == CircuitBreaker.State.OPEN
-                && breakers.circuitBreaker(ScriptedProvider.NAME).getState() == CircuitBreaker.State.OPEN);
+        await().atMost(PATIENCE)
+                .until(() -> breakers.circuitBreaker("flaky").getState() == CircuitBreaker.State.OPEN
+                        && breakers.circuitBreaker(ScriptedProvider.NAME).getState() == CircuitBreaker.State.OPEN);
         Job waiting = storedJob(Channel.SMS);
-        Job high = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "Hi"),
-                Instant.now()).withPriority(Priority.HIGH));
+        Job high = store.insert(Job.queued(Channel.SMS, Map.of("phone", "+14155550123", "message", "Hi"), Instant.now())
+                .withPriority(Priority.HIGH));
 
         publish(waiting);
-        publishRaw(Topology.routingKey(Channel.SMS, Priority.HIGH), JobMessage.of(high.idHex()).toBytes());
+        publishRaw(
+                Topology.routingKey(Channel.SMS, Priority.HIGH),
+                JobMessage.of(high.idHex()).toBytes());
 
         // the chain is asked before the claim, for the high queue's messages too: no attempt spent
-        await().during(Duration.ofMillis(700)).atMost(PATIENCE).until(() -> reload(waiting).attempts() == 0
-                && statusOf(waiting) == JobStatus.QUEUED && reload(high).attempts() == 0
-                && statusOf(high) == JobStatus.QUEUED);
+        await().during(Duration.ofMillis(700))
+                .atMost(PATIENCE)
+                .until(() -> reload(waiting).attempts() == 0
+                        && statusOf(waiting) == JobStatus.QUEUED
+                        && reload(high).attempts() == 0
+                        && statusOf(high) == JobStatus.QUEUED);
         provider.alwaysAnswer(null); // scripted recovers; its half-open probe closes the breaker
         await().atMost(PATIENCE).until(() -> statusOf(waiting) == JobStatus.SENT && statusOf(high) == JobStatus.SENT);
         assertThat(reload(high).attempts()).isEqualTo(1);
         await().atMost(PATIENCE).until(() -> statusOf(first) == JobStatus.SENT && statusOf(second) == JobStatus.SENT);
         assertThat(reload(waiting).attempts()).isEqualTo(1);
-        assertThat(reload(first).history()).extracting(Attempt::outcome).endsWith(Attempt.SENT)
+        assertThat(reload(first).history())
+                .extracting(Attempt::outcome)
+                .endsWith(Attempt.SENT)
                 .doesNotContain(Attempt.FAILED);
-        assertThat(drainDeadLetters(1, Duration.ofMillis(300))).as("nothing failed").isEmpty();
+        assertThat(drainDeadLetters(1, Duration.ofMillis(300)))
+                .as("nothing failed")
+                .isEmpty();
     }
 
     @Test
     void shouldSpreadAThrottledProvidersJobsOverTimeWithoutSpendingAttempts() {
-        List<Job> jobs = List.of(storedJob(Channel.PUSH), storedJob(Channel.PUSH), storedJob(Channel.PUSH),
-                storedJob(Channel.PUSH), storedJob(Channel.PUSH));
+        List<Job> jobs = List.of(
+                storedJob(Channel.PUSH),
+                storedJob(Channel.PUSH),
+                storedJob(Channel.PUSH),
+                storedJob(Channel.PUSH),
+                storedJob(Channel.PUSH));
 
         jobs.forEach(this::publish);
 
         await().atMost(PATIENCE).until(() -> jobs.stream().allMatch(j -> statusOf(j) == JobStatus.SENT));
         assertThat(jobs).allSatisfy(job -> assertThat(reload(job).attempts()).isEqualTo(1));
-        List<Instant> calls = jobs.stream().map(j -> throttled.calls(j.idHex()).getFirst()).sorted().toList();
+        List<Instant> calls = jobs.stream()
+                .map(j -> throttled.calls(j.idHex()).getFirst())
+                .sorted()
+                .toList();
         // 2 at once, then one every second: the fifth send is at least ~3 s after the first
-        assertThat(Duration.between(calls.getFirst(), calls.getLast())).isGreaterThanOrEqualTo(Duration.ofMillis(2_900));
+        assertThat(Duration.between(calls.getFirst(), calls.getLast()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2_900));
     }
 
     private Job email(String from) {
-        return store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "someone@example.com", "subject", "Hi",
-                "body", "Hello", "from", from), Instant.now()));
+        return store.insert(Job.queued(
+                Channel.EMAIL,
+                Map.of("recipient", "someone@example.com", "subject", "Hi", "body", "Hello", "from", from),
+                Instant.now()));
     }
 
     private static String from(MimeMessage message) {

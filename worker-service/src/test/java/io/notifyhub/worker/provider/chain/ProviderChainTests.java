@@ -2,19 +2,18 @@ package io.notifyhub.worker.provider.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.notifyhub.localstack.TestInfrastructure;
 import io.notifyhub.model.Channel;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
-import io.notifyhub.worker.provider.NotificationProvider;
 import io.notifyhub.worker.support.ScriptedProvider;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import io.notifyhub.localstack.TestInfrastructure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +31,20 @@ class ProviderChainTests {
     private final ScriptedProvider primary = new ScriptedProvider("primary");
     private final ScriptedProvider fallback = new ScriptedProvider("fallback");
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-            .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
-            .slowCallDurationThreshold(Duration.ofMillis(100)).slowCallRateThreshold(50)
-            .waitDurationInOpenState(Duration.ofMillis(300)).permittedNumberOfCallsInHalfOpenState(1)
+            .slidingWindowSize(4)
+            .minimumNumberOfCalls(4)
+            .failureRateThreshold(50)
+            .slowCallDurationThreshold(Duration.ofMillis(100))
+            .slowCallRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofMillis(300))
+            .permittedNumberOfCallsInHalfOpenState(1)
             .build());
-    private final ProviderChain chain = new ProviderChain(Channel.SMS, List.of(primary, fallback),
+    private final ProviderChain chain = new ProviderChain(
+            Channel.SMS,
+            List.of(primary, fallback),
             List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")),
-            new ResilienceProperties(null, null, null, null, null), null);
+            new ResilienceProperties(null, null, null, null, null),
+            null);
 
     @Test
     void shouldMoveOnToTheNextProviderAfterARetryableFailure() {
@@ -99,23 +105,39 @@ class ProviderChainTests {
 
         Admission admission = chain.admit(Map.of());
 
-        assertThat(admission).isInstanceOfSatisfying(Admission.Wait.class,
-                wait -> assertThat(wait.reason()).contains("primary>fallback"));
+        assertThat(admission)
+                .isInstanceOfSatisfying(
+                        Admission.Wait.class, wait -> assertThat(wait.reason()).contains("primary>fallback"));
     }
 
     @Test
     void shouldMakeNoMoreCallsAtOnceToAProviderThanItsBulkheadAllows() throws Exception {
         primary.latency(Duration.ofMillis(300));
-        Bulkhead two = Bulkhead.of("primary", BulkheadConfig.custom().maxConcurrentCalls(2)
-                .maxWaitDuration(Duration.ofSeconds(5)).build());
-        Bulkhead brief = Bulkhead.of("fallback", BulkheadConfig.custom().maxConcurrentCalls(1)
-                .maxWaitDuration(Duration.ofMillis(50)).build());
-        ProviderChain capped = new ProviderChain(Channel.SMS, List.of(primary), List.of(breakers.circuitBreaker("primary")),
-                List.of(Optional.of(two)), new ResilienceProperties(null, null, null, null, null), null);
+        Bulkhead two = Bulkhead.of(
+                "primary",
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(2)
+                        .maxWaitDuration(Duration.ofSeconds(5))
+                        .build());
+        Bulkhead brief = Bulkhead.of(
+                "fallback",
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(1)
+                        .maxWaitDuration(Duration.ofMillis(50))
+                        .build());
+        ProviderChain capped = new ProviderChain(
+                Channel.SMS,
+                List.of(primary),
+                List.of(breakers.circuitBreaker("primary")),
+                List.of(Optional.of(two)),
+                new ResilienceProperties(null, null, null, null, null),
+                null);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ProviderChain.Outcome>> sends = IntStream.range(0, 6).mapToObj(i -> threads.submit(() ->
-                    capped.send(new DeliveryRequest("job-" + i, Channel.SMS, Map.of(), 1),
-                            (Admission.Go) capped.admit(null)))).toList();
+            List<Future<ProviderChain.Outcome>> sends = IntStream.range(0, 6)
+                    .mapToObj(i -> threads.submit(
+                            () -> capped.send(new DeliveryRequest("job-" + i, Channel.SMS, Map.of(), 1), (Admission.Go)
+                                    capped.admit(null))))
+                    .toList();
             for (Future<ProviderChain.Outcome> send : sends) {
                 assertThat(send.get().result()).isInstanceOf(DeliveryResult.Sent.class);
             }
@@ -124,31 +146,45 @@ class ProviderChainTests {
 
         // a provider whose calls stay taken longer than the wait: the attempt is retryable, and not its fault
         fallback.latency(Duration.ofMillis(500));
-        ProviderChain full = new ProviderChain(Channel.SMS, List.of(fallback), List.of(breakers.circuitBreaker("fallback")),
-                List.of(Optional.of(brief)), new ResilienceProperties(null, null, null, null, null), null);
+        ProviderChain full = new ProviderChain(
+                Channel.SMS,
+                List.of(fallback),
+                List.of(breakers.circuitBreaker("fallback")),
+                List.of(Optional.of(brief)),
+                new ResilienceProperties(null, null, null, null, null),
+                null);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<ProviderChain.Outcome> first = threads.submit(() -> full.send(
-                    new DeliveryRequest("slow", Channel.SMS, Map.of(), 1), (Admission.Go) full.admit(null)));
+            Future<ProviderChain.Outcome> first = threads.submit(() ->
+                    full.send(new DeliveryRequest("slow", Channel.SMS, Map.of(), 1), (Admission.Go) full.admit(null)));
             Thread.sleep(100);
-            ProviderChain.Outcome refused = full.send(new DeliveryRequest("refused", Channel.SMS, Map.of(), 1),
-                    (Admission.Go) full.admit(null));
+            ProviderChain.Outcome refused = full.send(
+                    new DeliveryRequest("refused", Channel.SMS, Map.of(), 1), (Admission.Go) full.admit(null));
             assertThat(refused.result()).isInstanceOf(DeliveryResult.Retryable.class);
             assertThat(((DeliveryResult.Retryable) refused.result()).reason()).contains("1 calls running");
             assertThat(fallback.calls("refused")).as("no call made").isEmpty();
             assertThat(first.get().result()).isInstanceOf(DeliveryResult.Sent.class);
         }
         assertThat(breakers.circuitBreaker("fallback").getMetrics().getNumberOfFailedCalls())
-                .as("the breaker saw no failure").isZero();
+                .as("the breaker saw no failure")
+                .isZero();
     }
 
     @Test
     void shouldNotSpendASendersPermitWhileNoProviderCanTakeTheJob() {
         try (MongoClient client = MongoClients.create(TestInfrastructure.mongoUri())) {
             SharedRateLimiter limiter = new SharedRateLimiter(new MongoTemplate(client, "notifyhub"));
-            ResilienceProperties oneAnHour = new ResilienceProperties(null, null, Map.of(Channel.SMS,
-                    new ResilienceProperties.SenderLimit(1, Duration.ofHours(1), "from")), null, null);
-            ProviderChain limited = new ProviderChain(Channel.SMS, List.of(primary, fallback),
-                    List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")), oneAnHour, limiter);
+            ResilienceProperties oneAnHour = new ResilienceProperties(
+                    null,
+                    null,
+                    Map.of(Channel.SMS, new ResilienceProperties.SenderLimit(1, Duration.ofHours(1), "from")),
+                    null,
+                    null);
+            ProviderChain limited = new ProviderChain(
+                    Channel.SMS,
+                    List.of(primary, fallback),
+                    List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")),
+                    oneAnHour,
+                    limiter);
             Map<String, Object> payload = Map.of("from", "sender-" + System.nanoTime());
             breakers.circuitBreaker("primary").transitionToOpenState();
             breakers.circuitBreaker("fallback").transitionToOpenState();
@@ -166,6 +202,7 @@ class ProviderChainTests {
 
     private ProviderChain.Outcome send(String jobId) {
         Admission.Go go = (Admission.Go) chain.admit(Map.of());
-        return chain.send(new DeliveryRequest(jobId, Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), 1), go);
+        return chain.send(
+                new DeliveryRequest(jobId, Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), 1), go);
     }
 }

@@ -97,7 +97,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 client.getInputStream().read(); // say nothing until the client gives up
                 return;
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = client.getOutputStream();
             reply(out, "220 scripted ESMTP");
             for (String line; (line = in.readLine()) != null; ) {

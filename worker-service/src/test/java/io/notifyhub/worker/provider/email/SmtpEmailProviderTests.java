@@ -46,9 +46,21 @@ class SmtpEmailProviderTests extends ProviderContractTests {
 
     @Override
     protected DeliveryRequest request() {
-        return new DeliveryRequest("65f1a2b3c4d5e6f708192a3b", Channel.EMAIL, Map.of(
-                "recipient", "ada@example.com", "subject", "Welcome, Ada", "body", "Thank you for signing up",
-                "from", "Notifyhub <hello@notifyhub.test>", "replyTo", "support@notifyhub.test"), 1);
+        return new DeliveryRequest(
+                "65f1a2b3c4d5e6f708192a3b",
+                Channel.EMAIL,
+                Map.of(
+                        "recipient",
+                        "ada@example.com",
+                        "subject",
+                        "Welcome, Ada",
+                        "body",
+                        "Thank you for signing up",
+                        "from",
+                        "Notifyhub <hello@notifyhub.test>",
+                        "replyTo",
+                        "support@notifyhub.test"),
+                1);
     }
 
     @Override
@@ -71,7 +83,8 @@ class SmtpEmailProviderTests extends ProviderContractTests {
 
     @Override
     protected NotificationProvider rejectingTheRecipient() {
-        return provider(scripted(ScriptedSmtpServer.replyingToRcpt("550 5.1.1 <ada@example.com>: no such user")), null, null);
+        return provider(
+                scripted(ScriptedSmtpServer.replyingToRcpt("550 5.1.1 <ada@example.com>: no such user")), null, null);
     }
 
     @Override
@@ -101,8 +114,19 @@ class SmtpEmailProviderTests extends ProviderContractTests {
 
     @Test
     void shouldSendThePlainTextWithAnHtmlAlternative() throws Exception {
-        DeliveryRequest request = new DeliveryRequest("65f1a2b3c4d5e6f708192a3c", Channel.EMAIL, Map.of(
-                "recipient", "ada@example.com", "subject", "Hi", "body", "Plain hello", "html", "<p>HTML hello</p>"), 1);
+        DeliveryRequest request = new DeliveryRequest(
+                "65f1a2b3c4d5e6f708192a3c",
+                Channel.EMAIL,
+                Map.of(
+                        "recipient",
+                        "ada@example.com",
+                        "subject",
+                        "Hi",
+                        "body",
+                        "Plain hello",
+                        "html",
+                        "<p>HTML hello</p>"),
+                1);
 
         assertThat(accepting().send(request)).isInstanceOf(DeliveryResult.Sent.class);
 
@@ -125,14 +149,18 @@ class SmtpEmailProviderTests extends ProviderContractTests {
 
         MimeMessage[] received = greenMail.getReceivedMessages();
         assertThat(received).hasSize(2);
-        assertThat(received[0].getMessageID()).isEqualTo(received[1].getMessageID())
+        assertThat(received[0].getMessageID())
+                .isEqualTo(received[1].getMessageID())
                 .isEqualTo("<65f1a2b3c4d5e6f708192a3b@notifyhub.test>");
     }
 
     @Test
     void shouldRefuseAnAddressThatIsNotOne() {
-        DeliveryRequest request = new DeliveryRequest("65f1a2b3c4d5e6f708192a3d", Channel.EMAIL, Map.of(
-                "recipient", "not an address", "subject", "Hi", "body", "Hello"), 1);
+        DeliveryRequest request = new DeliveryRequest(
+                "65f1a2b3c4d5e6f708192a3d",
+                Channel.EMAIL,
+                Map.of("recipient", "not an address", "subject", "Hi", "body", "Hello"),
+                1);
 
         assertThat(accepting().send(request)).isInstanceOf(DeliveryResult.Permanent.class);
         assertThat(greenMail.getReceivedMessages()).isEmpty();
@@ -152,7 +180,8 @@ class SmtpEmailProviderTests extends ProviderContractTests {
             DeliveryResult result = new SmtpEmailProvider(sender, properties()).send(request());
 
             assertThat(result).isInstanceOf(DeliveryResult.Sent.class);
-            assertThat(tls.getReceivedMessages()).singleElement()
+            assertThat(tls.getReceivedMessages())
+                    .singleElement()
                     .satisfies(m -> assertThat(m.getSubject()).isEqualTo("Welcome, Ada"));
         } finally {
             tls.stop();
@@ -180,7 +209,8 @@ class SmtpEmailProviderTests extends ProviderContractTests {
     void shouldOpenANewConnectionOnceOneCarriedItsMessages() {
         ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
         scripted(server);
-        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null),
+        SmtpEmailProvider provider = new SmtpEmailProvider(
+                sender(server.port(), null, null),
                 properties(new SmtpProperties.Pool(4, 2, Duration.ofSeconds(30), Duration.ofSeconds(5))));
 
         for (int i = 0; i < 5; i++) {
@@ -196,7 +226,8 @@ class SmtpEmailProviderTests extends ProviderContractTests {
         ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
         scripted(server);
         // every connection taken from the pool is checked first (NOOP), however briefly it was idle
-        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null),
+        SmtpEmailProvider provider = new SmtpEmailProvider(
+                sender(server.port(), null, null),
                 properties(new SmtpProperties.Pool(4, 100, Duration.ofSeconds(30), Duration.ZERO)));
         assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
 
@@ -216,14 +247,17 @@ class SmtpEmailProviderTests extends ProviderContractTests {
         assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Retryable.class);
         assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Retryable.class);
 
-        assertThat(server.mailingConnections()).as("a connection whose message failed is not used again").isEqualTo(2);
+        assertThat(server.mailingConnections())
+                .as("a connection whose message failed is not used again")
+                .isEqualTo(2);
     }
 
     @Test
     void shouldCloseConnectionsIdleLongerThanTheIdleTimeout() {
         ScriptedSmtpServer server = ScriptedSmtpServer.accepting();
         scripted(server);
-        SmtpEmailProvider provider = new SmtpEmailProvider(sender(server.port(), null, null),
+        SmtpEmailProvider provider = new SmtpEmailProvider(
+                sender(server.port(), null, null),
                 properties(new SmtpProperties.Pool(4, 100, Duration.ofMillis(400), Duration.ofSeconds(5))));
         assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
         assertThat(provider.openConnections()).isEqualTo(1);

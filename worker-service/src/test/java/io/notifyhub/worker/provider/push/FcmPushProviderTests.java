@@ -48,7 +48,8 @@ class FcmPushProviderTests extends ProviderContractTests {
 
     @RegisterExtension
     static final WireMockExtension google = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort()).build();
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     private static KeyPair keys;
 
@@ -75,14 +76,27 @@ class FcmPushProviderTests extends ProviderContractTests {
 
     @Override
     protected DeliveryRequest request() {
-        return new DeliveryRequest("65f1a2b3c4d5e6f708192a3b", Channel.PUSH, Map.of("token", "device-token-1",
-                "title", "Order shipped", "body", "Your order is on its way", "data", Map.of("orderId", "42")), 1);
+        return new DeliveryRequest(
+                "65f1a2b3c4d5e6f708192a3b",
+                Channel.PUSH,
+                Map.of(
+                        "token",
+                        "device-token-1",
+                        "title",
+                        "Order shipped",
+                        "body",
+                        "Your order is on its way",
+                        "data",
+                        Map.of("orderId", "42")),
+                1);
     }
 
     @Override
     protected NotificationProvider accepting() {
         issueTokens("ya29.first", 3599);
-        answer(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+        answer(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
                 .withBody("{\"name\":\"projects/notifyhub-test/messages/0:1700000000000000%31bd1c9631bd1c96\"}"));
         return provider(google.baseUrl());
     }
@@ -90,9 +104,11 @@ class FcmPushProviderTests extends ProviderContractTests {
     @Override
     protected void assertDelivered(DeliveryRequest request, String providerMessageId) throws Exception {
         assertThat(providerMessageId).isEqualTo("projects/notifyhub-test/messages/0:1700000000000000%31bd1c9631bd1c96");
-        google.verify(1, postRequestedFor(urlEqualTo(SEND))
-                .withHeader("Authorization", equalTo("Bearer ya29.first"))
-                .withRequestBody(equalToJson("""
+        google.verify(
+                1,
+                postRequestedFor(urlEqualTo(SEND))
+                        .withHeader("Authorization", equalTo("Bearer ya29.first"))
+                        .withRequestBody(equalToJson("""
                         {"message":{"token":"device-token-1",
                                     "notification":{"title":"Order shipped","body":"Your order is on its way"},
                                     "data":{"orderId":"42"}}}
@@ -103,7 +119,8 @@ class FcmPushProviderTests extends ProviderContractTests {
         Map<String, String> form = form(exchanges.getFirst().getBodyAsString());
         assertThat(form).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
         SignedJWT jwt = SignedJWT.parse(form.get("assertion"));
-        assertThat(jwt.verify(new RSASSAVerifier((RSAPublicKey) keys.getPublic()))).isTrue();
+        assertThat(jwt.verify(new RSASSAVerifier((RSAPublicKey) keys.getPublic())))
+                .isTrue();
         assertThat(jwt.getHeader().getKeyID()).isEqualTo("key-1");
         assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("notifyhub@notifyhub-test.iam.gserviceaccount.com");
         assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly(google.baseUrl() + TOKEN_PATH);
@@ -126,9 +143,11 @@ class FcmPushProviderTests extends ProviderContractTests {
 
     @Override
     protected NotificationProvider withBadCredentials() {
-        google.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}")));
+        google.stubFor(post(urlEqualTo(TOKEN_PATH))
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}")));
         return provider(google.baseUrl());
     }
 
@@ -155,11 +174,16 @@ class FcmPushProviderTests extends ProviderContractTests {
     @Test
     void shouldCallAnInvalidArgumentPermanent() {
         issueTokens("ya29.first", 3599);
-        answer(fcmError(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token",
+        answer(fcmError(
+                400,
+                "INVALID_ARGUMENT",
+                "The registration token is not a valid FCM registration token",
                 "INVALID_ARGUMENT"));
 
-        assertThat(provider(google.baseUrl()).send(request())).isInstanceOfSatisfying(DeliveryResult.Permanent.class,
-                permanent -> assertThat(permanent.reason()).contains("INVALID_ARGUMENT"));
+        assertThat(provider(google.baseUrl()).send(request()))
+                .isInstanceOfSatisfying(
+                        DeliveryResult.Permanent.class,
+                        permanent -> assertThat(permanent.reason()).contains("INVALID_ARGUMENT"));
     }
 
     @Test
@@ -177,13 +201,17 @@ class FcmPushProviderTests extends ProviderContractTests {
         provider.send(request());
         clock.advance(Duration.ofMinutes(57));
         provider.send(request());
-        assertThat(google.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH)))).as("cached").hasSize(1);
+        assertThat(google.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH))))
+                .as("cached")
+                .hasSize(1);
 
         issueTokens("ya29.second", 3599);
         clock.advance(Duration.ofMinutes(2)); // 59 min: inside the last minute of the token's hour
         assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
 
-        assertThat(google.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH)))).as("refreshed").hasSize(2);
+        assertThat(google.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH))))
+                .as("refreshed")
+                .hasSize(2);
         google.verify(1, postRequestedFor(urlEqualTo(SEND)).withHeader("Authorization", equalTo("Bearer ya29.second")));
     }
 
@@ -191,7 +219,8 @@ class FcmPushProviderTests extends ProviderContractTests {
     void shouldFetchANewTokenWhenFcmRefusesTheCachedOne() {
         NotificationProvider provider = accepting();
         provider.send(request());
-        google.stubFor(post(urlEqualTo(SEND)).withHeader("Authorization", equalTo("Bearer ya29.first"))
+        google.stubFor(post(urlEqualTo(SEND))
+                .withHeader("Authorization", equalTo("Bearer ya29.first"))
                 .willReturn(fcmError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", null)));
         issueTokens("ya29.second", 3599);
 
@@ -208,10 +237,12 @@ class FcmPushProviderTests extends ProviderContractTests {
     }
 
     private static void issueTokens(String token, int expiresIn) {
-        google.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"access_token\":\"%s\",\"expires_in\":%d,\"token_type\":\"Bearer\"}"
-                        .formatted(token, expiresIn))));
+        google.stubFor(post(urlEqualTo(TOKEN_PATH))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"%s\",\"expires_in\":%d,\"token_type\":\"Bearer\"}"
+                                .formatted(token, expiresIn))));
     }
 
     private static void answer(ResponseDefinitionBuilder response) {
@@ -222,9 +253,11 @@ class FcmPushProviderTests extends ProviderContractTests {
     private static ResponseDefinitionBuilder fcmError(int status, String rpcStatus, String message, String fcmCode) {
         String details = fcmCode == null ? "[]" : """
                 [{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"%s"}]""".formatted(fcmCode);
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody("""
-                {"error":{"code":%d,"message":"%s","status":"%s","details":%s}}""".formatted(status, message,
-                rpcStatus, details));
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
+                {"error":{"code":%d,"message":"%s","status":"%s","details":%s}}""".formatted(status, message, rpcStatus, details));
     }
 
     private NotificationProvider provider(String baseUrl) {
@@ -240,14 +273,15 @@ class FcmPushProviderTests extends ProviderContractTests {
                 {"type":"service_account","project_id":"notifyhub-test","private_key_id":"key-1",
                  "private_key":"%s","client_email":"notifyhub@notifyhub-test.iam.gserviceaccount.com",
                  "token_uri":"%s"}""".formatted(pem.replace("\n", "\\n"), tokenUri);
-        return new FcmPushProvider(new FcmProperties(URI.create(baseUrl), serviceAccount, null, null, null,
-                TIMEOUT, TIMEOUT), clock);
+        return new FcmPushProvider(
+                new FcmProperties(URI.create(baseUrl), serviceAccount, null, null, null, TIMEOUT, TIMEOUT), clock);
     }
 
     private static Map<String, String> form(String body) {
-        return java.util.Arrays.stream(body.split("&")).map(pair -> pair.split("=", 2))
-                .collect(java.util.stream.Collectors.toMap(p -> p[0],
-                        p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
+        return java.util.Arrays.stream(body.split("&"))
+                .map(pair -> pair.split("=", 2))
+                .collect(java.util.stream.Collectors.toMap(
+                        p -> p[0], p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
     }
 
     /** A clock the test moves by hand, to cross the token's expiry without waiting an hour. */

@@ -19,12 +19,14 @@ class SimulatedProviderTests {
         SimulatedProvider provider = provider(Map.of(
                 "notifyhub.providers.simulated.fail-recipients", "fail-.*@example\\.com|\\+1415555000\\d|dead-.*"));
 
-        assertThat(provider.send(email("fail-1@example.com"))).isEqualTo(
-                new DeliveryResult.Permanent("simulated: recipient refused"));
-        assertThat(provider.send(new DeliveryRequest("j2", Channel.SMS, Map.of("phone", "+14155550007", "message", "m"), 1)))
+        assertThat(provider.send(email("fail-1@example.com")))
+                .isEqualTo(new DeliveryResult.Permanent("simulated: recipient refused"));
+        assertThat(provider.send(
+                        new DeliveryRequest("j2", Channel.SMS, Map.of("phone", "+14155550007", "message", "m"), 1)))
                 .isInstanceOf(DeliveryResult.Permanent.class);
-        assertThat(provider.send(new DeliveryRequest("j3", Channel.PUSH, Map.of("token", "dead-device", "title", "t",
-                "body", "b"), 1))).isInstanceOf(DeliveryResult.Permanent.class);
+        assertThat(provider.send(new DeliveryRequest(
+                        "j3", Channel.PUSH, Map.of("token", "dead-device", "title", "t", "body", "b"), 1)))
+                .isInstanceOf(DeliveryResult.Permanent.class);
         // matched in full: a recipient that only contains the pattern is delivered
         assertThat(provider.send(email("user@example.com"))).isInstanceOf(DeliveryResult.Sent.class);
         assertThat(provider.send(email("no-fail-1@example.com.org"))).isInstanceOf(DeliveryResult.Sent.class);
@@ -36,8 +38,8 @@ class SimulatedProviderTests {
     }
 
     private static DeliveryRequest email(String recipient) {
-        return new DeliveryRequest("job-" + recipient, Channel.EMAIL,
-                Map.of("recipient", recipient, "subject", "s", "body", "b"), 1);
+        return new DeliveryRequest(
+                "job-" + recipient, Channel.EMAIL, Map.of("recipient", recipient, "subject", "s", "body", "b"), 1);
     }
 
     private static SimulatedProvider provider(Map<String, String> properties) throws Exception {

@@ -32,7 +32,8 @@ class TwilioSmsProviderTests extends ProviderContractTests {
 
     @RegisterExtension
     static final WireMockExtension twilio = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort()).build();
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     private static boolean warm;
 
@@ -48,13 +49,19 @@ class TwilioSmsProviderTests extends ProviderContractTests {
 
     @Override
     protected DeliveryRequest request() {
-        return new DeliveryRequest("65f1a2b3c4d5e6f708192a3b", Channel.SMS,
-                Map.of("phone", "+14155550123", "message", "Your code is 123456"), 1);
+        return new DeliveryRequest(
+                "65f1a2b3c4d5e6f708192a3b",
+                Channel.SMS,
+                Map.of("phone", "+14155550123", "message", "Your code is 123456"),
+                1);
     }
 
     @Override
     protected NotificationProvider accepting() {
-        answer(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("""
+        answer(aResponse()
+                .withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"account_sid":"%s","api_version":"2010-04-01","body":"Your code is 123456",
                  "date_created":"Thu, 24 Aug 2023 05:01:45 +0000","direction":"outbound-api","error_code":null,
                  "error_message":null,"from":"+15005550006","num_segments":"1","price":null,
@@ -67,12 +74,14 @@ class TwilioSmsProviderTests extends ProviderContractTests {
     @Override
     protected void assertDelivered(DeliveryRequest request, String providerMessageId) {
         assertThat(providerMessageId).isEqualTo("SM1f0e8ae6ade43cb3c0ce4525424e404f");
-        twilio.verify(1, postRequestedFor(urlEqualTo(MESSAGES))
-                .withBasicAuth(new com.github.tomakehurst.wiremock.client.BasicCredentials(SID, TOKEN))
-                .withHeader("Content-Type", equalTo("application/x-www-form-urlencoded"))
-                .withFormParam("To", equalTo("+14155550123"))
-                .withFormParam("From", equalTo("+15005550006"))
-                .withFormParam("Body", equalTo("Your code is 123456")));
+        twilio.verify(
+                1,
+                postRequestedFor(urlEqualTo(MESSAGES))
+                        .withBasicAuth(new com.github.tomakehurst.wiremock.client.BasicCredentials(SID, TOKEN))
+                        .withHeader("Content-Type", equalTo("application/x-www-form-urlencoded"))
+                        .withFormParam("To", equalTo("+14155550123"))
+                        .withFormParam("From", equalTo("+15005550006"))
+                        .withFormParam("Body", equalTo("Your code is 123456")));
     }
 
     @Override
@@ -106,20 +115,21 @@ class TwilioSmsProviderTests extends ProviderContractTests {
 
     @Override
     protected NotificationProvider throttling(Duration retryAfter) {
-        answer(error(429, 20429, "Too Many Requests").withHeader("Retry-After",
-                Long.toString(retryAfter.toSeconds())));
+        answer(error(429, 20429, "Too Many Requests").withHeader("Retry-After", Long.toString(retryAfter.toSeconds())));
         return provider(twilio.baseUrl(), TOKEN);
     }
 
     @Test
     void shouldReadARetryAfterGivenAsAnHttpDate() {
-        String in30s = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(30));
+        String in30s = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(30));
         answer(error(429, 20429, "Too Many Requests").withHeader("Retry-After", in30s));
 
         assertThat(provider(twilio.baseUrl(), TOKEN).send(request()))
-                .isInstanceOfSatisfying(DeliveryResult.Retryable.class, retryable -> assertThat(retryable.retryAfter())
-                        .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(30)));
+                .isInstanceOfSatisfying(
+                        DeliveryResult.Retryable.class,
+                        retryable -> assertThat(retryable.retryAfter())
+                                .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(30)));
     }
 
     @Test
@@ -128,8 +138,11 @@ class TwilioSmsProviderTests extends ProviderContractTests {
 
         DeliveryResult result = provider(twilio.baseUrl(), TOKEN).send(request());
 
-        assertThat(result).isInstanceOfSatisfying(DeliveryResult.Permanent.class,
-                permanent -> assertThat(permanent.reason()).contains("21614").contains("not a mobile number"));
+        assertThat(result)
+                .isInstanceOfSatisfying(
+                        DeliveryResult.Permanent.class,
+                        permanent ->
+                                assertThat(permanent.reason()).contains("21614").contains("not a mobile number"));
     }
 
     @Test
@@ -137,7 +150,8 @@ class TwilioSmsProviderTests extends ProviderContractTests {
         answer(error(400, 21610, "Attempt to send to unsubscribed recipient"));
 
         assertThat(provider(twilio.baseUrl(), TOKEN).send(request()))
-                .isInstanceOfSatisfying(DeliveryResult.Permanent.class,
+                .isInstanceOfSatisfying(
+                        DeliveryResult.Permanent.class,
                         permanent -> assertThat(permanent.reason()).contains("21610"));
     }
 
@@ -146,15 +160,24 @@ class TwilioSmsProviderTests extends ProviderContractTests {
         answer(aResponse().withStatus(500).withBody("<html>oops</html>"));
 
         assertThat(provider(twilio.baseUrl(), TOKEN).send(request()))
-                .isInstanceOfSatisfying(DeliveryResult.Retryable.class,
+                .isInstanceOfSatisfying(
+                        DeliveryResult.Retryable.class,
                         retryable -> assertThat(retryable.reason()).contains("500"));
     }
 
     @Test
     void shouldSendThroughAMessagingServiceWhenOneIsConfigured() {
         accepting();
-        TwilioSmsProvider provider = new TwilioSmsProvider(new TwilioProperties(URI.create(twilio.baseUrl()), SID,
-                TOKEN, null, "MG9752274e9e519418a7406176694466fa", TIMEOUT, TIMEOUT), Clock.systemUTC());
+        TwilioSmsProvider provider = new TwilioSmsProvider(
+                new TwilioProperties(
+                        URI.create(twilio.baseUrl()),
+                        SID,
+                        TOKEN,
+                        null,
+                        "MG9752274e9e519418a7406176694466fa",
+                        TIMEOUT,
+                        TIMEOUT),
+                Clock.systemUTC());
 
         assertThat(provider.send(request())).isInstanceOf(DeliveryResult.Sent.class);
 
@@ -168,13 +191,17 @@ class TwilioSmsProviderTests extends ProviderContractTests {
 
     /** Twilio's error body: {@code {code, message, more_info, status}}. */
     private static ResponseDefinitionBuilder error(int status, int code, String message) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"code":%d,"message":"%s","more_info":"https://www.twilio.com/docs/errors/%d","status":%d}
                 """.formatted(code, message, code, status));
     }
 
     private static NotificationProvider provider(String baseUrl, String token) {
-        return new TwilioSmsProvider(new TwilioProperties(URI.create(baseUrl), SID, token, "+15005550006", null,
-                TIMEOUT, TIMEOUT), Clock.systemUTC());
+        return new TwilioSmsProvider(
+                new TwilioProperties(URI.create(baseUrl), SID, token, "+15005550006", null, TIMEOUT, TIMEOUT),
+                Clock.systemUTC());
     }
 }
