@@ -45,7 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * sign in, compose, watch a job reach {@code sent}, read its history, fail one and send it again from the dead
  * letters, cancel a scheduled one, keep another client out, and show HTML from a job as text. Every page is saved
  * as a screenshot in {@code target/console-screenshots/} (or where {@code notifyhub.console.screenshots} says:
- * {@code ../docs/console} refreshes the README's). Skipped where Chromium or chromedriver is missing.
+ * {@code ../docs/console} refreshes those of docs/console.md). Skipped where Chromium or chromedriver is missing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTests {
@@ -96,8 +96,8 @@ class ConsoleBrowserTests {
                 .build();
         browser = new ChromeDriver(driver, options);
         browser.manage().window().setSize(new Dimension(1280, 900));
-        // the README's pictures are refreshed on purpose (-Dnotifyhub.console.screenshots=../docs/console), not by
-        // every test run
+        // the pictures of docs/console.md are refreshed on purpose
+        // (-Dnotifyhub.console.screenshots=../docs/console), not by every test run
         screenshots = Path.of(System.getProperty("notifyhub.console.screenshots", "target/console-screenshots"));
         Files.createDirectories(screenshots);
     }

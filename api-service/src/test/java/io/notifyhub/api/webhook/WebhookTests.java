@@ -200,7 +200,7 @@ class WebhookTests extends ApiIntegrationTest {
                                 mac.doFinal((t + "." + request.getBodyAsString()).getBytes(StandardCharsets.UTF_8))));
     }
 
-    /** Verifies the way a receiver would, as the README shows: recompute the HMAC over "t.body". */
+    /** Verifies the way a receiver would, as docs/api.md shows: recompute the HMAC over "t.body". */
     private static void assertSignedWith(String header, String body, String secret) throws Exception {
         assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
         assertThat(signatures(header)).containsExactly(hmac(secret, timestamp(header) + "." + body));
@@ -394,7 +394,7 @@ class WebhookTests extends ApiIntegrationTest {
                 .toList();
         assertThat(posted).containsAll(ids);
         // every POST is an attempt some replica held the lease for: two replicas never POST the same attempt. (A
-        // POST that timed out on a machine this busy is tried again, which the README calls at least once.)
+        // POST that timed out on a machine this busy is tried again, which docs/api.md calls at least once.)
         for (String id : ids) {
             assertThat(posted.stream().filter(id::equals).count())
                     .as("POSTs of %s", id)

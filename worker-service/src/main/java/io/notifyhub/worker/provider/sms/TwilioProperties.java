@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code NOTIFYHUB_PROVIDERS_TWILIO_AUTH_TOKEN}).
  *
  * @param baseUrl             the API's root (tests point it at WireMock)
+ * @param accountSid          the Twilio account; the {@code twilio} provider exists only when it is set
+ * @param authToken           the account's auth token (a secret: from the environment only)
  * @param from                the sending number (E.164), unless {@code messagingServiceSid} is set
  * @param messagingServiceSid a Messaging Service that picks the sender itself
  * @param connectTimeout      bound on opening the connection
