@@ -123,6 +123,9 @@ class PrometheusProofTests {
                                     .build(),
                             HttpResponse.BodyHandlers.discarding());
                 }
+                // what the scraped processes are: /actuator/info on the same ports shows their build
+                assertThat(info(system.apiManagementPort())).isEqualTo("api-service");
+                assertThat(info(system.workerPorts().getFirst())).isEqualTo("worker-service");
                 LoadClient.Result load = new LoadClient(system.apiPort(), Duration.ofSeconds(30)).submit(300, 30);
                 assertThat(load.accepted()).hasSize(300);
 
@@ -195,6 +198,16 @@ class PrometheusProofTests {
         }
         assertThat(found).as("expressions found").hasSizeGreaterThan(10);
         return found;
+    }
+
+    /** The build artifact /actuator/info shows on a management port. */
+    private static String info(int port) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/info"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonPath.read(response.body(), "$.build.artifact");
     }
 
     private static boolean hasData(int port, String expression) throws IOException, InterruptedException {
