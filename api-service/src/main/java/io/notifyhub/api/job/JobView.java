@@ -31,6 +31,7 @@ public record JobView(
         Priority priority,
         Instant scheduledAt,
         String callbackUrl,
+        WebhookView webhook,
         Instant expiresAt) {
 
     public static JobView of(Job job) {
@@ -49,6 +50,7 @@ public record JobView(
                 job.priority(),
                 job.scheduledAt(),
                 job.callback() == null ? null : job.callback().url(),
+                WebhookView.of(job.callback(), job.status()),
                 job.expiresAt());
     }
 }
