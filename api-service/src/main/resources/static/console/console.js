@@ -530,12 +530,13 @@ function renderJob(job) {
     ['created', time(job.createdAt)], ['updated', time(job.updatedAt)], ['scheduled for', time(job.scheduledAt)],
     ['provider', job.provider], ['provider message id', job.providerMessageId], ['error', job.error],
     ['status webhook', job.callbackUrl]]);
-  $('#job-webhook-section').hidden = !job.webhook;
-  if (job.webhook) {
-    pairs($('#job-webhook'), [['url', job.webhook.url],
-      ['state', el('span', { class: 'status webhook-' + job.webhook.state }, job.webhook.state)],
-      ['POSTs tried', job.webhook.attempts], ['next POST due', time(job.webhook.dueAt)],
-      ['delivered', time(job.webhook.deliveredAt)], ['last error', job.webhook.lastError]]);
+  $('#job-webhook-section').hidden = !job.callbackUrl;
+  if (job.callbackUrl) {
+    api('GET', '/api/jobs/' + job._id + '/webhook').then(({ body: webhook }) => pairs($('#job-webhook'), [
+      ['url', webhook.url], ['state', el('span', { class: 'status webhook-' + webhook.state }, webhook.state)],
+      ['POSTs tried', webhook.attempts], ['next POST due', time(webhook.dueAt)],
+      ['delivered', time(webhook.deliveredAt)], ['last error', webhook.lastError]]))
+      .catch(e => { $('#job-webhook').replaceChildren(el('dd', {}, 'not known: ' + e.message)); });
   }
   const recipientField = RECIPIENT_FIELD[job.type];
   pairs($('#job-payload'), Object.entries(job.payload || {}).map(([name, value]) =>

@@ -538,7 +538,8 @@ class ConsoleBrowserTests {
         waiting().until(d -> {
             try {
                 return "delivered"
-                        .equals(JsonPath.read(get(SHOP_KEY, "/api/jobs/" + id).body(), "$.webhook.state"));
+                        .equals(JsonPath.read(
+                                get(SHOP_KEY, "/api/jobs/" + id + "/webhook").body(), "$.state"));
             } catch (Exception e) {
                 return false;
             }

@@ -31,7 +31,6 @@ public record JobView(
         Priority priority,
         Instant scheduledAt,
         String callbackUrl,
-        WebhookView webhook,
         Instant expiresAt) {
 
     public static JobView of(Job job) {
@@ -50,7 +49,6 @@ public record JobView(
                 job.priority(),
                 job.scheduledAt(),
                 job.callback() == null ? null : job.callback().url(),
-                WebhookView.of(job.callback(), job.status()),
                 job.expiresAt());
     }
 }

@@ -35,6 +35,7 @@ class OpenApiTests extends ApiIntegrationTest {
         // the console's chart series and workers view (admin only)
         expected.put("$.paths['/api/stats/series'].get.responses", new String[] {"200", "401", "403"});
         expected.put("$.paths['/api/admin/workers'].get.responses", new String[] {"200", "401", "403"});
+        expected.put("$.paths['/api/jobs/{id}/webhook'].get.responses", new String[] {"200", "401", "404"});
         expected.forEach((path, statuses) -> assertThat(JsonPath.<Map<String, Object>>read(json, path))
                 .as(path)
                 .containsKeys(statuses));

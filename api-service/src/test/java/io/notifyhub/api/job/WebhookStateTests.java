@@ -18,9 +18,10 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A job's status webhook as {@code GET /api/jobs/{id}} shows it (the console's job page): waiting while the job
- * is not final, due with the time of the next POST, delivered, or given up with the last error. The states are set
- * here as the webhook dispatcher writes them.
+ * A job's status webhook as {@code GET /api/jobs/{id}/webhook} shows it (the console's job page): waiting while
+ * the job is not final, due with the time of the next POST, delivered, or given up with the last error. The states
+ * are set here as the webhook dispatcher writes them. The job itself does not carry the state: it is also the
+ * webhook's body.
  */
 @TestPropertySource(properties = "notifyhub.webhooks.allow-private-targets=true")
 class WebhookStateTests extends ApiIntegrationTest {
@@ -36,6 +37,7 @@ class WebhookStateTests extends ApiIntegrationTest {
         assertThat(webhook(id, "$.url")).isEqualTo("http://127.0.0.1:9/hook");
         assertThat(JsonPath.<Object>read(get("/api/jobs/" + id).body(), "$.callbackUrl"))
                 .isEqualTo("http://127.0.0.1:9/hook");
+        assertThat(get("/api/jobs/" + id).body()).doesNotContain("\"webhook\"");
 
         Instant due = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
         set(
@@ -57,18 +59,27 @@ class WebhookStateTests extends ApiIntegrationTest {
     }
 
     @Test
-    void shouldShowNoWebhookForAJobWithout() {
+    void shouldAnswer404ForAJobWithoutWebhookOrAnotherClientsJob() {
         HttpResponse<String> created = postJson("""
                 {"type":"sms","payload":{"phone":"+14155550123","message":"m"}}""");
         String id = JsonPath.read(created.body(), "$._id");
-        assertThat(get("/api/jobs/" + id).body()).doesNotContain("\"webhook\"");
+        OpenApiContract contract = OpenApiContract.fetch(port);
+        HttpResponse<String> none = get("/api/jobs/" + id + "/webhook");
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(JsonPath.<String>read(none.body(), "$.detail")).contains("no status webhook");
+        contract.check("GET", "/api/jobs/{id}/webhook", none);
+        HttpResponse<String> other = new io.notifyhub.api.support.ApiClient(
+                        port, io.notifyhub.api.support.ApiClient.OTHER_KEY)
+                .get("/api/jobs/" + id + "/webhook");
+        assertThat(other.statusCode()).isEqualTo(404);
+        contract.check("GET", "/api/jobs/{id}/webhook", other);
     }
 
     private String webhook(String id, String path) {
-        HttpResponse<String> response = get("/api/jobs/" + id);
+        HttpResponse<String> response = get("/api/jobs/" + id + "/webhook");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        OpenApiContract.fetch(port).check("GET", "/api/jobs/{id}", response);
-        Object value = JsonPath.read(response.body(), "$.webhook" + path.substring(1));
+        OpenApiContract.fetch(port).check("GET", "/api/jobs/{id}/webhook", response);
+        Object value = JsonPath.read(response.body(), path);
         return value == null ? null : value.toString();
     }
 
