@@ -3,7 +3,9 @@
 #   bash deploy/kubernetes/check.sh
 # 1. parses every YAML file under deploy/kubernetes;
 # 2. checks that components/monitoring/prometheusrule.yaml matches grafana/alerts/notifyhub-rules.yml
-#    (sync-rules.sh --check);
+#    (sync-rules.sh --check), and that components/monitoring/grafana-dashboard.yaml carries
+#    grafana/dashboards/notifyhub.json unchanged (sync-dashboard.sh --check);
+#    and that docker-compose.yml pins every image to a version (no `latest`, no major-only tag);
 # 3. renders the base and every overlay with `kubectl kustomize`;
 # 4. checks the rendered objects structurally and against each other (validate/check_objects.py prints
 #    the list), with `promtool check rules` on the PrometheusRule when promtool is installed;
@@ -40,6 +42,28 @@ PY
 
 echo "== PrometheusRule in sync with grafana/alerts/notifyhub-rules.yml"
 bash "$here/sync-rules.sh" --check | sed 's/^/  /'
+
+echo "== Grafana dashboard ConfigMap in sync with grafana/dashboards/notifyhub.json"
+bash "$here/sync-dashboard.sh" --check | sed 's/^/  /'
+
+echo "== docker-compose.yml pins its image tags"
+python3 - "$repo/docker-compose.yml" <<'PY'
+import re, sys, yaml
+with open(sys.argv[1]) as f:
+    services = yaml.safe_load(f)["services"]
+bad = []
+for name, service in services.items():
+    image = service.get("image")
+    if image is None:
+        continue
+    repo_part, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
+    # a pinned tag names at least major.minor (8.0.13, v3.5.0, 4.1.4-management); latest, 8, 4-management float
+    if not tag or tag == "latest" or not re.match(r"^v?\d+\.\d+", tag):
+        bad.append(f"{name}: {image}")
+if bad:
+    sys.exit("  floating image tags (pin a version):\n    " + "\n    ".join(bad))
+print(f"  {sum(1 for s in services.values() if 'image' in s)} images, all pinned")
+PY
 
 echo "== Render (kubectl kustomize)"
 targets=("$here/base")

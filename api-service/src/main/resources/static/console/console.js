@@ -185,6 +185,15 @@ function route() {
   } else if (hash.startsWith('#/dead-letters')) {
     show('dead-letters');
     deadLetters.start();
+  } else if (hash.startsWith('#/workers') && caller.admin) {
+    show('workers');
+    workers().catch(e => { $('#workers-error').textContent = e.message; });
+    refreshEvery(workers);
+  } else if (hash.startsWith('#/keys') && caller.admin) {
+    show('keys');
+    loadKeys().catch(e => { $('#keys-error').textContent = e.message; });
+  } else if (hash.startsWith('#/clients') && caller.admin) {
+    show('clients');
   } else {
     show('overview');
     overview().catch(e => { $('#overview-updated').textContent = 'not refreshed: ' + e.message; });
@@ -213,6 +222,12 @@ async function overview() {
     el('td', {}, time(minute.start).slice(11, 16)), el('td', { class: 'num' }, minute.sent),
     el('td', { class: 'num' }, minute.failed),
     el('td', {}, bar('bar', minute.sent / most), bar('bar failed', minute.failed / most)))));
+  if (caller.admin) {
+    $('#charts-card').hidden = false;
+    await charts();
+  } else {
+    $('#charts-card').hidden = true;
+  }
   if (stats.queues) {
     fill($('#queues tbody'), stats.queues.map(queue => el('tr', { 'data-name': queue.name },
       el('td', {}, queue.name), el('td', { class: 'num' }, queue.messages ?? '?'),
@@ -222,6 +237,166 @@ async function overview() {
   } else {
     $('#queues').hidden = true;
     $('#queues-note').textContent = 'Queue depths cover every client\'s traffic: they are shown to admin keys only.';
+  }
+}
+
+// ---- charts (admins: the counts are every client's traffic) ----------------------------------------------------
+
+const plots = {};
+
+/** A uPlot chart in `target`, made once and then given new data; the series are [name, colour] pairs. */
+function plot(target, series, columns) {
+  if (typeof uPlot === 'undefined') {
+    $(target).textContent = 'The chart library did not load.';
+    return;
+  }
+  if (!plots[target]) {
+    plots[target] = new uPlot({
+      width: 520, height: 200,
+      scales: { x: { time: true } },
+      axes: [{}, { size: 50 }],
+      series: [{}, ...series.map(([label, stroke]) => ({ label, stroke, width: 2, points: { show: false } }))],
+    }, columns, $(target));
+  } else {
+    plots[target].setData(columns);
+  }
+}
+
+async function charts() {
+  const series = (await api('GET', '/api/stats/series')).body;
+  const samples = series.samples;
+  const at = samples.map(sample => Date.parse(sample.at) / 1000);
+  $('#charts-note').textContent = samples.length + ' samples, one every ' + series.everySeconds + ' s (this API replica keeps '
+    + series.capacity + ', in memory)';
+  $('#charts-card').dataset.samples = samples.length;
+  plot('#chart-finished', [['sent', '#198754'], ['failed', '#dc3545']],
+    [at, samples.map(sample => sample.sent), samples.map(sample => sample.failed)]);
+  plot('#chart-backlog', [['backlog', '#0d6efd']], [at, samples.map(sample => sample.backlog)]);
+}
+
+// ---- workers --------------------------------------------------------------------------------------------------
+
+function ago(seconds) {
+  return seconds < 60 ? seconds + ' s ago' : Math.floor(seconds / 60) + ' min ago';
+}
+
+async function workers() {
+  const list = (await api('GET', '/api/admin/workers')).body;
+  $('#workers-error').textContent = '';
+  $('#workers-updated').textContent = 'refreshing every ' + REFRESH_MS / 1000 + ' s';
+  $('#workers-empty').hidden = list.length > 0;
+  fill($('#workers-table tbody'), list.map(worker => el('tr', { 'data-id': worker.id, 'data-state': worker.state },
+    el('td', {}, worker.id), el('td', {}, el('span', { class: 'status state-' + worker.state }, worker.state)),
+    el('td', {}, worker.channels.join(', ')),
+    el('td', { class: 'num' }, worker.inFlight + ' / ' + worker.inFlightLimit, ' ',
+      bar('bar', worker.inFlightLimit ? worker.inFlight / worker.inFlightLimit : 0)),
+    el('td', {}, ago(worker.seenSecondsAgo)), el('td', {}, time(worker.startedAt)),
+    el('td', {}, worker.breakers.map(breaker => el('span', {
+      class: 'breaker breaker-' + breaker.state.toLowerCase(), 'data-breaker': breaker.name }, breaker.name + ' ' + breaker.state))))));
+}
+
+// ---- keys and clients (admins) --------------------------------------------------------------------------------
+
+async function loadKeys() {
+  const params = query($('#keys-filter'), ['clientId']);
+  const keys = (await api('GET', '/api/admin/keys?' + params.toString())).body;
+  fill($('#keys-table tbody'), keys.map(key => el('tr', { 'data-id': key.keyId, 'data-client': key.clientId },
+    el('td', {}, el('code', {}, key.keyId)), el('td', {}, key.clientId), el('td', {}, key.admin ? 'yes' : ''),
+    el('td', {}, time(key.createdAt)), el('td', {}, time(key.revokedAt)),
+    el('td', {}, key.revokedAt ? null : el('button', { type: 'button', class: 'revoke', onclick: () => revokeKey(key) },
+      'Revoke')))));
+}
+
+function problemFields(e) {
+  return (e.problem.errors || []).map(problem => problem.field + ': ' + problem.reason).join('; ') || e.message;
+}
+
+async function createKey(event) {
+  event.preventDefault();
+  $('#keys-error').textContent = '';
+  $('#key-created').hidden = true;
+  const body = { clientId: $('#key-client').value.trim(), admin: $('#key-admin').checked };
+  try {
+    const created = (await api('POST', '/api/admin/keys', body)).body;
+    $('#key-created-client').textContent = created.clientId + (created.admin ? ' (admin)' : '');
+    $('#key-created-key').textContent = created.key;
+    $('#key-created-secret-line').hidden = !created.webhookSecret;
+    $('#key-created-secret').textContent = created.webhookSecret || '';
+    $('#key-created').hidden = false;
+    $('#key-client').value = '';
+    $('#key-admin').checked = false;
+    await loadKeys();
+  } catch (e) {
+    $('#keys-error').textContent = problemFields(e);
+  }
+}
+
+async function revokeKey(key) {
+  if (!confirm('Revoke key ' + key.keyId + ' of ' + key.clientId + '? Calls with it are refused from then on.')) return;
+  try {
+    await api('DELETE', '/api/admin/keys/' + encodeURIComponent(key.keyId));
+    await loadKeys();
+  } catch (e) {
+    $('#keys-error').textContent = e.message;
+  }
+}
+
+let clientId = null;
+
+function showClient(settings) {
+  clientId = settings.clientId;
+  pairs($('#client-fields'), [['client', settings.clientId], ['default webhook', settings.callbackUrl || 'none'],
+    ['webhook signing secret', settings.webhookSecretSet ? 'set (never shown again)' : 'not set'],
+    ['verified senders', settings.senders.length ? settings.senders.join(', ') : 'none'],
+    ['retention', settings.retention || 'the default'], ['updated', time(settings.updatedAt) || 'never']]);
+  $('#cl-callback').value = settings.callbackUrl || '';
+  $('#cl-senders').value = settings.senders.join('\n');
+  $('#client-body').hidden = false;
+}
+
+async function openClient(event) {
+  event.preventDefault();
+  $('#client-error').textContent = '';
+  $('#client-result').textContent = '';
+  $('#client-secret-line').hidden = true;
+  try {
+    showClient((await api('GET', '/api/admin/clients/' + encodeURIComponent($('#client-id').value.trim()))).body);
+  } catch (e) {
+    $('#client-body').hidden = true;
+    $('#client-error').textContent = e.message;
+  }
+}
+
+async function saveClient(event) {
+  event.preventDefault();
+  const form = $('#client-form');
+  form.querySelectorAll('.field-error').forEach(span => { span.textContent = ''; });
+  $('#client-error').textContent = '';
+  $('#client-result').textContent = '';
+  const senders = $('#cl-senders').value.split('\n').map(line => line.trim()).filter(line => line);
+  const body = { callbackUrl: $('#cl-callback').value.trim() || null, senders };
+  try {
+    showClient((await api('PUT', '/api/admin/clients/' + encodeURIComponent(clientId), body)).body);
+    $('#client-result').textContent = 'Saved.';
+  } catch (e) {
+    const unplaced = (e.problem.errors || []).filter(problem => {
+      const span = form.querySelector('[data-field="' + problem.field.replace(/\[\d+\]$/, '') + '"]');
+      if (span) span.textContent = problem.reason;
+      return !span;
+    });
+    $('#client-error').textContent = unplaced.length ? unplaced.map(p => p.field + ': ' + p.reason).join('; ')
+      : (e.problem.errors ? 'Fix the fields marked above.' : e.message);
+  }
+}
+
+async function rotateSecret() {
+  if (!confirm('Make a new webhook signing secret for ' + clientId + '? The old one keeps signing for a while.')) return;
+  try {
+    const rotated = (await api('POST', '/api/admin/clients/' + encodeURIComponent(clientId) + '/webhook-secret')).body;
+    $('#client-secret').textContent = rotated.webhookSecret;
+    $('#client-secret-line').hidden = false;
+  } catch (e) {
+    $('#client-error').textContent = e.message;
   }
 }
 
@@ -355,6 +530,14 @@ function renderJob(job) {
     ['created', time(job.createdAt)], ['updated', time(job.updatedAt)], ['scheduled for', time(job.scheduledAt)],
     ['provider', job.provider], ['provider message id', job.providerMessageId], ['error', job.error],
     ['status webhook', job.callbackUrl]]);
+  $('#job-webhook-section').hidden = !job.callbackUrl;
+  if (job.callbackUrl) {
+    api('GET', '/api/jobs/' + job._id + '/webhook').then(({ body: webhook }) => pairs($('#job-webhook'), [
+      ['url', webhook.url], ['state', el('span', { class: 'status webhook-' + webhook.state }, webhook.state)],
+      ['POSTs tried', webhook.attempts], ['next POST due', time(webhook.dueAt)],
+      ['delivered', time(webhook.deliveredAt)], ['last error', webhook.lastError]]))
+      .catch(e => { $('#job-webhook').replaceChildren(el('dd', {}, 'not known: ' + e.message)); });
+  }
   const recipientField = RECIPIENT_FIELD[job.type];
   pairs($('#job-payload'), Object.entries(job.payload || {}).map(([name, value]) =>
     [name, name === recipientField ? mask(value) : (typeof value === 'string' ? value : JSON.stringify(value))]));
@@ -440,6 +623,14 @@ async function start() {
   $('#compose-form').addEventListener('submit', compose);
   $('#c-type').addEventListener('change', showComposeFields);
   $('#replay').addEventListener('click', replay);
+  $('#key-form').addEventListener('submit', createKey);
+  $('#keys-filter').addEventListener('submit', event => {
+    event.preventDefault();
+    loadKeys().catch(e => { $('#keys-error').textContent = e.message; });
+  });
+  $('#client-find').addEventListener('submit', openClient);
+  $('#client-form').addEventListener('submit', saveClient);
+  $('#client-rotate').addEventListener('click', rotateSecret);
   window.addEventListener('hashchange', route);
   if (!sessionStorage.getItem(KEY)) {
     signOut();

@@ -64,6 +64,7 @@ class ConsoleBrowserTests {
     private static LocalSystem system;
     private static ChromeDriver browser;
     private static Path screenshots;
+    private static com.sun.net.httpserver.HttpServer hook;
 
     @BeforeAll
     static void start() throws IOException {
@@ -76,8 +77,23 @@ class ConsoleBrowserTests {
                         "e2e:" + LocalSystem.API_KEY + ":admin,shop:" + SHOP_KEY + ",rival:" + RIVAL_KEY + ",pager:"
                                 + PAGER_KEY,
                         "NOTIFYHUB_PROVIDERS_SIMULATED_FAIL_RECIPIENTS",
-                        REFUSED))
+                        REFUSED,
+                        // the charts get a sample a second, the workers view a heartbeat a second
+                        "NOTIFYHUB_API_SERIES_EVERY",
+                        "1s",
+                        "NOTIFYHUB_WORKER_HEARTBEAT_EVERY",
+                        "1s",
+                        // the status webhook goes to a hook on 127.0.0.1, this test's own
+                        "NOTIFYHUB_WEBHOOKS_ALLOW_PRIVATE_TARGETS",
+                        "true"))
                 .start(1);
+        hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hook.start();
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
                 .addArguments(
@@ -109,6 +125,9 @@ class ConsoleBrowserTests {
         }
         if (system != null) {
             system.close();
+        }
+        if (hook != null) {
+            hook.stop(0);
         }
     }
 
@@ -346,6 +365,196 @@ class ConsoleBrowserTests {
         screenshot("overview");
     }
 
+    @Test
+    @Order(9)
+    void shouldChartSentFailedAndBacklogFromTheSeriesWithUPlotServedByTheApi() throws Exception {
+        HttpResponse<String> library = get(null, "/webjars/uplot/dist/uPlot.iife.min.js");
+        assertThat(library.statusCode()).isEqualTo(200);
+        assertThat(library.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).contains("javascript"));
+        for (int i = 0; i < 3; i++) {
+            post(LocalSystem.API_KEY, """
+                    {"type":"email","payload":{"recipient":"chart-%d@example.com","subject":"s","body":"b"}}""".formatted(i));
+        }
+        post(LocalSystem.API_KEY, """
+                {"type":"email","payload":{"recipient":"bounce-chart@example.com","subject":"s","body":"b"}}""");
+
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/overview");
+        // two uPlot charts, drawn on canvases, with the samples the API took (a sample a second here)
+        waiting()
+                .until(d -> d.findElements(By.cssSelector("#chart-finished .uplot canvas"))
+                                        .size()
+                                == 1
+                        && d.findElements(By.cssSelector("#chart-backlog .uplot canvas"))
+                                        .size()
+                                == 1);
+        waiting()
+                .until(d -> Integer.parseInt(d.findElement(By.id("charts-card")).getAttribute("data-samples")) >= 10);
+        assertThat(textOf(By.id("charts-note"), "one every 1 s")).contains("samples");
+        // the series the chart drew holds the jobs sent just now, and the one refused for good
+        String series = get(LocalSystem.API_KEY, "/api/stats/series").body();
+        waiting().until(d -> {
+            try {
+                String now = get(LocalSystem.API_KEY, "/api/stats/series").body();
+                return JsonPath.<List<Integer>>read(now, "$.samples[*].sent").stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum()
+                                >= 3
+                        && JsonPath.<List<Integer>>read(now, "$.samples[*].failed").stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum()
+                                >= 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(JsonPath.<Integer>read(series, "$.capacity")).isPositive();
+        // a client key sees no chart (the series is every client's traffic)
+        signIn(SHOP_KEY, "shop");
+        open("/console/#/overview");
+        textOf(By.id("overview-updated"), "as of");
+        assertThat(browser.findElement(By.id("charts-card")).isDisplayed()).isFalse();
+        assertThat(get(SHOP_KEY, "/api/stats/series").statusCode()).isEqualTo(403);
+
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/overview");
+        waiting()
+                .until(d -> d.findElements(By.cssSelector("#chart-finished .uplot canvas"))
+                                .size()
+                        == 1);
+        Thread.sleep(1500);
+        screenshot("overview-charts");
+    }
+
+    @Test
+    @Order(10)
+    void shouldShowTheWorkersWithInFlightLastSeenAndBreakerStates() throws Exception {
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/workers");
+        WebElement row = waitUntil(By.cssSelector("#workers-table tbody tr[data-state=up]"));
+        String id = row.getAttribute("data-id");
+        assertThat(id).isNotBlank();
+        // the worker's own breakers, one per provider of its chains (the simulated provider here)
+        waitUntil(By.cssSelector("#workers-table tbody tr[data-id='" + id + "'] .breaker[data-breaker=simulated]"));
+        assertThat(textOf(By.cssSelector("#workers-table tbody tr[data-id='" + id + "'] .breaker"), "CLOSED"))
+                .contains("simulated");
+        // last seen keeps up: the heartbeat is a second old at most, give or take a refresh
+        assertThat(textOf(By.cssSelector("#workers-table tbody tr td:nth-child(5)"), "s ago"))
+                .matches("[0-9] s ago");
+        assertThat(textOf(By.cssSelector("#workers-table tbody tr td:nth-child(4)"), "/"))
+                .matches("\\d+ / \\d+");
+        screenshot("workers");
+
+        // the nav shows the admin pages to admins only, and the API refuses a client key
+        signIn(SHOP_KEY, "shop");
+        assertThat(browser.findElement(By.cssSelector("#nav a[data-page=workers]"))
+                        .isDisplayed())
+                .isFalse();
+        assertThat(get(SHOP_KEY, "/api/admin/workers").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(11)
+    void shouldCreateAKeyShowItOnceAndRevokeIt() throws Exception {
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/keys");
+        type("key-client", "bad client id!");
+        click(By.cssSelector("#key-form button[type=submit]"));
+        assertThat(textOf(By.id("keys-error"), "clientId")).contains("letters, digits");
+
+        type("key-client", "newshop");
+        click(By.cssSelector("#key-form button[type=submit]"));
+        String key = visible(By.id("key-created-key")).getText();
+        assertThat(key).startsWith("nhk_");
+        assertThat(visible(By.id("key-created-secret")).getText()).isNotBlank();
+        assertThat(get(key, "/api/stats").statusCode()).isEqualTo(200);
+        WebElement row = waitUntil(By.cssSelector("#keys-table tbody tr[data-client=newshop]"));
+        String keyId = row.getAttribute("data-id");
+        screenshot("keys");
+
+        click(By.cssSelector("#keys-table tbody tr[data-id='" + keyId + "'] button.revoke"));
+        browser.switchTo().alert().accept();
+        textOf(By.cssSelector("#keys-table tbody tr[data-id='" + keyId + "'] td:nth-child(5)"), "Z");
+        // refused by the API once its cache of keys has passed (notifyhub.api.auth.cache-for)
+        waiting().until(d -> {
+            try {
+                return get(key, "/api/stats").statusCode() == 401;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    @Order(12)
+    void shouldEditAClientsDefaultWebhookAndSendersWithFieldErrorsFromTheApi() throws Exception {
+        signIn(LocalSystem.API_KEY, "e2e");
+        open("/console/#/clients");
+        type("client-id", "shop");
+        click(By.cssSelector("#client-find button[type=submit]"));
+        textOf(By.cssSelector("#client-fields dd[data-field=client]"), "shop");
+
+        type("cl-callback", "ftp://nowhere");
+        click(By.cssSelector("#client-form button[type=submit]"));
+        assertThat(textOf(By.cssSelector("#client-form [data-field=callbackUrl]"), ""))
+                .isNotBlank();
+
+        String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
+        type("cl-callback", url);
+        type("cl-senders", "orders@shop.example.com\nnews@shop.example.com");
+        click(By.cssSelector("#client-form button[type=submit]"));
+        textOf(By.id("client-result"), "Saved");
+        assertThat(textOf(By.cssSelector("#client-fields dd[data-field='default webhook']"), url))
+                .isEqualTo(url);
+        String settings = get(LocalSystem.API_KEY, "/api/admin/clients/shop").body();
+        assertThat(JsonPath.<String>read(settings, "$.callbackUrl")).isEqualTo(url);
+        assertThat(JsonPath.<List<String>>read(settings, "$.senders"))
+                .containsExactly("orders@shop.example.com", "news@shop.example.com");
+        screenshot("clients");
+
+        // a new signing secret, shown once; the settings then say one is set
+        click(By.id("client-rotate"));
+        browser.switchTo().alert().accept();
+        assertThat(visible(By.id("client-secret")).getText()).isNotBlank();
+        assertThat(JsonPath.<Boolean>read(
+                        get(LocalSystem.API_KEY, "/api/admin/clients/shop").body(), "$.webhookSecretSet"))
+                .isTrue();
+    }
+
+    @Test
+    @Order(13)
+    void shouldShowTheStatusWebhookDeliveredOnTheJobPage() throws Exception {
+        signIn(SHOP_KEY, "shop");
+        open("/console/#/compose");
+        String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook?job=console";
+        type("c-recipient", "webhook@example.com");
+        type("c-subject", "With a status webhook");
+        type("c-email-body", "Watch the webhook.");
+        type("c-callback", url);
+        browser.findElement(By.cssSelector("#compose-form button[type=submit]")).click();
+        String id = visible(By.id("compose-created")).getText();
+        // the job page stops refreshing once the job is final: open it when the webhook has gone out
+        waiting().until(d -> {
+            try {
+                return "delivered"
+                        .equals(JsonPath.read(
+                                get(SHOP_KEY, "/api/jobs/" + id + "/webhook").body(), "$.state"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        open("/console/#/jobs/" + id);
+        textOf(By.cssSelector("#job-webhook dd[data-field=state]"), "delivered");
+        assertThat(textOf(By.cssSelector("#job-webhook dd[data-field=url]"), "127.0.0.1"))
+                .isEqualTo(url);
+        assertThat(textOf(By.cssSelector("#job-webhook dd[data-field=delivered]"), "Z"))
+                .isNotBlank();
+        assertThat(textOf(By.cssSelector("#job-webhook dd[data-field='POSTs tried']"), ""))
+                .isEqualTo("1");
+        screenshot("job-webhook");
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private static void signIn(String key, String client) {
@@ -443,8 +652,9 @@ class ConsoleBrowserTests {
 
     private static HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {
         return HTTP.send(
-                HttpRequest.newBuilder(api(path))
-                        .header("Authorization", "Bearer " + key)
+                (key == null
+                                ? HttpRequest.newBuilder(api(path))
+                                : HttpRequest.newBuilder(api(path)).header("Authorization", "Bearer " + key))
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

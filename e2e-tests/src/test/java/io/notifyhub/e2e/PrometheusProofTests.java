@@ -30,7 +30,9 @@ import org.yaml.snakeyaml.Yaml;
  * Proof that the dashboards and alerts show real data, without Grafana: a real Prometheus scrapes the
  * running API, a worker and RabbitMQ's own plugin while jobs (some failing) flow, then every PromQL
  * expression of the dashboards and of the rule file is evaluated through Prometheus' HTTP API, and each
- * must parse and return data. {@code promtool check rules} must pass on the rule file.
+ * must parse and return data. A panel's template variables ({@code $instance}, {@code $channel}) stand for
+ * {@code .+}, so the label they filter on must be there; each variable's {@code label_values} query must find
+ * values. {@code promtool check rules} must pass on the rule file.
  */
 class PrometheusProofTests {
 
@@ -121,6 +123,9 @@ class PrometheusProofTests {
                                     .build(),
                             HttpResponse.BodyHandlers.discarding());
                 }
+                // what the scraped processes are: /actuator/info on the same ports shows their build
+                assertThat(info(system.apiManagementPort())).isEqualTo("api-service");
+                assertThat(info(system.workerPorts().getFirst())).isEqualTo("worker-service");
                 LoadClient.Result load = new LoadClient(system.apiPort(), Duration.ofSeconds(30)).submit(300, 30);
                 assertThat(load.accepted()).hasSize(300);
 
@@ -157,8 +162,25 @@ class PrometheusProofTests {
         try (var files = Files.list(DASHBOARDS)) {
             for (Path dashboard :
                     files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                String name = dashboard.getFileName().toString();
                 List<String> exprs = JsonPath.read(dashboard.toFile(), "$.panels[*].targets[*].expr");
-                exprs.forEach(expr -> found.put(expr, dashboard.getFileName().toString()));
+                // a template variable stands for "all": ".+", which also proves the label is there to filter on
+                exprs.forEach(expr -> found.put(expr.replaceAll("\\$(instance|channel)\\b", ".+"), name));
+                // each variable's label_values(metric, label) query: the metric must have data with that label
+                List<String> variables = JsonPath.read(dashboard.toFile(), "$.templating.list[*].definition");
+                for (String variable : variables) {
+                    var labelValues = java.util.regex.Pattern.compile("label_values\\((.+), *(\\w+)\\)")
+                            .matcher(variable);
+                    assertThat(labelValues.matches())
+                            .as("variable query " + variable)
+                            .isTrue();
+                    String metric = labelValues.group(1);
+                    String label = labelValues.group(2);
+                    String selector = metric.contains("{")
+                            ? metric.replaceFirst("}$", ", " + label + "=~\".+\"}")
+                            : metric + "{" + label + "=~\".+\"}";
+                    found.put(selector, name + " variable");
+                }
             }
         }
         Map<String, Object> rules = new Yaml().load(Files.readString(RULES));
@@ -176,6 +198,16 @@ class PrometheusProofTests {
         }
         assertThat(found).as("expressions found").hasSizeGreaterThan(10);
         return found;
+    }
+
+    /** The build artifact /actuator/info shows on a management port. */
+    private static String info(int port) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/info"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JsonPath.read(response.body(), "$.build.artifact");
     }
 
     private static boolean hasData(int port, String expression) throws IOException, InterruptedException {

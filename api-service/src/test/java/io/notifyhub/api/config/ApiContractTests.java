@@ -9,6 +9,7 @@ import io.notifyhub.api.support.OpenApiContract;
 import io.notifyhub.model.store.Attempt;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
+import io.notifyhub.model.workers.WorkerHeartbeat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import java.util.Set;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 
 /**
  * Every operation of the served OpenAPI document is called over HTTP, for a success and for errors, and each live
@@ -159,6 +162,30 @@ class ApiContractTests extends ApiIntegrationTest {
         check("GET", "/api/stats", client.get("/api/stats"));
         check("GET", "/api/stats", admin.get("/api/stats"));
         check("GET", "/api/stats", nobody.get("/api/stats"));
+        check("GET", "/api/stats/series", admin.get("/api/stats/series"));
+        check("GET", "/api/stats/series", client.get("/api/stats/series"));
+        check("GET", "/api/stats/series", nobody.get("/api/stats/series"));
+
+        // workers (their heartbeats), and a job's status webhook
+        mongo.save(new WorkerHeartbeat(
+                "contract-worker",
+                List.of("sms"),
+                1,
+                288,
+                List.of(new WorkerHeartbeat.Breaker("simulated", "CLOSED")),
+                Instant.now(),
+                Instant.now(),
+                5000,
+                Instant.now().plus(Duration.ofMinutes(10))));
+        check("GET", "/api/admin/workers", admin.get("/api/admin/workers"));
+        check("GET", "/api/admin/workers", client.get("/api/admin/workers"));
+        mongo.remove(Query.query(Criteria.where("_id").is("contract-worker")), WorkerHeartbeat.class);
+        String hooked = JsonPath.read(
+                client.postJson(SMS.replace("}}", "},\"callbackUrl\":\"https://93.184.215.14/hook\"}"))
+                        .body(),
+                "$._id");
+        check("GET", "/api/jobs/{id}/webhook", client.get("/api/jobs/" + hooked + "/webhook"));
+        check("GET", "/api/jobs/{id}/webhook", client.get("/api/jobs/" + claimed + "/webhook"));
 
         assertThat(problems).as("answers that do not match the document").isEmpty();
         // the checks can fail: answers the document does not allow are found

@@ -19,7 +19,7 @@ class OpenApiTests extends ApiIntegrationTest {
         String json = doc.body();
         assertThat(JsonPath.<String>read(json, "$.openapi")).startsWith("3.1");
 
-        Map<String, String[]> expected = Map.of(
+        Map<String, String[]> expected = new java.util.HashMap<>(Map.of(
                 "$.paths['/api/jobs'].post.responses",
                         new String[] {"201", "400", "401", "409", "413", "422", "429", "503"},
                 "$.paths['/api/jobs'].get.responses", new String[] {"200", "400", "401"},
@@ -31,7 +31,11 @@ class OpenApiTests extends ApiIntegrationTest {
                 "$.paths['/api/jobs/{id}/retry'].post.responses", new String[] {"200", "401", "404", "409"},
                 "$.paths['/api/dead-letters/replay'].post.responses", new String[] {"200", "400", "401", "403"},
                 "$.paths['/api/admin/keys'].post.responses", new String[] {"201", "400", "401", "403"},
-                "$.paths['/api/admin/keys/{keyId}'].delete.responses", new String[] {"204", "401", "403", "404"});
+                "$.paths['/api/admin/keys/{keyId}'].delete.responses", new String[] {"204", "401", "403", "404"}));
+        // the console's chart series and workers view (admin only)
+        expected.put("$.paths['/api/stats/series'].get.responses", new String[] {"200", "401", "403"});
+        expected.put("$.paths['/api/admin/workers'].get.responses", new String[] {"200", "401", "403"});
+        expected.put("$.paths['/api/jobs/{id}/webhook'].get.responses", new String[] {"200", "401", "404"});
         expected.forEach((path, statuses) -> assertThat(JsonPath.<Map<String, Object>>read(json, path))
                 .as(path)
                 .containsKeys(statuses));
