@@ -30,12 +30,14 @@ import org.yaml.snakeyaml.Yaml;
  * Proof that the dashboards and alerts show real data, without Grafana: a real Prometheus scrapes the
  * running API, a worker and RabbitMQ's own plugin while jobs (some failing) flow, then every PromQL
  * expression of the dashboards and of the rule file is evaluated through Prometheus' HTTP API, and each
- * must parse and return data. {@code promtool check rules} must pass on the rule file.
+ * must parse and return data. {@code promtool check rules} must pass on the rule file, and {@code promtool test rules}
+ * on its unit tests (alerts that fire and clear).
  */
 class PrometheusProofTests {
 
     private static final Path ROOT = Path.of(System.getProperty("notifyhub.root", ".."));
     private static final Path RULES = ROOT.resolve("grafana/alerts/notifyhub-rules.yml");
+    private static final Path RULE_TESTS = ROOT.resolve("grafana/alerts/notifyhub-rules.test.yml");
     private static final Path DASHBOARDS = ROOT.resolve("grafana/dashboards");
     private static final Path DIR =
             Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("prometheus");
@@ -52,6 +54,11 @@ class PrometheusProofTests {
                 .start();
         String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor()).as("promtool check rules:\n" + checked).isZero();
+        Process unitTests = new ProcessBuilder("/usr/bin/promtool", "test", "rules", RULE_TESTS.toString())
+                .redirectErrorStream(true)
+                .start();
+        String tested = new String(unitTests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unitTests.waitFor()).as("promtool test rules:\n" + tested).isZero();
 
         Map<String, String> expressions = expressions();
         FileSystemUtils.deleteRecursively(DIR.resolve("tsdb"));
