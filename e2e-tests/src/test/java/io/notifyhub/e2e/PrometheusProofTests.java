@@ -32,12 +32,14 @@ import org.yaml.snakeyaml.Yaml;
  * expression of the dashboards and of the rule file is evaluated through Prometheus' HTTP API, and each
  * must parse and return data. A panel's template variables ({@code $instance}, {@code $channel}) stand for
  * {@code .+}, so the label they filter on must be there; each variable's {@code label_values} query must find
- * values. {@code promtool check rules} must pass on the rule file.
+ * values. {@code promtool check rules} must pass on the rule file, and {@code promtool test rules} on its unit
+ * tests (alerts that fire and clear).
  */
 class PrometheusProofTests {
 
     private static final Path ROOT = Path.of(System.getProperty("notifyhub.root", ".."));
     private static final Path RULES = ROOT.resolve("grafana/alerts/notifyhub-rules.yml");
+    private static final Path RULE_TESTS = ROOT.resolve("grafana/alerts/notifyhub-rules.test.yml");
     private static final Path DASHBOARDS = ROOT.resolve("grafana/dashboards");
     private static final Path DIR =
             Path.of(System.getProperty("notifyhub.logs", "target/e2e-logs")).resolveSibling("prometheus");
@@ -54,6 +56,11 @@ class PrometheusProofTests {
                 .start();
         String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor()).as("promtool check rules:\n" + checked).isZero();
+        Process unitTests = new ProcessBuilder("/usr/bin/promtool", "test", "rules", RULE_TESTS.toString())
+                .redirectErrorStream(true)
+                .start();
+        String tested = new String(unitTests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unitTests.waitFor()).as("promtool test rules:\n" + tested).isZero();
 
         Map<String, String> expressions = expressions();
         FileSystemUtils.deleteRecursively(DIR.resolve("tsdb"));

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Status webhooks: the target check (used when a job is accepted) and, when enabled, the dispatcher's rounds. */
@@ -34,6 +35,7 @@ class WebhookConfiguration implements SchedulingConfigurer {
             MeterRegistry meters,
             Clock clock,
             Clients clients,
+            RestClient.Builder restClients,
             @Value("${NOTIFYHUB_WEBHOOK_SECRET:}") String secret) {
         this.properties = properties;
         if (properties.allowPrivateTargets()) {
@@ -44,8 +46,8 @@ class WebhookConfiguration implements SchedulingConfigurer {
         WebhookSecrets secrets = clientId ->
                 clientId != null ? clients.signingSecrets(clientId) : secret.isBlank() ? List.of() : List.of(key);
         this.targets = new CallbackTargets(properties.allowPrivateTargets(), properties.resolveTimeout());
-        this.dispatcher =
-                new WebhookDispatcher(store, properties, targets, secrets, json, new WebhookMetrics(meters), clock);
+        this.dispatcher = new WebhookDispatcher(
+                store, properties, targets, secrets, json, new WebhookMetrics(meters), restClients, clock);
     }
 
     @Bean

@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.web.client.RestClient;
 
 /**
  * The real providers, each present only when it is configured, and what the chains share: one circuit
@@ -71,14 +72,14 @@ class ProvidersConfiguration {
 
     @Bean
     @ConditionalOnProperty("notifyhub.providers.twilio.account-sid")
-    TwilioSmsProvider twilioSmsProvider(TwilioProperties properties, Clock clock) {
-        return new TwilioSmsProvider(properties, clock);
+    TwilioSmsProvider twilioSmsProvider(TwilioProperties properties, RestClient.Builder restClients, Clock clock) {
+        return new TwilioSmsProvider(properties, restClients, clock);
     }
 
     @Bean
     @Conditional(FcmConfigured.class)
-    FcmPushProvider fcmPushProvider(FcmProperties properties, Clock clock) {
-        return new FcmPushProvider(properties, clock);
+    FcmPushProvider fcmPushProvider(FcmProperties properties, RestClient.Builder restClients, Clock clock) {
+        return new FcmPushProvider(properties, restClients, clock);
     }
 
     /** A service account, inline or as a file. */

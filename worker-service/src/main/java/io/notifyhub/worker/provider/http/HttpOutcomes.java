@@ -2,7 +2,6 @@ package io.notifyhub.worker.provider.http;
 
 import io.notifyhub.worker.provider.DeliveryResult;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +16,8 @@ public final class HttpOutcomes {
     private HttpOutcomes() {}
 
     /** 429 (with its {@code Retry-After}), 408 and 5xx are worth another attempt; other statuses are not. */
-    public static Optional<DeliveryResult> retryable(
-            String provider, HttpResponse<?> response, String detail, Clock clock) {
-        int status = response.statusCode();
+    public static Optional<DeliveryResult> retryable(String provider, HttpAnswer response, String detail, Clock clock) {
+        int status = response.status();
         if (status == 429) {
             return Optional.of(new DeliveryResult.Retryable(
                     provider + " throttled us (429): " + detail, retryAfter(response, clock)));
@@ -39,8 +37,8 @@ public final class HttpOutcomes {
     }
 
     /** {@code Retry-After} in seconds or as an HTTP date; null when absent or unreadable. */
-    public static Duration retryAfter(HttpResponse<?> response, Clock clock) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
+    public static Duration retryAfter(HttpAnswer response, Clock clock) {
+        String value = response.header("Retry-After").orElse(null);
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -6,17 +6,17 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.notifyhub.worker.provider.http.HttpAnswer;
 import io.notifyhub.worker.provider.http.HttpOutcomes;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,17 +32,16 @@ class FcmAccessTokens {
     static final Duration REFRESH_EARLY = Duration.ofMinutes(1);
 
     private final ServiceAccount account;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final RestClient http;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private String token;
     private Instant refreshAt = Instant.MIN;
 
-    FcmAccessTokens(ServiceAccount account, HttpClient http, Duration timeout, Clock clock) {
+    /** @param http the provider's client: its timeouts apply, and the exchange is observed like a send */
+    FcmAccessTokens(ServiceAccount account, RestClient http, Clock clock) {
         this.account = account;
         this.http = http;
-        this.timeout = timeout;
         this.clock = clock;
     }
 
@@ -68,13 +67,11 @@ class FcmAccessTokens {
         String form =
                 "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
                         + "&assertion=" + assertion(now);
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(account.tokenUri())
-                        .timeout(timeout)
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        // the token URI as the template: the metrics' uri tag is its path (e.g. /token)
+        HttpAnswer response = HttpAnswer.exchange(http.post()
+                .uri(account.tokenUri().toString())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form));
         JsonNode body;
         try {
             body = json.readTree(response.body());
@@ -82,15 +79,14 @@ class FcmAccessTokens {
             body = json.createObjectNode();
         }
         JsonNode accessToken = body.get("access_token");
-        if (response.statusCode() == 200 && accessToken != null && accessToken.isString()) {
+        if (response.status() == 200 && accessToken != null && accessToken.isString()) {
             long expiresIn = body.path("expires_in").asLong(3600);
             token = accessToken.asString();
             refreshAt = now.plusSeconds(expiresIn).minus(REFRESH_EARLY);
             return;
         }
-        String detail = "token exchange answered " + response.statusCode() + ": " + response.body();
-        boolean retryable =
-                response.statusCode() == 429 || response.statusCode() == 408 || response.statusCode() >= 500;
+        String detail = "token exchange answered " + response.status() + ": " + response.body();
+        boolean retryable = response.status() == 429 || response.status() == 408 || response.status() >= 500;
         throw new TokenException(detail, retryable, retryable ? HttpOutcomes.retryAfter(response, clock) : null);
     }
 

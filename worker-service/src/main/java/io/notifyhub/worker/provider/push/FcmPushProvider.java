@@ -4,15 +4,15 @@ import io.notifyhub.model.Channel;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.provider.NotificationProvider;
+import io.notifyhub.worker.provider.http.HttpAnswer;
 import io.notifyhub.worker.provider.http.HttpOutcomes;
+import io.notifyhub.worker.provider.http.ProviderHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,11 +21,14 @@ import tools.jackson.databind.node.ObjectNode;
  * Push through Firebase Cloud Messaging HTTP v1: {@code POST /v1/projects/{project}/messages:send} with an
  * OAuth2 access token from the service account ({@link FcmAccessTokens}). The message's {@code name} is the
  * provider's id. FCM's error code decides the outcome: a token that is gone or a message FCM refuses is
- * permanent; quota, unavailability and internal errors are retryable.
+ * permanent; quota, unavailability and internal errors are retryable. Calls go through a {@link RestClient}
+ * (metrics {@code http.client.requests} with the uri template {@value #SEND}).
  */
 public class FcmPushProvider implements NotificationProvider {
 
     public static final String NAME = "fcm";
+    /** The send API, as a template: the metrics' uri tag. */
+    static final String SEND = "/v1/projects/{project}/messages:send";
 
     private static final Set<String> PERMANENT = Set.of(
             "UNREGISTERED",
@@ -36,23 +39,25 @@ public class FcmPushProvider implements NotificationProvider {
             "NOT_FOUND");
 
     private final FcmProperties properties;
-    private final HttpClient http;
+    private final RestClient http;
     private final FcmAccessTokens tokens;
-    private final URI send;
+    private final String project;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
 
+    /** Without observation: for tests and tools outside Spring. */
     public FcmPushProvider(FcmProperties properties, Clock clock) {
+        this(properties, RestClient.builder(), clock);
+    }
+
+    public FcmPushProvider(FcmProperties properties, RestClient.Builder restClients, Clock clock) {
         this.properties = properties;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout())
-                .build();
+        this.http = ProviderHttp.client(
+                restClients, properties.baseUrl().toString(), properties.connectTimeout(), properties.timeout());
         ServiceAccount account = ServiceAccount.from(properties);
-        this.tokens = new FcmAccessTokens(account, http, properties.timeout(), clock);
-        this.send = URI.create(properties.baseUrl().toString().replaceAll("/+$", "") + "/v1/projects/"
-                + account.projectId() + "/messages:send");
+        this.tokens = new FcmAccessTokens(account, http, clock);
+        this.project = account.projectId();
     }
 
     @Override
@@ -69,8 +74,8 @@ public class FcmPushProvider implements NotificationProvider {
     public DeliveryResult send(DeliveryRequest request) {
         String body = json.writeValueAsString(message(request));
         try {
-            HttpResponse<String> response = post(body, tokens.token());
-            if (response.statusCode() == 401) {
+            HttpAnswer response = post(body, tokens.token());
+            if (response.status() == 401) {
                 // the cached token was revoked or expired early: one more try with a fresh one
                 response = post(body, tokens.token());
             }
@@ -87,16 +92,13 @@ public class FcmPushProvider implements NotificationProvider {
         }
     }
 
-    private HttpResponse<String> post(String body, String token) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(send)
-                        .timeout(properties.timeout())
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json; UTF-8")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 401) {
+    private HttpAnswer post(String body, String token) throws IOException, InterruptedException {
+        HttpAnswer response = HttpAnswer.exchange(http.post()
+                .uri(SEND, project)
+                .header("Authorization", "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body));
+        if (response.status() == 401) {
             tokens.invalidate(token);
         }
         return response;
@@ -116,14 +118,14 @@ public class FcmPushProvider implements NotificationProvider {
         return root;
     }
 
-    private DeliveryResult outcome(HttpResponse<String> response) {
+    private DeliveryResult outcome(HttpAnswer response) {
         JsonNode body;
         try {
             body = json.readTree(response.body() == null || response.body().isBlank() ? "{}" : response.body());
         } catch (RuntimeException e) {
             body = json.createObjectNode();
         }
-        if (response.statusCode() == 200) {
+        if (response.status() == 200) {
             JsonNode name = body.get("name");
             return name != null && name.isString()
                     ? new DeliveryResult.Sent(name.asString())
@@ -134,12 +136,12 @@ public class FcmPushProvider implements NotificationProvider {
         if (PERMANENT.contains(code)) {
             return new DeliveryResult.Permanent("FCM " + detail);
         }
-        if (response.statusCode() == 401) {
+        if (response.status() == 401) {
             return new DeliveryResult.Permanent("FCM refused our credentials twice: " + detail);
         }
         return HttpOutcomes.retryable(NAME, response, detail, clock)
                 .orElseGet(() -> new DeliveryResult.Permanent(
-                        "FCM rejected the message (" + response.statusCode() + "): " + detail));
+                        "FCM rejected the message (" + response.status() + "): " + detail));
     }
 
     /** FCM's own code ({@code details[].errorCode}, e.g. UNREGISTERED), else the RPC status. */

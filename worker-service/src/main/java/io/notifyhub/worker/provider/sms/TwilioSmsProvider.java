@@ -4,13 +4,11 @@ import io.notifyhub.model.Channel;
 import io.notifyhub.worker.provider.DeliveryRequest;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.provider.NotificationProvider;
+import io.notifyhub.worker.provider.http.HttpAnswer;
 import io.notifyhub.worker.provider.http.HttpOutcomes;
+import io.notifyhub.worker.provider.http.ProviderHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -18,17 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * SMS through Twilio's Messages API: a form POST to {@code /2010-04-01/Accounts/{sid}/Messages.json} with
  * basic auth. Success is {@code 201} with the message's {@code sid}; failures carry a Twilio error
- * {@code code}, which decides whether another attempt could help.
+ * {@code code}, which decides whether another attempt could help. Calls go through a {@link RestClient} (metrics
+ * {@code http.client.requests} with the uri template {@value #MESSAGES}, never the account's URL).
  */
 public class TwilioSmsProvider implements NotificationProvider {
 
     public static final String NAME = "twilio";
+    /** The Messages API, as a template: the metrics' uri tag. */
+    static final String MESSAGES = "/2010-04-01/Accounts/{sid}/Messages.json";
 
     /** Twilio error codes that no retry fixes: the number, the recipient's choice, or our credentials. */
     private static final Map<Integer, String> PERMANENT = Map.of(
@@ -42,21 +45,21 @@ public class TwilioSmsProvider implements NotificationProvider {
             20404, "account or resource not found");
 
     private final TwilioProperties properties;
-    private final HttpClient http;
+    private final RestClient http;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Clock clock;
-    private final URI messages;
     private final String authorization;
 
+    /** Without observation: for tests and tools outside Spring. */
     public TwilioSmsProvider(TwilioProperties properties, Clock clock) {
+        this(properties, RestClient.builder(), clock);
+    }
+
+    public TwilioSmsProvider(TwilioProperties properties, RestClient.Builder restClients, Clock clock) {
         this.properties = properties;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout())
-                .build();
-        String base = properties.baseUrl().toString().replaceAll("/+$", "");
-        this.messages = URI.create(base + "/2010-04-01/Accounts/" + properties.accountSid() + "/Messages.json");
+        this.http = ProviderHttp.client(
+                restClients, properties.baseUrl().toString(), properties.connectTimeout(), properties.timeout());
         this.authorization = "Basic "
                 + Base64.getEncoder()
                         .encodeToString((properties.accountSid() + ":" + properties.authToken())
@@ -84,16 +87,14 @@ public class TwilioSmsProvider implements NotificationProvider {
             form.put("From", properties.from());
         }
         form.put("Body", request.text("message"));
-        HttpRequest post = HttpRequest.newBuilder(messages)
-                .timeout(properties.timeout())
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
-                .build();
-        HttpResponse<String> response;
+        HttpAnswer response;
         try {
-            response = http.send(post, HttpResponse.BodyHandlers.ofString());
+            response = HttpAnswer.exchange(http.post()
+                    .uri(MESSAGES, properties.accountSid())
+                    .header("Authorization", authorization)
+                    .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                    .accept(MediaType.APPLICATION_JSON)
+                    .body(encode(form)));
         } catch (IOException e) {
             return HttpOutcomes.unanswered(NAME, e);
         } catch (InterruptedException e) {
@@ -103,9 +104,9 @@ public class TwilioSmsProvider implements NotificationProvider {
         return outcome(response);
     }
 
-    private DeliveryResult outcome(HttpResponse<String> response) {
+    private DeliveryResult outcome(HttpAnswer response) {
         JsonNode body = parse(response.body());
-        int status = response.statusCode();
+        int status = response.status();
         if (status / 100 == 2) {
             String sid = body.path("sid").asString(null);
             return sid != null
