@@ -7,6 +7,7 @@ import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.api.support.OpenApiContract;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.net.http.HttpResponse;
@@ -96,7 +97,8 @@ class ApiContractTests extends ApiIntegrationTest {
         Job held = store.claim(new ObjectId(failed), "worker-1", Instant.now(), Duration.ofMinutes(2))
                 .orElseThrow();
         Instant now = Instant.now();
-        store.recordFailed(held, new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "refused"), now);
+        store.recordFailed(
+                held, new Attempt(1, now, now, "worker-1", "simulated", AttemptOutcome.FAILED, "refused"), now);
         check("GET", "/api/dead-letters", client.get("/api/dead-letters"));
         check("GET", "/api/dead-letters", client.get("/api/dead-letters?status=failed"));
         check("POST", "/api/jobs/{id}/retry", client.post("/api/jobs/" + failed + "/retry", null, ""));

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
-import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.time.Duration;
@@ -67,7 +67,7 @@ class ReconcilerTests extends ApiIntegrationTest {
         assertThat(released.leaseUntil()).isNull();
         assertThat(released.publishedAt()).isNotNull();
         assertThat(released.history()).singleElement().satisfies(attempt -> {
-            assertThat(attempt.outcome()).isEqualTo(Attempt.LOST);
+            assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.LOST);
             assertThat(attempt.worker()).isEqualTo("dead-worker");
         });
     }
