@@ -61,6 +61,9 @@ class ReconcilerTests extends ApiIntegrationTest {
                 .orElseThrow();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> queued(Channel.PUSH) == 1);
+        // the confirm comes first, then the mark (as in the test above)
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.find(job.idHex()).orElseThrow().publishedAt() != null);
         Job released = store.find(job.idHex()).orElseThrow();
         assertThat(released.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(released.attempts()).isEqualTo(1);

@@ -10,7 +10,6 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.query.Query;
@@ -32,10 +31,7 @@ public final class JobCallbacks {
 
     /** Jobs whose webhook is due by {@code now} (a lease that ran out is due again), the longest-waiting first. */
     public List<Job> findDueCallbacks(Instant now, int limit) {
-        Query query = Query.query(where(CALLBACK_DUE).lte(now))
-                .with(Sort.by(CALLBACK_DUE))
-                .limit(limit);
-        return writes.findLean(query);
+        return writes.findLean(where(CALLBACK_DUE).lte(now), CALLBACK_DUE, limit);
     }
 
     /**

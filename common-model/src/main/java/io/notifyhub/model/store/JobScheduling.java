@@ -102,7 +102,7 @@ public final class JobScheduling {
             criteria =
                     criteria.and(TYPE).nin(skipped.stream().map(Channel::value).toList());
         }
-        return writes.findLean(Query.query(criteria).with(Sort.by(UPDATED_AT)).limit(limit));
+        return writes.findLean(criteria, UPDATED_AT, limit);
     }
 
     /** When the longest-waiting queued job without a confirmed message last changed, if there is one. */
@@ -118,11 +118,8 @@ public final class JobScheduling {
 
     /** Scheduled jobs due at {@code now} or earlier, the longest overdue first. */
     public List<Job> findDue(Instant now, int limit) {
-        Query query = Query.query(
-                        where(STATUS).is(JobStatus.SCHEDULED).and(SCHEDULED_AT).lte(now))
-                .with(Sort.by(SCHEDULED_AT))
-                .limit(limit);
-        return writes.findLean(query);
+        return writes.findLean(
+                where(STATUS).is(JobStatus.SCHEDULED).and(SCHEDULED_AT).lte(now), SCHEDULED_AT, limit);
     }
 
     /**
@@ -143,11 +140,8 @@ public final class JobScheduling {
 
     /** Jobs whose claim expired before its holder recorded an outcome: the worker died or hung. */
     public List<Job> findExpiredClaims(Instant now, int limit) {
-        Query query = Query.query(
-                        where(STATUS).is(JobStatus.PROCESSING).and(LEASE_UNTIL).lt(now))
-                .with(Sort.by(LEASE_UNTIL))
-                .limit(limit);
-        return writes.findLean(query);
+        return writes.findLean(
+                where(STATUS).is(JobStatus.PROCESSING).and(LEASE_UNTIL).lt(now), LEASE_UNTIL, limit);
     }
 
     /**

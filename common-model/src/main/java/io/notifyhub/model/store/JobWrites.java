@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -62,9 +63,14 @@ final class JobWrites {
     }
 
     /**
-     * A poller's read: the jobs without their payload and history, which no poller needs (it publishes, leases or
+     * A poller's read, oldest first by {@code oldestFirst}: the jobs without their payload and history, which no poller needs (it publishes, leases or
      * releases by id, status and claim), so a batch costs memory by its count, not by what clients put in it.
      */
+    List<Job> findLean(Criteria criteria, String oldestFirst, int limit) {
+        return findLean(Query.query(criteria).with(Sort.by(oldestFirst)).limit(limit));
+    }
+
+    /** {@link #findLean(Criteria, String, int)} of any query. */
     List<Job> findLean(Query query) {
         query.fields().exclude(PAYLOAD).exclude(HISTORY);
         return mongo.find(query, Job.class);
