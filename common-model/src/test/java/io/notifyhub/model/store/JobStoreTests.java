@@ -342,6 +342,33 @@ class JobStoreTests {
                 .find(new Document("_id", sent.id()))
                 .first();
         assertThat(raw).doesNotContainKey(JobFields.CLAIM_TOKEN);
+        assertThat(raw.getString(JobFields.STATUS))
+                .as("stored as before: lower-case values")
+                .isEqualTo("sent");
+        assertThat(raw.getString(JobFields.TYPE)).isEqualTo("email");
+        assertThat(raw.getString("priority")).isEqualTo("normal");
+        assertThat(raw.getList(JobFields.HISTORY, Document.class))
+                .extracting(attempt -> attempt.getString("outcome"))
+                .containsExactly("sent");
+    }
+
+    @Test
+    void shouldReadTheAttemptOutcomesOfJobsStoredAsStrings() {
+        Job job = store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW));
+        List<Document> history = List.of("retry", "lost", "failed", "requeued", "sent").stream()
+                .map(outcome -> new Document("number", 1).append("outcome", outcome))
+                .toList();
+        mongo.getCollection(Job.COLLECTION)
+                .updateOne(new Document("_id", job.id()), new Document("$set", new Document("history", history)));
+
+        assertThat(store.find(job.idHex()).orElseThrow().history())
+                .extracting(Attempt::outcome)
+                .containsExactly(
+                        AttemptOutcome.RETRY,
+                        AttemptOutcome.LOST,
+                        AttemptOutcome.FAILED,
+                        AttemptOutcome.REQUEUED,
+                        AttemptOutcome.SENT);
     }
 
     @Test
