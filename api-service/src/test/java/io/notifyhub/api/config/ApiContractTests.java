@@ -99,7 +99,10 @@ class ApiContractTests extends ApiIntegrationTest {
         Instant now = Instant.now();
         store.recordFailed(
                 held, new Attempt(1, now, now, "worker-1", "simulated", AttemptOutcome.FAILED, "refused"), now);
-        check("GET", "/api/dead-letters", client.get("/api/dead-letters"));
+        HttpResponse<String> deadLetters = check("GET", "/api/dead-letters", client.get("/api/dead-letters"));
+        assertThat(JsonPath.<List<String>>read(deadLetters.body(), "$[*].history[*].outcome"))
+                .as("an attempt's outcome is shown as its lower-case value")
+                .contains("failed");
         check("GET", "/api/dead-letters", client.get("/api/dead-letters?status=failed"));
         check("POST", "/api/jobs/{id}/retry", client.post("/api/jobs/" + failed + "/retry", null, ""));
         check("POST", "/api/jobs/{id}/retry", client.post("/api/jobs/" + failed + "/retry", null, ""));
