@@ -2,7 +2,6 @@ package io.notifyhub.api.auth;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,14 +44,7 @@ public class ApiKeys {
     public ApiKeys(MongoOperations mongo, Clock clock, AuthProperties properties) {
         this.mongo = mongo;
         this.clock = clock;
-        // a key is looked up again in the background once it is cacheFor old, and served from the cache meanwhile,
-        // so requests never queue behind a slow store for a key they already proved; an entry the store could not
-        // refresh for a while expires, and the next request waits for a fresh answer
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(10_000)
-                .refreshAfterWrite(properties.cacheFor())
-                .expireAfterWrite(properties.cacheFor().multipliedBy(6))
-                .build(this::lookUp);
+        this.cache = properties.cache(this::lookUp);
     }
 
     /** A new key for a client; the only time the key itself is seen. */

@@ -1,5 +1,8 @@
 package io.notifyhub.api.auth;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,4 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("notifyhub.api.auth")
 public record AuthProperties(
         @DefaultValue List<String> bootstrapKeys,
-        @DefaultValue("5s") Duration cacheFor) {}
+        @DefaultValue("5s") Duration cacheFor) {
+
+    /**
+     * A cache of what the store says about a key or a client. An entry is looked up again in the background once
+     * it is {@code cacheFor} old, and served from the cache meanwhile, so requests never queue behind a slow store
+     * for what they already proved; an entry the store could not refresh for a while expires, and the next request
+     * waits for a fresh answer.
+     */
+    <V> LoadingCache<String, V> cache(CacheLoader<String, V> lookUp) {
+        return Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .refreshAfterWrite(cacheFor)
+                .expireAfterWrite(cacheFor.multipliedBy(6))
+                .build(lookUp);
+    }
+}

@@ -2,7 +2,6 @@ package io.notifyhub.api.auth;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.notifyhub.api.job.EmailAddresses;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +38,7 @@ public class Clients {
     public Clients(MongoOperations mongo, Clock clock, AuthProperties properties) {
         this.mongo = mongo;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(10_000)
-                .refreshAfterWrite(properties.cacheFor())
-                .expireAfterWrite(properties.cacheFor().multipliedBy(6))
-                .build(clientId -> Optional.ofNullable(mongo.findById(clientId, ClientSettings.class)));
+        this.cache = properties.cache(clientId -> Optional.ofNullable(mongo.findById(clientId, ClientSettings.class)));
     }
 
     /** The client's settings; empty for a client no admin has set anything for (or for no client). */

@@ -111,10 +111,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RequestBodies.BodyTooLargeException tooLarge) {
+            if (cause instanceof BodyTooLargeException tooLarge) {
                 metrics.rejected(ApiMetrics.Rejection.TOO_LARGE);
                 ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                        HttpStatus.CONTENT_TOO_LARGE, RequestBodies.BodyTooLargeException.detail(tooLarge.max()));
+                        HttpStatus.CONTENT_TOO_LARGE, BodyTooLargeException.detail(tooLarge.max()));
                 problem.setTitle("Content Too Large");
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
             }

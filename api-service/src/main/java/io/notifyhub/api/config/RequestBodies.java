@@ -11,16 +11,11 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -176,7 +171,7 @@ class RequestBodies extends OncePerRequestFilter {
             throws ServletException, IOException {
         String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         if (encoding == null || !isGzip(encoding)) {
-            chain.doFilter(new Buffered(request, body), response);
+            chain.doFilter(new BufferedRequest(request, body), response);
             return;
         }
         byte[] inflated;
@@ -196,7 +191,7 @@ class RequestBodies extends OncePerRequestFilter {
                     "The body inflates to more than " + max.toKilobytes() + " KB; nothing was stored.");
             return;
         }
-        chain.doFilter(new Buffered(request, inflated, true), response);
+        chain.doFilter(new BufferedRequest(request, inflated, true), response);
     }
 
     /** Counts the bytes of a request the client opens, unless its open ones are at the budget already. */
@@ -307,101 +302,6 @@ class RequestBodies extends OncePerRequestFilter {
                 ProblemResponses.write(response, status, title, detail);
                 async.complete();
             }
-        }
-    }
-
-    /** The body passed its cap. */
-    static final class BodyTooLargeException extends IOException {
-        private final DataSize max;
-
-        BodyTooLargeException(DataSize max) {
-            super(detail(max));
-            this.max = max;
-        }
-
-        DataSize max() {
-            return max;
-        }
-
-        static String detail(DataSize max) {
-            return "The body is larger than " + max.toKilobytes() + " KB; nothing was stored.";
-        }
-    }
-
-    /** The request with its body read from memory (inflated, when it came gzipped). */
-    private static final class Buffered extends HttpServletRequestWrapper {
-        private final byte[] body;
-        private final boolean inflated;
-
-        Buffered(HttpServletRequest request, byte[] body) {
-            this(request, body, false);
-        }
-
-        Buffered(HttpServletRequest request, byte[] body, boolean inflated) {
-            super(request);
-            this.body = body;
-            this.inflated = inflated;
-        }
-
-        /** An inflated body has no Content-Encoding any more. */
-        @Override
-        public String getHeader(String name) {
-            return inflated && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public java.util.Enumeration<String> getHeaders(String name) {
-            return inflated && HttpHeaders.CONTENT_ENCODING.equalsIgnoreCase(name)
-                    ? java.util.Collections.emptyEnumeration()
-                    : super.getHeaders(name);
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return in.read(buffer, offset, length);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("the body has been read already");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.notifyhub.api.idempotency;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import io.notifyhub.model.store.IndexCreation;
 import java.time.Clock;
 import java.time.Instant;
 import org.bson.types.ObjectId;
@@ -46,58 +47,56 @@ public class IdempotencyKeys {
     /** The TTL index that removes expired keys. */
     @EventListener(ApplicationReadyEvent.class)
     void createIndexes() {
-        try {
-            mongo.indexOps(IdempotencyRecord.class)
-                    .createIndex(new Index().on("createdAt", Sort.Direction.ASC).expire(properties.ttl()));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not create the idempotency key index now ({}); it is created on the next start",
-                    e.getMessage());
-        }
+        IndexCreation.createOrLater(
+                log,
+                "idempotency key index",
+                () -> mongo.indexOps(IdempotencyRecord.class)
+                        .createIndex(
+                                new Index().on("createdAt", Sort.Direction.ASC).expire(properties.ttl())));
     }
 
     /** What to do with a request that carries a key. */
-    public sealed interface Outcome {
+    public sealed interface Begin {
         /** Go ahead, creating the job with this id. */
-        record Proceed(ObjectId jobId) implements Outcome {}
+        record Proceed(ObjectId jobId) implements Begin {}
 
         /** Answer again what was answered the first time. */
-        record Replay(ObjectId jobId, String response) implements Outcome {}
+        record Replay(ObjectId jobId, String response) implements Begin {}
 
         /** The first request with this key is still in flight. */
-        record InFlight() implements Outcome {}
+        record InFlight() implements Begin {}
 
         /** The key was used with a different request. */
-        record Mismatch() implements Outcome {}
+        record Mismatch() implements Begin {}
     }
 
-    public Outcome begin(String key, String requestHash) {
+    public Begin begin(String key, String requestHash) {
         Instant now = clock.instant();
         IdempotencyRecord fresh = new IdempotencyRecord(
                 key, requestHash, new ObjectId(), now, now.plus(properties.inFlightTimeout()), null);
         try {
             mongo.insert(fresh);
-            return new Outcome.Proceed(fresh.jobId());
+            return new Begin.Proceed(fresh.jobId());
         } catch (DuplicateKeyException used) {
             IdempotencyRecord existing = mongo.findById(key, IdempotencyRecord.class);
             if (existing == null || existing.createdAt().isBefore(now.minus(properties.ttl()))) {
                 return restart(key, fresh, existing);
             }
             if (!existing.requestHash().equals(requestHash)) {
-                return new Outcome.Mismatch();
+                return new Begin.Mismatch();
             }
             if (existing.response() != null) {
-                return new Outcome.Replay(existing.jobId(), existing.response());
+                return new Begin.Replay(existing.jobId(), existing.response());
             }
             if (existing.lockedUntil().isAfter(now)) {
-                return new Outcome.InFlight();
+                return new Begin.InFlight();
             }
             return takeOver(existing, now);
         }
     }
 
     /** The first request died mid-way: the next one finishes it, with the same job id. */
-    private Outcome takeOver(IdempotencyRecord abandoned, Instant now) {
+    private Begin takeOver(IdempotencyRecord abandoned, Instant now) {
         Query stillAbandoned = Query.query(where("_id")
                 .is(abandoned.key())
                 .and("response")
@@ -109,20 +108,20 @@ public class IdempotencyKeys {
                 Update.update("lockedUntil", now.plus(properties.inFlightTimeout())),
                 FindAndModifyOptions.options().returnNew(true),
                 IdempotencyRecord.class);
-        return taken == null ? new Outcome.InFlight() : new Outcome.Proceed(taken.jobId());
+        return taken == null ? new Begin.InFlight() : new Begin.Proceed(taken.jobId());
     }
 
     /** An expired key (not yet removed by the TTL index) starts over as if new. */
-    private Outcome restart(String key, IdempotencyRecord fresh, IdempotencyRecord expired) {
+    private Begin restart(String key, IdempotencyRecord fresh, IdempotencyRecord expired) {
         Criteria same = expired == null
                 ? where("_id").is(key)
                 : where("_id").is(key).and("createdAt").is(expired.createdAt());
         mongo.remove(Query.query(same), IdempotencyRecord.class);
         try {
             mongo.insert(fresh);
-            return new Outcome.Proceed(fresh.jobId());
+            return new Begin.Proceed(fresh.jobId());
         } catch (DuplicateKeyException raced) {
-            return new Outcome.InFlight();
+            return new Begin.InFlight();
         }
     }
 

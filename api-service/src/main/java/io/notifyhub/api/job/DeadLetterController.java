@@ -17,13 +17,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -126,11 +123,8 @@ class DeadLetterController {
         Job current = store.find(id).filter(caller::canSee).orElseThrow(() -> new JobNotFoundException(id));
         return service.retry(current.id(), caller.scope()).map(JobView::of).orElseGet(() -> {
             JobStatus now = store.find(id).map(Job::status).orElseThrow(() -> new JobNotFoundException(id));
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                    HttpStatus.CONFLICT, "Job " + id + " is " + now + "; only a failed job can be retried.");
-            problem.setTitle("Not retryable");
-            problem.setProperty("jobStatus", now.value());
-            throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+            throw JobConflict.of(
+                    "Not retryable", "Job " + id + " is " + now + "; only a failed job can be retried.", now);
         });
     }
 

@@ -10,7 +10,6 @@ import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobQuery;
 import io.notifyhub.model.store.JobStore;
-import io.notifyhub.model.store.StoreFailures;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -22,12 +21,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import org.bson.types.ObjectId;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,20 +34,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @org.springframework.boot.context.properties.EnableConfigurationProperties(ListProperties.class)
 @RequestMapping(path = "/api/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IDEMPOTENCY_KEY = IdempotentSubmission.IDEMPOTENCY_KEY;
 
     private final JobRequestReader reader;
     private final JobService service;
     private final JobStore store;
-    private final IdempotencyKeys keys;
-    private final JsonMapper json;
+    private final IdempotentSubmission submissions;
 
     private final ApiMetrics metrics;
     private final SubmissionLimits limits;
@@ -63,8 +57,7 @@ class JobController {
             JobRequestReader reader,
             JobService service,
             JobStore store,
-            IdempotencyKeys keys,
-            JsonMapper json,
+            IdempotentSubmission submissions,
             ApiMetrics metrics,
             SubmissionLimits limits,
             Clock clock,
@@ -78,8 +71,7 @@ class JobController {
         this.reader = reader;
         this.service = service;
         this.store = store;
-        this.keys = keys;
-        this.json = json;
+        this.submissions = submissions;
     }
 
     /**
@@ -125,53 +117,13 @@ class JobController {
         if (key == null) {
             return created(JobView.of(service.accept(request, new ObjectId(), caller.clientId())));
         }
-        if (!IdempotencyKeys.isValidKey(key)) {
-            throw new InvalidRequestException(IDEMPOTENCY_KEY, "must be 1 to 255 visible ASCII characters");
-        }
-        String scopedKey = IdempotencyKeys.scoped(caller.clientId(), key); // one client's key never meets another's
-        return switch (keys.begin(scopedKey, request.fingerprint())) {
-            case IdempotencyKeys.Outcome.Proceed proceed -> {
-                JobView job;
-                try {
-                    job = JobView.of(service.accept(request, proceed.jobId(), caller.clientId()));
-                } catch (RuntimeException e) {
-                    releaseIfNothingStored(scopedKey, e, proceed.jobId());
-                    throw e;
-                }
-                keys.complete(scopedKey, json.writeValueAsString(job));
-                yield created(job);
-            }
-            case IdempotencyKeys.Outcome.Replay replay ->
-                ResponseEntity.created(location(replay.jobId().toHexString()))
-                        .header("Idempotent-Replayed", "true")
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .body(replay.response());
-            case IdempotencyKeys.Outcome.InFlight inFlight ->
-                throw problem(
-                        HttpStatus.CONFLICT, "A request with this Idempotency-Key is still in flight; retry shortly.");
-            case IdempotencyKeys.Outcome.Mismatch mismatch ->
-                throw problem(
-                        HttpStatus.UNPROCESSABLE_CONTENT, "This Idempotency-Key was used with a different request.");
-        };
-    }
-
-    /**
-     * After a failed request, frees its Idempotency-Key only when the job is known not to be stored: a refusal
-     * before the insert. After a store timeout, or when the job is there (a failure after the insert), the key
-     * stays in flight, and a repeat once it times out finishes the request with the same job id rather than
-     * storing a second job.
-     */
-    private void releaseIfNothingStored(String scopedKey, RuntimeException failure, ObjectId jobId) {
-        if (StoreFailures.isUnavailable(failure)) {
-            return;
-        }
-        try {
-            if (store.find(jobId.toHexString()).isEmpty()) {
-                keys.release(scopedKey);
-            }
-        } catch (RuntimeException unknown) {
-            // cannot tell: keep the key in flight
-        }
+        return submissions.submit(
+                caller.clientId(),
+                key,
+                request.fingerprint(),
+                id -> created(JobView.of(service.accept(request, id, caller.clientId()))),
+                id -> store.find(id.toHexString()).isEmpty(),
+                id -> location(id.toHexString()));
     }
 
     private ResponseEntity<JobView> created(JobView job) {
@@ -181,13 +133,6 @@ class JobController {
 
     private static URI location(String id) {
         return URI.create("/api/jobs/" + id);
-    }
-
-    private ErrorResponseException problem(HttpStatus status, String detail) {
-        metrics.rejected(ApiMetrics.Rejection.IDEMPOTENCY_CONFLICT);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle("Idempotency-Key conflict");
-        return new ErrorResponseException(status, problem, null);
     }
 
     /**
@@ -212,11 +157,10 @@ class JobController {
         }
         return store.cancel(current.id(), clock.instant()).map(JobView::of).orElseGet(() -> {
             Job now = store.find(id).orElseThrow(() -> new JobNotFoundException(id));
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                    HttpStatus.CONFLICT, "Job " + id + " is " + now.status() + " and can no longer be cancelled.");
-            problem.setTitle("Not cancellable");
-            problem.setProperty("jobStatus", now.status().value());
-            throw new ErrorResponseException(HttpStatus.CONFLICT, problem, null);
+            throw JobConflict.of(
+                    "Not cancellable",
+                    "Job " + id + " is " + now.status() + " and can no longer be cancelled.",
+                    now.status());
         });
     }
 

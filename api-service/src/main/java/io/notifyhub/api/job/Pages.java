@@ -1,7 +1,7 @@
 package io.notifyhub.api.job;
 
+import io.notifyhub.model.store.JobQueries;
 import io.notifyhub.model.store.JobQuery;
-import io.notifyhub.model.store.JobStore;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +15,7 @@ final class Pages {
 
     private Pages() {}
 
-    static ResponseEntity<List<JobView>> of(JobStore.Page page) {
+    static ResponseEntity<List<JobView>> of(JobQueries.Page page) {
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
         if (page.more() && !page.jobs().isEmpty()) {
             String next = ServletUriComponentsBuilder.fromCurrentRequest()

@@ -1,21 +1,17 @@
 package io.notifyhub.api.reconcile;
 
+import io.notifyhub.api.poll.LockedPoller;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
-import io.notifyhub.model.store.StoreFailures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
-import org.bson.types.ObjectId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Closes the gaps a crash or an outage leaves, in rounds, one replica at a time (a ShedLock lock in MongoDB):
@@ -38,16 +34,11 @@ import org.slf4j.LoggerFactory;
  * store has answered it for {@code release-grace}: time for the workers that are alive to record their
  * outcomes, after which an expired claim belongs to a worker that is gone.
  */
-public class Reconciler {
+public class Reconciler extends LockedPoller {
 
     static final String LOCK = "notifyhub-reconciler";
-    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-    private final JobStore store;
-    private final JobPublisher publisher;
-    private final LockingTaskExecutor locks;
     private final ReconcilerProperties properties;
-    private final Clock clock;
     private final Supplier<Duration> publisherBacklog;
     private final Supplier<Set<Channel>> fullChannels;
     /** When the store last answered this replica; null before it ever did. */
@@ -72,30 +63,15 @@ public class Reconciler {
             Clock clock,
             Supplier<Duration> publisherBacklog,
             Supplier<Set<Channel>> fullChannels) {
+        super(store, publisher, locks, LOCK, properties.lease(), clock);
         this.fullChannels = fullChannels;
-        this.store = store;
-        this.publisher = publisher;
-        this.locks = locks;
         this.properties = properties;
-        this.clock = clock;
         this.publisherBacklog = publisherBacklog;
     }
 
-    /** One round, if no other replica is running one. */
-    public void runOnce() {
-        try {
-            locks.executeWithLock(
-                    (Runnable) this::reconcile,
-                    new LockConfiguration(clock.instant(), LOCK, properties.lease(), Duration.ZERO));
-        } catch (RuntimeException e) {
-            if (!StoreFailures.isUnavailable(e)) {
-                throw e;
-            }
-            synchronized (this) {
-                outage = true;
-            }
-            log.warn("Reconciler round skipped, store unavailable: {}", e.getMessage());
-        }
+    @Override
+    protected synchronized void storeUnavailable() {
+        outage = true;
     }
 
     /**
@@ -123,8 +99,13 @@ public class Reconciler {
         return !at.isBefore(releaseFrom);
     }
 
+    @Override
+    protected void runTask() {
+        reconcile();
+    }
+
     void reconcile() {
-        Instant deadline = clock.instant().plus(properties.lease().dividedBy(2));
+        Instant deadline = roundDeadline();
         int released = 0;
         int published = 0;
         List<Job> batch;
@@ -138,7 +119,7 @@ public class Reconciler {
                     released++;
                 }
             }
-        } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
+        } while (another(batch, properties.batch(), deadline));
         Duration grace = properties.grace().plus(publisherBacklog.get());
         do {
             batch = store.findUnpublished(clock.instant().minus(grace), properties.batch(), fullChannels.get());
@@ -148,7 +129,7 @@ public class Reconciler {
             if (confirmed < batch.size()) {
                 break; // the broker is not taking messages; try again next round
             }
-        } while (batch.size() == properties.batch() && clock.instant().isBefore(deadline));
+        } while (another(batch, properties.batch(), deadline));
         if (released > 0 || published > 0) {
             log.info("Reconciler: released {} expired claim(s), published {} job(s)", released, published);
         }
@@ -160,11 +141,5 @@ public class Reconciler {
                 log.info("Reconciler: {} finished job(s) from before retention now expire after it", stamped);
             }
         }
-    }
-
-    private int publish(List<Job> jobs) {
-        List<ObjectId> confirmed = publisher.publishJobs(jobs);
-        store.markPublished(confirmed, clock.instant());
-        return confirmed.size();
     }
 }

@@ -1,19 +1,14 @@
 package io.notifyhub.api.schedule;
 
+import io.notifyhub.api.poll.LockedPoller;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
-import io.notifyhub.model.store.StoreFailures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
-import org.bson.types.ObjectId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Queues and publishes {@code scheduled} jobs once they are due, in rounds, one replica at a time (a ShedLock
@@ -26,16 +21,11 @@ import org.slf4j.LoggerFactory;
  * job like any other: the reconciler publishes it. Per-message TTL is not used: it only expires messages at the
  * head of a queue.
  */
-public class Scheduler {
+public class Scheduler extends LockedPoller {
 
     static final String LOCK = "notifyhub-scheduler";
-    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
-    private final JobStore store;
-    private final JobPublisher publisher;
-    private final LockingTaskExecutor locks;
     private final SchedulerProperties properties;
-    private final Clock clock;
 
     public Scheduler(
             JobStore store,
@@ -43,25 +33,13 @@ public class Scheduler {
             LockingTaskExecutor locks,
             SchedulerProperties properties,
             Clock clock) {
-        this.store = store;
-        this.publisher = publisher;
-        this.locks = locks;
+        super(store, publisher, locks, LOCK, properties.lease(), clock);
         this.properties = properties;
-        this.clock = clock;
     }
 
-    /** One round, if no other replica is running one. */
-    public void runOnce() {
-        try {
-            locks.executeWithLock(
-                    (Runnable) this::queueDueJobs,
-                    new LockConfiguration(clock.instant(), LOCK, properties.lease(), Duration.ZERO));
-        } catch (RuntimeException e) {
-            if (!StoreFailures.isUnavailable(e)) {
-                throw e;
-            }
-            log.warn("Scheduler round skipped, store unavailable: {}", e.getMessage());
-        }
+    @Override
+    protected void runTask() {
+        queueDueJobs();
     }
 
     /**
@@ -71,7 +49,7 @@ public class Scheduler {
      * @return how many jobs this call queued (each one is queued by exactly one caller)
      */
     int queueDueJobs() {
-        Instant deadline = clock.instant().plus(properties.lease().dividedBy(2));
+        Instant deadline = roundDeadline();
         int queued = 0;
         int published = 0;
         List<Job> due;
@@ -88,16 +66,10 @@ public class Scheduler {
             if (confirmed < mine.size()) {
                 break; // the broker is not taking messages; the reconciler publishes the rest
             }
-        } while (due.size() == properties.batch() && clock.instant().isBefore(deadline));
+        } while (another(due, properties.batch(), deadline));
         if (queued > 0) {
             log.info("Scheduler: queued {} due job(s), published {}", queued, published);
         }
         return queued;
-    }
-
-    private int publish(List<Job> jobs) {
-        List<ObjectId> confirmed = publisher.publishJobs(jobs);
-        store.markPublished(confirmed, clock.instant());
-        return confirmed.size();
     }
 }

@@ -1,11 +1,10 @@
 package io.notifyhub.api.stats;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-
 import io.notifyhub.api.auth.Caller;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
-import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.IndexCreation;
+import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,11 +21,6 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueInformation;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.MongoOperations;
-import org.springframework.data.mongodb.core.index.Index;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Service;
 
 /**
@@ -44,13 +38,13 @@ class StatsService {
 
     private static final Logger log = LoggerFactory.getLogger(StatsService.class);
 
-    private final MongoOperations mongo;
+    private final JobStore store;
     private final AmqpAdmin admin;
     private final List<String> queues;
     private final Clock clock;
 
-    StatsService(MongoOperations mongo, AmqpAdmin admin, Topology topology, Clock clock) {
-        this.mongo = mongo;
+    StatsService(JobStore store, AmqpAdmin admin, Topology topology, Clock clock) {
+        this.store = store;
         this.admin = admin;
         this.clock = clock;
         // the dead-letter queue, the work queues, the delay queues, as they are declared
@@ -70,27 +64,18 @@ class StatsService {
     /** The indexes of the counts; a store that is down at start-up does not stop the service. */
     @EventListener(ApplicationReadyEvent.class)
     void createIndexes() {
-        try {
-            var indexes = mongo.indexOps(Job.class);
-            indexes.createIndex(new Index().on("status", Sort.Direction.ASC).on("updatedAt", Sort.Direction.ASC));
-            indexes.createIndex(new Index()
-                    .on("clientId", Sort.Direction.ASC)
-                    .on("status", Sort.Direction.ASC)
-                    .on("updatedAt", Sort.Direction.ASC));
-        } catch (RuntimeException e) {
-            log.warn("Could not create the stats indexes now ({}); they are created on the next start", e.getMessage());
-        }
+        IndexCreation.createOrLater(log, "stats indexes", store::createStatsIndexes);
     }
 
     Stats of(Caller caller) {
         Instant now = clock.instant();
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (JobStatus status : JobStatus.values()) {
-            byStatus.put(status.value(), count(caller, where("status").is(status)));
+            byStatus.put(status.value(), store.queries().count(caller.scope(), status, null, null, null));
         }
         Map<String, Long> byType = new LinkedHashMap<>();
         for (Channel channel : Channel.values()) {
-            byType.put(channel.value(), count(caller, where("type").is(channel)));
+            byType.put(channel.value(), store.queries().count(caller.scope(), null, channel, null, null));
         }
         List<Stats.Minute> throughput = new ArrayList<>();
         Instant thisMinute = now.truncatedTo(ChronoUnit.MINUTES);
@@ -112,15 +97,7 @@ class StatsService {
     }
 
     private long finished(Caller caller, JobStatus status, Instant from, Instant to) {
-        return count(
-                caller, where("status").is(status).and("updatedAt").gte(from).lt(to));
-    }
-
-    private long count(Caller caller, Criteria criteria) {
-        if (caller.scope() != null) {
-            criteria = new Criteria().andOperator(where("clientId").is(caller.scope()), criteria);
-        }
-        return mongo.count(Query.query(criteria), Job.class);
+        return store.queries().count(caller.scope(), status, null, from, to);
     }
 
     /** Every queue's depth; a queue the broker cannot tell about (down, or not declared yet) shows no figures. */

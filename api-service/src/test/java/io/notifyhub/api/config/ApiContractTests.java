@@ -7,6 +7,7 @@ import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.api.support.OpenApiContract;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.workers.WorkerHeartbeat;
@@ -99,8 +100,12 @@ class ApiContractTests extends ApiIntegrationTest {
         Job held = store.claim(new ObjectId(failed), "worker-1", Instant.now(), Duration.ofMinutes(2))
                 .orElseThrow();
         Instant now = Instant.now();
-        store.recordFailed(held, new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "refused"), now);
-        check("GET", "/api/dead-letters", client.get("/api/dead-letters"));
+        store.recordFailed(
+                held, new Attempt(1, now, now, "worker-1", "simulated", AttemptOutcome.FAILED, "refused"), now);
+        HttpResponse<String> deadLetters = check("GET", "/api/dead-letters", client.get("/api/dead-letters"));
+        assertThat(JsonPath.<List<String>>read(deadLetters.body(), "$[*].history[*].outcome"))
+                .as("an attempt's outcome is shown as its lower-case value")
+                .contains("failed");
         check("GET", "/api/dead-letters", client.get("/api/dead-letters?status=failed"));
         check("POST", "/api/jobs/{id}/retry", client.post("/api/jobs/" + failed + "/retry", null, ""));
         check("POST", "/api/jobs/{id}/retry", client.post("/api/jobs/" + failed + "/retry", null, ""));

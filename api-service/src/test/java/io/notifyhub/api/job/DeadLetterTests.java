@@ -9,6 +9,7 @@ import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.net.URI;
@@ -59,7 +60,7 @@ class DeadLetterTests extends ApiIntegrationTest {
                 .orElseThrow();
         assertThat(store.recordFailed(
                         claimed,
-                        new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "mailbox unknown"),
+                        new Attempt(1, now, now, "worker-1", "simulated", AttemptOutcome.FAILED, "mailbox unknown"),
                         now))
                 .isTrue();
         return id;

@@ -101,7 +101,7 @@ class ReconcilerOutageTests extends ApiIntegrationTest {
                                 clock.instant(),
                                 recorded.claimedBy(),
                                 "simulated",
-                                io.notifyhub.model.store.Attempt.SENT,
+                                io.notifyhub.model.store.AttemptOutcome.SENT,
                                 null),
                         "m-1",
                         clock.instant()))

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
-import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.time.Duration;
@@ -61,13 +61,16 @@ class ReconcilerTests extends ApiIntegrationTest {
                 .orElseThrow();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> queued(Channel.PUSH) == 1);
+        // the confirm comes first, then the mark (as in the test above)
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> store.find(job.idHex()).orElseThrow().publishedAt() != null);
         Job released = store.find(job.idHex()).orElseThrow();
         assertThat(released.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(released.attempts()).isEqualTo(1);
         assertThat(released.leaseUntil()).isNull();
         assertThat(released.publishedAt()).isNotNull();
         assertThat(released.history()).singleElement().satisfies(attempt -> {
-            assertThat(attempt.outcome()).isEqualTo(Attempt.LOST);
+            assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.LOST);
             assertThat(attempt.worker()).isEqualTo("dead-worker");
         });
     }

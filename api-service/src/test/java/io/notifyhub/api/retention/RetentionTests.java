@@ -8,6 +8,7 @@ import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
 import java.net.http.HttpResponse;
@@ -53,7 +54,7 @@ class RetentionTests extends ApiIntegrationTest {
                 .orElseThrow();
         store.recordSent(
                 claimed,
-                new Attempt(1, Instant.now(), Instant.now(), "w", "simulated", Attempt.SENT, null),
+                new Attempt(1, Instant.now(), Instant.now(), "w", "simulated", AttemptOutcome.SENT, null),
                 "m-1",
                 Instant.now());
         await().atMost(Duration.ofSeconds(15)).until(() -> !Double.isNaN(deleted())); // the store reports it

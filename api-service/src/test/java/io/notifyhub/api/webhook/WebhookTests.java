@@ -18,6 +18,7 @@ import io.notifyhub.api.support.ApiClient;
 import io.notifyhub.api.support.ApiIntegrationTest;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Callback;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.store.JobStore;
@@ -127,9 +128,11 @@ class WebhookTests extends ApiIntegrationTest {
 
         Instant now = Instant.now();
         store.recordSent(
-                claim(sent), new Attempt(1, now, now, "worker-1", "simulated", Attempt.SENT, null), "m-1", now);
+                claim(sent), new Attempt(1, now, now, "worker-1", "simulated", AttemptOutcome.SENT, null), "m-1", now);
         store.recordFailed(
-                claim(failed), new Attempt(1, now, now, "worker-1", "simulated", Attempt.FAILED, "refused"), now);
+                claim(failed),
+                new Attempt(1, now, now, "worker-1", "simulated", AttemptOutcome.FAILED, "refused"),
+                now);
         assertThat(new ApiClient(port).delete("/api/jobs/" + cancelled).statusCode())
                 .isEqualTo(200);
 

@@ -7,12 +7,15 @@ import io.notifyhub.model.Priority;
 import io.notifyhub.model.health.HealthConfiguration;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.ratelimit.MongoBucketProxyManager;
+import io.notifyhub.model.store.AttemptOutcome;
+import io.notifyhub.model.store.IndexCreation;
 import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
 import io.notifyhub.model.topology.WorkQueueDeclarer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,9 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.convert.converter.Converter;
-import org.springframework.data.convert.ReadingConverter;
-import org.springframework.data.convert.WritingConverter;
+import org.springframework.core.convert.converter.GenericConverter;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
 
@@ -69,13 +70,7 @@ public class NotifyhubCommonConfiguration {
 
     @Bean
     MongoCustomConversions mongoCustomConversions() {
-        return new MongoCustomConversions(List.of(
-                new StatusWriter(),
-                new StatusReader(),
-                new ChannelWriter(),
-                new ChannelReader(),
-                new PriorityWriter(),
-                new PriorityReader()));
+        return new MongoCustomConversions(valueConverters());
     }
 
     @Bean
@@ -113,61 +108,19 @@ public class NotifyhubCommonConfiguration {
      */
     @EventListener(ApplicationReadyEvent.class)
     void createIndexes(ApplicationReadyEvent event) {
-        try {
+        IndexCreation.createOrLater(log, "job and rate-limit indexes", () -> {
             event.getApplicationContext().getBean(JobStore.class).createIndexes();
             MongoBucketProxyManager.createIndexes(event.getApplicationContext().getBean(MongoOperations.class));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not create the job and rate-limit indexes now ({}); they are created on the next start",
-                    e.getMessage());
-        }
+        });
     }
 
-    @WritingConverter
-    static final class StatusWriter implements Converter<JobStatus, String> {
-        @Override
-        public String convert(JobStatus source) {
-            return source.value();
-        }
-    }
-
-    @ReadingConverter
-    static final class StatusReader implements Converter<String, JobStatus> {
-        @Override
-        public JobStatus convert(String source) {
-            return JobStatus.of(source);
-        }
-    }
-
-    @WritingConverter
-    static final class ChannelWriter implements Converter<Channel, String> {
-        @Override
-        public String convert(Channel source) {
-            return source.value();
-        }
-    }
-
-    @ReadingConverter
-    static final class ChannelReader implements Converter<String, Channel> {
-        @Override
-        public Channel convert(String source) {
-            return Channel.of(source);
-        }
-    }
-
-    @WritingConverter
-    static final class PriorityWriter implements Converter<Priority, String> {
-        @Override
-        public String convert(Priority source) {
-            return source.value();
-        }
-    }
-
-    @ReadingConverter
-    static final class PriorityReader implements Converter<String, Priority> {
-        @Override
-        public Priority convert(String source) {
-            return Priority.of(source);
-        }
+    /** Enums are stored by their lower-case value, as the API shows them. */
+    static List<GenericConverter> valueConverters() {
+        List<GenericConverter> converters = new ArrayList<>();
+        converters.addAll(ValueConverters.of(JobStatus.class, JobStatus::value, JobStatus::of));
+        converters.addAll(ValueConverters.of(Channel.class, Channel::value, Channel::of));
+        converters.addAll(ValueConverters.of(Priority.class, Priority::value, Priority::of));
+        converters.addAll(ValueConverters.of(AttemptOutcome.class, AttemptOutcome::value, AttemptOutcome::of));
+        return converters;
     }
 }

@@ -6,6 +6,7 @@ import io.notifyhub.model.Priority;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.bson.types.ObjectId;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -93,158 +94,119 @@ public record Job(
 
     /** This job as created by a client. */
     public Job ownedBy(String client) {
-        return new Job(
-                id,
-                type,
-                payload,
-                status,
-                attempts,
-                error,
-                createdAt,
-                updatedAt,
-                publishedAt,
-                claimedBy,
-                claimedAt,
-                leaseUntil,
-                provider,
-                providerMessageId,
-                history,
-                client,
-                priority,
-                scheduledAt,
-                callback,
-                retentionSeconds,
-                expiresAt);
+        return with(job -> job.clientId = client);
     }
 
     /** This job with a priority. */
     public Job withPriority(Priority newPriority) {
-        return new Job(
-                id,
-                type,
-                payload,
-                status,
-                attempts,
-                error,
-                createdAt,
-                updatedAt,
-                publishedAt,
-                claimedBy,
-                claimedAt,
-                leaseUntil,
-                provider,
-                providerMessageId,
-                history,
-                clientId,
-                newPriority,
-                scheduledAt,
-                callback,
-                retentionSeconds,
-                expiresAt);
+        return with(job -> job.priority = newPriority);
     }
 
     /** This job, {@code scheduled} for a later time instead of queued at once. */
     public Job scheduledFor(Instant at) {
-        return new Job(
-                id,
-                type,
-                payload,
-                JobStatus.SCHEDULED,
-                attempts,
-                error,
-                createdAt,
-                updatedAt,
-                publishedAt,
-                claimedBy,
-                claimedAt,
-                leaseUntil,
-                provider,
-                providerMessageId,
-                history,
-                clientId,
-                priority,
-                at,
-                callback,
-                retentionSeconds,
-                expiresAt);
+        return with(job -> {
+            job.status = JobStatus.SCHEDULED;
+            job.scheduledAt = at;
+        });
     }
 
     /** This job with a status webhook. */
     public Job withCallback(String url) {
-        return new Job(
-                id,
-                type,
-                payload,
-                status,
-                attempts,
-                error,
-                createdAt,
-                updatedAt,
-                publishedAt,
-                claimedBy,
-                claimedAt,
-                leaseUntil,
-                provider,
-                providerMessageId,
-                history,
-                clientId,
-                priority,
-                scheduledAt,
-                url == null ? null : Callback.to(url),
-                retentionSeconds,
-                expiresAt);
+        return with(job -> job.callback = url == null ? null : Callback.to(url));
     }
 
     /** This job, kept this long once finished instead of the store's default (a client's own retention). */
     public Job retainedFor(java.time.Duration retention) {
-        return new Job(
-                id,
-                type,
-                payload,
-                status,
-                attempts,
-                error,
-                createdAt,
-                updatedAt,
-                publishedAt,
-                claimedBy,
-                claimedAt,
-                leaseUntil,
-                provider,
-                providerMessageId,
-                history,
-                clientId,
-                priority,
-                scheduledAt,
-                callback,
-                retention == null ? null : retention.toSeconds(),
-                expiresAt);
+        return with(job -> job.retentionSeconds = retention == null ? null : retention.toSeconds());
     }
 
     /** This job without its payload and history: what publishing and bookkeeping need, at a size that does not grow. */
     public Job lean() {
-        return new Job(
-                id,
-                type,
-                null,
-                status,
-                attempts,
-                error,
-                createdAt,
-                updatedAt,
-                publishedAt,
-                claimedBy,
-                claimedAt,
-                leaseUntil,
-                provider,
-                providerMessageId,
-                List.of(),
-                clientId,
-                priority,
-                scheduledAt,
-                callback,
-                retentionSeconds,
-                expiresAt);
+        return with(job -> {
+            job.payload = null;
+            job.history = List.of();
+        });
+    }
+
+    /** A copy of this job with the components {@code change} sets. */
+    private Job with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The components of a job while a copy is being changed. */
+    private static final class Copy {
+        private ObjectId id;
+        private Channel type;
+        private Map<String, Object> payload;
+        private JobStatus status;
+        private int attempts;
+        private String error;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant publishedAt;
+        private String claimedBy;
+        private Instant claimedAt;
+        private Instant leaseUntil;
+        private String provider;
+        private String providerMessageId;
+        private List<Attempt> history;
+        private String clientId;
+        private Priority priority;
+        private Instant scheduledAt;
+        private Callback callback;
+        private Long retentionSeconds;
+        private Instant expiresAt;
+
+        Copy(Job job) {
+            id = job.id;
+            type = job.type;
+            payload = job.payload;
+            status = job.status;
+            attempts = job.attempts;
+            error = job.error;
+            createdAt = job.createdAt;
+            updatedAt = job.updatedAt;
+            publishedAt = job.publishedAt;
+            claimedBy = job.claimedBy;
+            claimedAt = job.claimedAt;
+            leaseUntil = job.leaseUntil;
+            provider = job.provider;
+            providerMessageId = job.providerMessageId;
+            history = job.history;
+            clientId = job.clientId;
+            priority = job.priority;
+            scheduledAt = job.scheduledAt;
+            callback = job.callback;
+            retentionSeconds = job.retentionSeconds;
+            expiresAt = job.expiresAt;
+        }
+
+        Job build() {
+            return new Job(
+                    id,
+                    type,
+                    payload,
+                    status,
+                    attempts,
+                    error,
+                    createdAt,
+                    updatedAt,
+                    publishedAt,
+                    claimedBy,
+                    claimedAt,
+                    leaseUntil,
+                    provider,
+                    providerMessageId,
+                    history,
+                    clientId,
+                    priority,
+                    scheduledAt,
+                    callback,
+                    retentionSeconds,
+                    expiresAt);
+        }
     }
 
     public String idHex() {

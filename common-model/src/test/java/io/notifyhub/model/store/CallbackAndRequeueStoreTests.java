@@ -50,7 +50,7 @@ class CallbackAndRequeueStoreTests {
 
     private Job failed(String callbackUrl) {
         Job claimed = store.claim(insert(callbackUrl).id(), "w", NOW, LEASE).orElseThrow();
-        Attempt attempt = new Attempt(1, NOW, NOW, "w", "simulated", Attempt.FAILED, "refused");
+        Attempt attempt = new Attempt(1, NOW, NOW, "w", "simulated", AttemptOutcome.FAILED, "refused");
         assertThat(store.recordFailed(claimed, attempt, NOW)).isTrue();
         return store.find(claimed.idHex()).orElseThrow();
     }
@@ -60,7 +60,7 @@ class CallbackAndRequeueStoreTests {
         Job claimed = store.claim(insert(HOOK).id(), "w", NOW, LEASE).orElseThrow();
         assertThat(store.recordSent(
                         claimed,
-                        new Attempt(1, NOW, NOW, "w", "simulated", Attempt.SENT, null),
+                        new Attempt(1, NOW, NOW, "w", "simulated", AttemptOutcome.SENT, null),
                         "m-1",
                         NOW.plusSeconds(1)))
                 .isTrue();
@@ -91,7 +91,7 @@ class CallbackAndRequeueStoreTests {
     @Test
     void shouldNotMakeTheWebhookDueBeforeTheJobIsFinal() {
         Job claimed = store.claim(insert(HOOK).id(), "w", NOW, LEASE).orElseThrow();
-        store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "simulated", Attempt.RETRY, "busy"), NOW);
+        store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "simulated", AttemptOutcome.RETRY, "busy"), NOW);
 
         assertThat(store.findDueCallbacks(NOW.plusSeconds(5), 10)).isEmpty();
     }
@@ -143,7 +143,9 @@ class CallbackAndRequeueStoreTests {
         assertThat(requeued.attempts()).isZero();
         assertThat(requeued.error()).isNull();
         assertThat(requeued.publishedAt()).isNull();
-        assertThat(requeued.history()).extracting(Attempt::outcome).containsExactly(Attempt.FAILED, Attempt.REQUEUED);
+        assertThat(requeued.history())
+                .extracting(Attempt::outcome)
+                .containsExactly(AttemptOutcome.FAILED, AttemptOutcome.REQUEUED);
         assertThat(requeued.callback()).isEqualTo(Callback.to(HOOK));
         assertThat(store.requeueFailed(failed.id(), null, NOW.plusSeconds(61)))
                 .as("not failed any more")
@@ -165,7 +167,7 @@ class CallbackAndRequeueStoreTests {
         Job theirs = store.insert(
                 Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW).ownedBy("acme"));
         Job claimed = store.claim(theirs.id(), "w", NOW, LEASE).orElseThrow();
-        store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "simulated", Attempt.FAILED, "x"), NOW);
+        store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "simulated", AttemptOutcome.FAILED, "x"), NOW);
 
         assertThat(store.requeueFailed(theirs.id(), "other", NOW)).isEmpty();
         assertThat(store.requeueFailed(theirs.id(), "acme", NOW)).isPresent();

@@ -100,7 +100,7 @@ class JobStoreTests {
         Document held = mongo.getCollection(Job.COLLECTION)
                 .find(new Document("_id", job.id()))
                 .first();
-        Attempt attempt = new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", Attempt.SENT, null);
+        Attempt attempt = new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", AttemptOutcome.SENT, null);
         store.recordSent(claimed, attempt, "m-1", NOW.plusSeconds(1));
         Document sent = mongo.getCollection(Job.COLLECTION)
                 .find(new Document("_id", job.id()))
@@ -152,13 +152,14 @@ class JobStoreTests {
                 .isEmpty();
         Job second = store.claim(job.id(), "second", NOW.plus(LEASE).plusSeconds(1), LEASE)
                 .orElseThrow();
-        Attempt late = new Attempt(1, NOW, NOW.plusSeconds(200), "first", "p", Attempt.SENT, null);
+        Attempt late = new Attempt(1, NOW, NOW.plusSeconds(200), "first", "p", AttemptOutcome.SENT, null);
 
         assertThat(store.recordSent(first, late, "m-1", NOW.plusSeconds(200)))
                 .as("stale claim")
                 .isFalse();
         assertThat(second.attempts()).isEqualTo(2);
-        Attempt attempt = new Attempt(2, second.claimedAt(), NOW.plusSeconds(201), "second", "p", Attempt.SENT, null);
+        Attempt attempt =
+                new Attempt(2, second.claimedAt(), NOW.plusSeconds(201), "second", "p", AttemptOutcome.SENT, null);
         assertThat(store.recordSent(second, attempt, "m-2", NOW.plusSeconds(201)))
                 .isTrue();
         Job sent = store.find(job.idHex()).orElseThrow();
@@ -172,7 +173,7 @@ class JobStoreTests {
     void shouldNeverClaimAFinishedJob() {
         Job job = store.insert(Job.queued(Channel.PUSH, Map.of("token", "t"), NOW));
         Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
-        store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "bad token"), NOW);
+        store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "p", AttemptOutcome.FAILED, "bad token"), NOW);
 
         assertThat(store.claim(job.id(), "w", NOW.plus(Duration.ofDays(1)), LEASE))
                 .isEmpty();
@@ -185,7 +186,7 @@ class JobStoreTests {
         store.markPublished(job.id(), NOW);
         Job claimed = store.claim(job.id(), "w", NOW, LEASE).orElseThrow();
 
-        assertThat(store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.RETRY, "429"), NOW))
+        assertThat(store.recordRetry(claimed, new Attempt(1, NOW, NOW, "w", "p", AttemptOutcome.RETRY, "429"), NOW))
                 .isTrue();
         Job retry = store.find(job.idHex()).orElseThrow();
 
@@ -206,7 +207,7 @@ class JobStoreTests {
         store.claim(jobs.get(3).id(), "dead", NOW.minus(LEASE).minusSeconds(1), LEASE)
                 .orElseThrow(); // expired
         Job finished = store.claim(jobs.get(4).id(), "w", NOW, LEASE).orElseThrow();
-        store.recordFailed(finished, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "bad"), NOW);
+        store.recordFailed(finished, new Attempt(1, NOW, NOW, "w", "p", AttemptOutcome.FAILED, "bad"), NOW);
         ObjectId unknown = new ObjectId();
 
         Map<ObjectId, Job> claimed = store.claimAll(
@@ -310,12 +311,12 @@ class JobStoreTests {
         Job lost = claimed.get(jobs.get(4).id());
         store.claim(lost.id(), "other", NOW.plus(LEASE).plusSeconds(1), LEASE).orElseThrow();
         Instant end = NOW.plusSeconds(1);
-        List<JobStore.Outcome> outcomes = List.of(
-                JobStore.Outcome.sent(claimed.get(jobs.get(0).id()), attempt(1, Attempt.SENT, null), "m-0", end),
-                JobStore.Outcome.sent(claimed.get(jobs.get(1).id()), attempt(1, Attempt.SENT, null), "m-1", end),
-                JobStore.Outcome.retry(claimed.get(jobs.get(2).id()), attempt(1, Attempt.RETRY, "429"), end),
-                JobStore.Outcome.failed(claimed.get(jobs.get(3).id()), attempt(1, Attempt.FAILED, "bad"), end),
-                JobStore.Outcome.sent(lost, attempt(1, Attempt.SENT, null), "m-4", end));
+        List<ClaimOutcome> outcomes = List.of(
+                ClaimOutcome.sent(claimed.get(jobs.get(0).id()), attempt(1, AttemptOutcome.SENT, null), "m-0", end),
+                ClaimOutcome.sent(claimed.get(jobs.get(1).id()), attempt(1, AttemptOutcome.SENT, null), "m-1", end),
+                ClaimOutcome.retry(claimed.get(jobs.get(2).id()), attempt(1, AttemptOutcome.RETRY, "429"), end),
+                ClaimOutcome.failed(claimed.get(jobs.get(3).id()), attempt(1, AttemptOutcome.FAILED, "bad"), end),
+                ClaimOutcome.sent(lost, attempt(1, AttemptOutcome.SENT, null), "m-4", end));
 
         assertThat(store.recordAll(outcomes)).containsExactly(lost.id());
         assertThat(store.recordAll(outcomes))
@@ -325,7 +326,7 @@ class JobStoreTests {
         Job sent = store.find(jobs.get(0).idHex()).orElseThrow();
         assertThat(sent.status()).isEqualTo(JobStatus.SENT);
         assertThat(sent.providerMessageId()).isEqualTo("m-0");
-        assertThat(sent.history()).containsExactly(attempt(1, Attempt.SENT, null));
+        assertThat(sent.history()).containsExactly(attempt(1, AttemptOutcome.SENT, null));
         assertThat(sent.claimedBy()).isNull();
         assertThat(store.find(jobs.get(1).idHex()).orElseThrow().callback().dueAt())
                 .as("webhook due")
@@ -340,7 +341,34 @@ class JobStoreTests {
         Document raw = mongo.getCollection(Job.COLLECTION)
                 .find(new Document("_id", sent.id()))
                 .first();
-        assertThat(raw).doesNotContainKey(JobStore.CLAIM_TOKEN);
+        assertThat(raw).doesNotContainKey(JobFields.CLAIM_TOKEN);
+        assertThat(raw.getString(JobFields.STATUS))
+                .as("stored as before: lower-case values")
+                .isEqualTo("sent");
+        assertThat(raw.getString(JobFields.TYPE)).isEqualTo("email");
+        assertThat(raw.getString("priority")).isEqualTo("normal");
+        assertThat(raw.getList(JobFields.HISTORY, Document.class))
+                .extracting(attempt -> attempt.getString("outcome"))
+                .containsExactly("sent");
+    }
+
+    @Test
+    void shouldReadTheAttemptOutcomesOfJobsStoredAsStrings() {
+        Job job = store.insert(Job.queued(Channel.EMAIL, Map.of("recipient", "a@b.co"), NOW));
+        List<Document> history = List.of("retry", "lost", "failed", "requeued", "sent").stream()
+                .map(outcome -> new Document("number", 1).append("outcome", outcome))
+                .toList();
+        mongo.getCollection(Job.COLLECTION)
+                .updateOne(new Document("_id", job.id()), new Document("$set", new Document("history", history)));
+
+        assertThat(store.find(job.idHex()).orElseThrow().history())
+                .extracting(Attempt::outcome)
+                .containsExactly(
+                        AttemptOutcome.RETRY,
+                        AttemptOutcome.LOST,
+                        AttemptOutcome.FAILED,
+                        AttemptOutcome.REQUEUED,
+                        AttemptOutcome.SENT);
     }
 
     @Test
@@ -357,8 +385,8 @@ class JobStoreTests {
                                 "$set", new Document("callback", new Document("url", "https://hooks.example.com/n"))));
 
         assertThat(store.recordAll(jobs.stream()
-                        .map(job -> JobStore.Outcome.sent(
-                                claimed.get(job.id()), attempt(1, Attempt.SENT, null), "m", NOW.plusSeconds(1)))
+                        .map(job -> ClaimOutcome.sent(
+                                claimed.get(job.id()), attempt(1, AttemptOutcome.SENT, null), "m", NOW.plusSeconds(1)))
                         .toList()))
                 .isEmpty();
         Job hooked = store.find(jobs.get(1).idHex()).orElseThrow();
@@ -367,7 +395,7 @@ class JobStoreTests {
         assertThat(store.find(jobs.get(0).idHex()).orElseThrow().status()).isEqualTo(JobStatus.SENT);
     }
 
-    private static Attempt attempt(int number, String outcome, String error) {
+    private static Attempt attempt(int number, AttemptOutcome outcome, String error) {
         return new Attempt(number, NOW, NOW.plusSeconds(1), "w", "p", outcome, error);
     }
 

@@ -55,7 +55,7 @@ class RetentionStoreTests {
             assertThat(claimed.expiresAt()).as("under way: kept").isNull();
             store.recordSent(
                     claimed,
-                    new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", Attempt.SENT, null),
+                    new Attempt(1, NOW, NOW.plusSeconds(1), "w", "p", AttemptOutcome.SENT, null),
                     "m",
                     NOW.plusSeconds(1));
         }
@@ -69,7 +69,7 @@ class RetentionStoreTests {
         Job failed = store.insert(Job.queued(Channel.SMS, SMS, NOW).retainedFor(Duration.ofDays(2)));
         Job cancelled = store.insert(Job.queued(Channel.SMS, SMS, NOW));
         Job claimed = store.claim(failed.id(), "w", NOW, Duration.ofMinutes(2)).orElseThrow();
-        store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "p", Attempt.FAILED, "refused"), NOW);
+        store.recordFailed(claimed, new Attempt(1, NOW, NOW, "w", "p", AttemptOutcome.FAILED, "refused"), NOW);
         store.cancel(cancelled.id(), NOW).orElseThrow();
 
         assertThat(expiresAt(failed)).isEqualTo(NOW.plus(Duration.ofDays(2)));
@@ -99,7 +99,7 @@ class RetentionStoreTests {
 
         assertThat(mongo.getCollection(Job.COLLECTION)
                         .countDocuments(
-                                new Document(JobStore.EXPIRES_AT, java.util.Date.from(NOW.plus(Duration.ofHours(1))))))
+                                new Document(JobFields.EXPIRES_AT, java.util.Date.from(NOW.plus(Duration.ofHours(1))))))
                 .isEqualTo(5);
         assertThat(expiresAt(queued)).isNull();
         assertThat(store.find(queued.idHex()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
@@ -110,7 +110,7 @@ class RetentionStoreTests {
         store.createIndexes();
 
         Document index = mongo.getCollection(Job.COLLECTION).listIndexes().into(new java.util.ArrayList<>()).stream()
-                .filter(i -> i.get("key", Document.class).containsKey(JobStore.EXPIRES_AT))
+                .filter(i -> i.get("key", Document.class).containsKey(JobFields.EXPIRES_AT))
                 .findFirst()
                 .orElseThrow();
         assertThat(index.get("expireAfterSeconds", Number.class).longValue()).isZero();

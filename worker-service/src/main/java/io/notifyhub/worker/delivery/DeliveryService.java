@@ -6,8 +6,10 @@ import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.Priority;
 import io.notifyhub.model.messaging.JobPublisher;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
+import io.notifyhub.model.store.ClaimOutcome;
+import io.notifyhub.model.store.ClaimStore;
 import io.notifyhub.model.store.Job;
-import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.model.topology.TopologyProperties;
 import io.notifyhub.worker.config.WorkerProperties;
@@ -20,11 +22,8 @@ import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,32 +43,19 @@ import org.springframework.stereotype.Service;
 class DeliveryService {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
-    /**
-     * Outcome writes: at most this many in one bulk write, and this many bulk writes at once. Outcomes wait for
-     * a write only while the store is busy with the previous ones, so the sizes bound a burst, not a steady rate.
-     */
-    private static final int OUTCOMES_PER_WRITE = 256;
 
-    private static final int OUTCOME_WRITERS = 2;
-
-    private final JobStore store;
+    private final ClaimStore store;
     private final ProviderRegistry providers;
-    private final JobPublisher publisher;
-    private final Topology topology;
     private final WorkerProperties properties;
     private final Clock clock;
     private final StoreRetry storeRetry;
     private final long crashLoopLimit;
     private final DeliveryMetrics metrics;
-    /** Claims, grouped into one store call per lane at a time: a high job's claim never waits behind normal ones. */
-    private final GroupedCalls<Claim, Optional<Job>> claims;
-
-    private final GroupedCalls<Claim, Optional<Job>> priorityClaims;
-    /** Outcomes of every lane, grouped into bulk writes; true: recorded, false: the claim was lost. */
-    private final GroupedCalls<JobStore.Outcome, Boolean> outcomes;
+    private final DelayParking parking;
+    private final GroupedStoreCalls calls;
 
     DeliveryService(
-            JobStore store,
+            ClaimStore store,
             ProviderRegistry providers,
             JobPublisher publisher,
             Topology topology,
@@ -81,24 +67,19 @@ class DeliveryService {
         this.metrics = metrics;
         this.store = store;
         this.providers = providers;
-        this.publisher = publisher;
-        this.topology = topology;
         this.properties = properties;
         this.clock = clock;
         this.storeRetry = storeRetry;
         // one short of the queue's own limit, so the job is failed with a reason before the broker drops it
         this.crashLoopLimit = Math.max(1, topologyProperties.deliveryLimit() - 1);
-        this.claims = new GroupedCalls<>("claims", properties.claimConcurrency(), 1, this::claimAll);
-        this.priorityClaims = new GroupedCalls<>("priority-claims", properties.claimConcurrency(), 1, this::claimAll);
-        this.outcomes = new GroupedCalls<>("outcomes", OUTCOMES_PER_WRITE, OUTCOME_WRITERS, this::recordAll);
+        this.parking = new DelayParking(publisher, topology);
+        this.calls = new GroupedStoreCalls(store, properties, storeRetry, clock);
     }
 
     /** Called once the deliveries have ended (they drain on {@code ContextClosedEvent}, before beans are destroyed). */
     @PreDestroy
     void close() {
-        claims.close();
-        priorityClaims.close();
-        outcomes.close();
+        calls.close();
     }
 
     /**
@@ -132,7 +113,7 @@ class DeliveryService {
                 }
                 admitted = (Admission.Go) admission; // null: nothing to send; the claim will say so
             }
-            Optional<Job> claimed = claim(id, lane == Priority.HIGH ? priorityClaims : claims);
+            Optional<Job> claimed = calls.claim(id, lane);
             if (claimed.isEmpty()) {
                 if (admitted != null) {
                     providers.forChannel(channel).release(admitted);
@@ -159,47 +140,6 @@ class DeliveryService {
     }
 
     /**
-     * Claims the job, with the claims of the other deliveries waiting at the same time in the same store call,
-     * at most {@code claim-concurrency} in one call and one call per lane at a time. The other deliveries wait
-     * here, before their job is theirs: while the store is the bottleneck, about as many jobs per worker are
-     * sent but not yet recorded as there are claims at once, and those are the ones sent again if the worker
-     * dies.
-     */
-    private Optional<Job> claim(ObjectId id, GroupedCalls<Claim, Optional<Job>> claims) {
-        // one token for every try: a claim the store wrote but did not answer in time is this delivery's still
-        Claim claim = new Claim(id, new ObjectId());
-        return storeRetry.call("claim job " + id, () -> claims.call(claim));
-    }
-
-    /** A delivery's claim of a job, named by a token of its own. */
-    private record Claim(ObjectId id, ObjectId token) {}
-
-    /** One store call for a batch of claims; a job with two messages in it is claimed for the first only. */
-    private List<Optional<Job>> claimAll(List<Claim> batch) {
-        Map<ObjectId, ObjectId> tokens = new HashMap<>();
-        batch.forEach(claim -> tokens.putIfAbsent(claim.id(), claim.token()));
-        Map<ObjectId, Job> claimed = store.claimAll(tokens, properties.id(), clock.instant(), properties.lease());
-        // a job with two messages in the batch is claimed for the first only
-        return batch.stream()
-                .map(claim -> claim.token().equals(tokens.get(claim.id()))
-                        ? Optional.ofNullable(claimed.get(claim.id()))
-                        : Optional.<Job>empty())
-                .toList();
-    }
-
-    private List<Boolean> recordAll(List<JobStore.Outcome> batch) {
-        Set<ObjectId> lost = store.recordAll(batch);
-        return batch.stream()
-                .map(outcome -> !lost.contains(outcome.claimed().id()))
-                .toList();
-    }
-
-    /** Records the claim holder's outcome, in a bulk write with those of other deliveries ending at the same time. */
-    private boolean record(String what, JobStore.Outcome outcome) {
-        return recorded(storeRetry.call(what, () -> outcomes.call(outcome)), outcome.claimed());
-    }
-
-    /**
      * Asks the chain; with a sender limit, the job is read first to learn its sender.
      *
      * @return null when the job is unknown or finished: there is nothing to admit, and the claim will fail
@@ -222,28 +162,13 @@ class DeliveryService {
      * the job stays queued, and no attempt is spent.
      */
     private Disposition waitForCapacity(String jobId, Channel channel, Admission.Wait wait) {
-        Duration tier = tierCovering(wait.delay());
-        try {
-            publisher.publish(Topology.delayName(tier), Topology.routingKey(channel), JobMessage.of(jobId));
-        } catch (JobPublisher.PublishException e) {
-            log.warn("Could not park job {} while {}: {}; requeueing it", jobId, wait.reason(), e.getMessage());
-            return Disposition.REQUEUE;
+        Duration tier = parking.tierCovering(wait.delay());
+        Disposition parked = parking.park(jobId, Topology.routingKey(channel), tier, wait.reason());
+        if (parked == Disposition.ACK) {
+            metrics.deferred(channel, wait.why().tag());
+            log.debug("Job {} waits {}: {}", jobId, tier, wait.reason());
         }
-        metrics.deferred(channel, wait.why().tag());
-        log.debug("Job {} waits {}: {}", jobId, tier, wait.reason());
-        return Disposition.ACK;
-    }
-
-    /** The shortest delay tier at least {@code wait} long (the longest tier when none is; the shortest for null). */
-    private Duration tierCovering(Duration wait) {
-        List<Duration> tiers = topology.delayTiers().stream().sorted().toList();
-        if (wait == null) {
-            return tiers.getFirst();
-        }
-        return tiers.stream()
-                .filter(tier -> tier.compareTo(wait) >= 0)
-                .findFirst()
-                .orElse(tiers.getLast());
+        return parked;
     }
 
     private Disposition notClaimed(String id) {
@@ -267,23 +192,18 @@ class DeliveryService {
      * expired and this message can claim it.
      */
     private Disposition lookAgainLater(Job held) {
-        Duration delay = topology.delayTiers().getLast();
-        try {
-            publisher.publish(
-                    Topology.delayName(delay),
-                    Topology.routingKey(held.type(), held.priority()),
-                    JobMessage.of(held.idHex()));
-        } catch (JobPublisher.PublishException e) {
-            log.warn("Could not park the message of job {}: {}; requeueing it", held.idHex(), e.getMessage());
-            return Disposition.REQUEUE;
+        Duration delay = parking.lookAgain();
+        Disposition parked = parking.park(
+                held.idHex(), Topology.routingKey(held.type(), held.priority()), delay, "held by " + held.claimedBy());
+        if (parked == Disposition.ACK) {
+            log.debug(
+                    "Job {} is held by {} until {}; looking again in {}",
+                    held.idHex(),
+                    held.claimedBy(),
+                    held.leaseUntil(),
+                    delay);
         }
-        log.debug(
-                "Job {} is held by {} until {}; looking again in {}",
-                held.idHex(),
-                held.claimedBy(),
-                held.leaseUntil(),
-                delay);
-        return Disposition.ACK;
+        return parked;
     }
 
     private Disposition deliver(Job job, ProviderChain chain, Admission.Go admitted) {
@@ -296,7 +216,7 @@ class DeliveryService {
                             job,
                             chain.name(),
                             clock.instant(),
-                            Attempt.FAILED,
+                            AttemptOutcome.FAILED,
                             "gave up after " + (job.attempts() - 1)
                                     + " attempts; the last ones ended without an outcome"));
         }
@@ -304,7 +224,7 @@ class DeliveryService {
         String provider = chain.name();
         long calling = System.nanoTime();
         try {
-            ProviderChain.Outcome outcome =
+            ProviderChain.Answer outcome =
                     chain.send(new DeliveryRequest(job.idHex(), job.type(), job.payload(), job.attempts()), admitted);
             provider = outcome.provider();
             result = outcome.result();
@@ -318,19 +238,20 @@ class DeliveryService {
             result = new DeliveryResult.Retryable(provider + " threw " + e);
         }
         Instant ended = clock.instant();
-        String outcome = switch (result) {
-            case DeliveryResult.Sent sent -> Attempt.SENT;
-            case DeliveryResult.Retryable retryable when job.attempts() < properties.maxAttempts() -> Attempt.RETRY;
-            default -> Attempt.FAILED;
+        AttemptOutcome outcome = switch (result) {
+            case DeliveryResult.Sent sent -> AttemptOutcome.SENT;
+            case DeliveryResult.Retryable retryable
+            when job.attempts() < properties.maxAttempts() -> AttemptOutcome.RETRY;
+            default -> AttemptOutcome.FAILED;
         };
-        metrics.providerCall(job.type(), provider, outcome, Duration.ofNanos(System.nanoTime() - calling));
-        metrics.delivery(job.type(), provider, outcome);
+        metrics.providerCall(job.type(), provider, outcome.value(), Duration.ofNanos(System.nanoTime() - calling));
+        metrics.delivery(job.type(), provider, outcome.value());
         return switch (result) {
             case DeliveryResult.Sent sent -> {
-                Attempt attempt = attempt(job, provider, ended, Attempt.SENT, null);
-                record(
+                Attempt attempt = attempt(job, provider, ended, AttemptOutcome.SENT, null);
+                calls.record(
                         "record job " + job.idHex() + " sent",
-                        JobStore.Outcome.sent(job, attempt, sent.providerMessageId(), ended));
+                        ClaimOutcome.sent(job, attempt, sent.providerMessageId(), ended));
                 metrics.endToEnd(job.type(), Duration.between(job.createdAt(), ended));
                 log.debug("Job {} sent by {} on attempt {}", job.idHex(), provider, job.attempts());
                 yield Disposition.ACK;
@@ -338,7 +259,9 @@ class DeliveryService {
             case DeliveryResult.Retryable retryable
             when job.attempts() < properties.maxAttempts() ->
                 retryLater(
-                        job, attempt(job, provider, ended, Attempt.RETRY, retryable.reason()), retryable.retryAfter());
+                        job,
+                        attempt(job, provider, ended, AttemptOutcome.RETRY, retryable.reason()),
+                        retryable.retryAfter());
             case DeliveryResult.Retryable retryable ->
                 fail(
                         job,
@@ -346,31 +269,24 @@ class DeliveryService {
                                 job,
                                 provider,
                                 ended,
-                                Attempt.FAILED,
+                                AttemptOutcome.FAILED,
                                 "gave up after " + job.attempts() + " attempts: " + retryable.reason()));
             case DeliveryResult.Permanent permanent ->
-                fail(job, attempt(job, provider, ended, Attempt.FAILED, permanent.reason()));
+                fail(job, attempt(job, provider, ended, AttemptOutcome.FAILED, permanent.reason()));
         };
     }
 
     private Disposition retryLater(Job job, Attempt attempt, Duration retryAfter) {
         Instant now = attempt.endedAt();
-        if (!record("record a retry of job " + job.idHex(), JobStore.Outcome.retry(job, attempt, now))) {
+        if (!calls.record("record a retry of job " + job.idHex(), ClaimOutcome.retry(job, attempt, now))) {
             return Disposition.ACK;
         }
-        Duration delay = topology.delayBefore(job.attempts() + 1);
-        if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
-            delay = tierCovering(retryAfter); // the provider asked for a longer wait (429 Retry-After)
-        }
-        try {
-            publisher.publish(
-                    Topology.delayName(delay),
-                    Topology.routingKey(job.type(), job.priority()),
-                    JobMessage.of(job.idHex()));
-        } catch (JobPublisher.PublishException e) {
-            // the job is queued again; the original message brings it back now rather than after the delay
-            log.warn("Could not park job {} for {}: {}; requeueing it", job.idHex(), delay, e.getMessage());
-            return Disposition.REQUEUE;
+        Duration delay = parking.retryDelay(job.attempts() + 1, retryAfter);
+        // the job is queued again; if the copy is not parked, the original message brings it back now
+        Disposition parked =
+                parking.park(job.idHex(), Topology.routingKey(job.type(), job.priority()), delay, "retry in " + delay);
+        if (parked != Disposition.ACK) {
+            return parked;
         }
         metrics.retry(job.type(), delay);
         storeRetry.call("mark job " + job.idHex() + " published", () -> {
@@ -387,21 +303,13 @@ class DeliveryService {
     }
 
     private Disposition fail(Job job, Attempt attempt) {
-        record("record job " + job.idHex() + " failed", JobStore.Outcome.failed(job, attempt, attempt.endedAt()));
+        calls.record("record job " + job.idHex() + " failed", ClaimOutcome.failed(job, attempt, attempt.endedAt()));
         log.warn("Job {} failed after {} attempt(s): {}", job.idHex(), job.attempts(), attempt.error());
         metrics.deadLettered("failed");
         return Disposition.DEAD_LETTER;
     }
 
-    private Attempt attempt(Job job, String provider, Instant ended, String outcome, String error) {
+    private Attempt attempt(Job job, String provider, Instant ended, AttemptOutcome outcome, String error) {
         return new Attempt(job.attempts(), job.claimedAt(), ended, properties.id(), provider, outcome, error);
-    }
-
-    /** A write that matched nothing means the lease expired and another worker claimed the job. */
-    private static boolean recorded(boolean written, Job job) {
-        if (!written) {
-            log.warn("Lost the claim on job {} (attempt {}) before recording its outcome", job.idHex(), job.attempts());
-        }
-        return written;
     }
 }

@@ -1,9 +1,7 @@
 package io.notifyhub.worker.provider;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.notifyhub.model.Channel;
 import io.notifyhub.worker.config.WorkerProperties;
@@ -38,9 +36,7 @@ public class ProviderRegistry {
         for (Channel channel : Channel.values()) {
             List<String> names =
                     properties.providers().getOrDefault(channel, List.of(WorkerProperties.DEFAULT_PROVIDER));
-            List<NotificationProvider> chain = new ArrayList<>();
-            List<CircuitBreaker> chainBreakers = new ArrayList<>();
-            List<Optional<Bulkhead>> chainBulkheads = new ArrayList<>();
+            List<ProviderChain.Link> links = new ArrayList<>();
             for (String name : names) {
                 NotificationProvider provider = providers.stream()
                         .filter(p -> p.name().equals(name) && p.channels().contains(channel))
@@ -52,19 +48,18 @@ public class ProviderRegistry {
                                         .collect(Collectors.joining(", "))
                                 + " (smtp needs spring.mail.host, twilio notifyhub.providers.twilio.account-sid, "
                                 + "fcm a service account)"));
-                chain.add(provider);
-                chainBreakers.add(breakers.circuitBreaker(name));
-                chainBulkheads.add(Optional.ofNullable(
-                                resilience.concurrentCalls().get(name))
-                        .map(calls -> bulkheads.bulkhead(
-                                name,
-                                BulkheadConfig.custom()
-                                        .maxConcurrentCalls(calls)
-                                        .maxWaitDuration(resilience.concurrentCallWait())
-                                        .build())));
+                links.add(new ProviderChain.Link(
+                        provider,
+                        breakers.circuitBreaker(name),
+                        Optional.ofNullable(resilience.concurrentCalls().get(name))
+                                .map(calls -> bulkheads.bulkhead(
+                                        name,
+                                        BulkheadConfig.custom()
+                                                .maxConcurrentCalls(calls)
+                                                .maxWaitDuration(resilience.concurrentCallWait())
+                                                .build()))));
             }
-            byChannel.put(
-                    channel, new ProviderChain(channel, chain, chainBreakers, chainBulkheads, resilience, limiter));
+            byChannel.put(channel, new ProviderChain(channel, links, resilience, limiter));
         }
     }
 

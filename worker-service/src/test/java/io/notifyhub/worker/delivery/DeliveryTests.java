@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.support.ScriptedProvider;
@@ -40,7 +41,7 @@ class DeliveryTests extends WorkerIntegrationTest {
         assertThat(sent.leaseUntil()).as("claim released").isNull();
         assertThat(sent.history()).singleElement().satisfies(attempt -> {
             assertThat(attempt.number()).isEqualTo(1);
-            assertThat(attempt.outcome()).isEqualTo(Attempt.SENT);
+            assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.SENT);
             assertThat(attempt.worker()).isEqualTo("test-worker");
             assertThat(attempt.startedAt()).isBeforeOrEqualTo(attempt.endedAt());
         });
@@ -62,7 +63,9 @@ class DeliveryTests extends WorkerIntegrationTest {
         assertThat(sent.attempts()).isEqualTo(3);
         assertThat(sent.error()).isNull();
         List<Attempt> history = sent.history();
-        assertThat(history).extracting(Attempt::outcome).containsExactly(Attempt.RETRY, Attempt.RETRY, Attempt.SENT);
+        assertThat(history)
+                .extracting(Attempt::outcome)
+                .containsExactly(AttemptOutcome.RETRY, AttemptOutcome.RETRY, AttemptOutcome.SENT);
         assertThat(history).extracting(Attempt::error).containsExactly("503 from provider", "timeout", null);
         // the retries waited in the 500 ms and then the 1 s delay tier
         assertThat(Duration.between(history.get(0).endedAt(), history.get(1).startedAt()))
@@ -85,7 +88,7 @@ class DeliveryTests extends WorkerIntegrationTest {
         assertThat(failed.error()).contains("gave up after 3 attempts").contains("connection refused");
         assertThat(failed.history())
                 .extracting(Attempt::outcome)
-                .containsExactly(Attempt.RETRY, Attempt.RETRY, Attempt.FAILED);
+                .containsExactly(AttemptOutcome.RETRY, AttemptOutcome.RETRY, AttemptOutcome.FAILED);
         assertThat(drainDeadLetters(1, PATIENCE)).singleElement().asString().contains(job.idHex());
         assertThat(provider.calls(job.idHex())).hasSize(3);
     }

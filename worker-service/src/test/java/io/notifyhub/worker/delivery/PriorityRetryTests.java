@@ -8,6 +8,7 @@ import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.Priority;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.worker.provider.DeliveryResult;
@@ -41,7 +42,9 @@ class PriorityRetryTests extends WorkerIntegrationTest {
         } finally {
             listeners.getListenerContainer("deliveries").start();
         }
-        assertThat(reload(job).history()).extracting(Attempt::outcome).containsExactly(Attempt.RETRY, Attempt.SENT);
+        assertThat(reload(job).history())
+                .extracting(Attempt::outcome)
+                .containsExactly(AttemptOutcome.RETRY, AttemptOutcome.SENT);
         assertThat(admin.getQueueInfo(Topology.workQueue(Channel.SMS)).getMessageCount())
                 .isZero();
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.notifyhub.model.Channel;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.worker.provider.DeliveryResult;
 import io.notifyhub.worker.support.WorkerIntegrationTest;
@@ -26,7 +27,7 @@ class RetryAfterTests extends WorkerIntegrationTest {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(job) == JobStatus.SENT);
         List<Attempt> history = reload(job).history();
-        assertThat(history).extracting(Attempt::outcome).containsExactly(Attempt.RETRY, Attempt.SENT);
+        assertThat(history).extracting(Attempt::outcome).containsExactly(AttemptOutcome.RETRY, AttemptOutcome.SENT);
         assertThat(Duration.between(history.get(0).endedAt(), history.get(1).startedAt()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }

@@ -23,41 +23,43 @@ import java.util.stream.Collectors;
  */
 public class ProviderChain {
 
+    /**
+     * One provider of the chain with what guards it: its circuit breaker and, if it has one, its cap on calls at
+     * once.
+     */
+    public record Link(NotificationProvider provider, CircuitBreaker breaker, Optional<Bulkhead> bulkhead) {
+
+        public Link(NotificationProvider provider, CircuitBreaker breaker) {
+            this(provider, breaker, Optional.empty());
+        }
+
+        String name() {
+            return provider.name();
+        }
+    }
+
+    /** What a link answers when asked for a call now. */
+    private sealed interface Permit {
+        /** Its breaker and rate limit let the call through. */
+        record Granted() implements Permit {}
+
+        /** Its rate limit has a permit again after {@code delay}. */
+        record Throttled(Duration delay) implements Permit {}
+
+        /** Its breaker is open. */
+        record Open() implements Permit {}
+    }
+
     private final Channel channel;
-    private final List<NotificationProvider> providers;
-    private final List<CircuitBreaker> breakers;
-    private final List<Optional<Bulkhead>> bulkheads;
+    private final List<Link> links;
     private final Map<String, ResilienceProperties.Limit> providerLimits;
     private final ResilienceProperties.SenderLimit senderLimit;
     private final SharedRateLimiter limiter;
 
     public ProviderChain(
-            Channel channel,
-            List<NotificationProvider> providers,
-            List<CircuitBreaker> breakers,
-            ResilienceProperties resilience,
-            SharedRateLimiter limiter) {
-        this(
-                channel,
-                providers,
-                breakers,
-                providers.stream().map(p -> Optional.<Bulkhead>empty()).toList(),
-                resilience,
-                limiter);
-    }
-
-    /** @param bulkheads per provider, the cap on its calls at once, if it has one */
-    public ProviderChain(
-            Channel channel,
-            List<NotificationProvider> providers,
-            List<CircuitBreaker> breakers,
-            List<Optional<Bulkhead>> bulkheads,
-            ResilienceProperties resilience,
-            SharedRateLimiter limiter) {
+            Channel channel, List<Link> links, ResilienceProperties resilience, SharedRateLimiter limiter) {
         this.channel = channel;
-        this.providers = List.copyOf(providers);
-        this.breakers = List.copyOf(breakers);
-        this.bulkheads = List.copyOf(bulkheads);
+        this.links = List.copyOf(links);
         this.providerLimits = resilience.providerLimits();
         this.senderLimit = resilience.senderLimits().get(channel);
         this.limiter = limiter;
@@ -65,11 +67,11 @@ public class ProviderChain {
 
     /** The providers' names joined, such as {@code smtp>simulated}. */
     public String name() {
-        return providers.stream().map(NotificationProvider::name).collect(Collectors.joining(">"));
+        return links.stream().map(Link::name).collect(Collectors.joining(">"));
     }
 
     public List<NotificationProvider> providers() {
-        return providers;
+        return links.stream().map(Link::provider).toList();
     }
 
     /** A sender limit needs the job's payload to know the sender. */
@@ -87,12 +89,15 @@ public class ProviderChain {
     public Admission admit(Map<String, Object> payload) {
         Admission.Go go = null;
         Duration shortest = null;
-        for (int i = 0; i < providers.size() && go == null; i++) {
-            Duration wait = acquire(i);
-            if (wait.isZero()) {
-                go = new Admission.Go(i);
-            } else if (!wait.isNegative() && (shortest == null || wait.compareTo(shortest) < 0)) {
-                shortest = wait;
+        for (int i = 0; i < links.size() && go == null; i++) {
+            switch (acquire(links.get(i))) {
+                case Permit.Granted granted -> go = new Admission.Go(i);
+                case Permit.Throttled throttled -> {
+                    if (shortest == null || throttled.delay().compareTo(shortest) < 0) {
+                        shortest = throttled.delay();
+                    }
+                }
+                case Permit.Open open -> {}
             }
         }
         if (go == null) {
@@ -119,7 +124,7 @@ public class ProviderChain {
 
     /** The job was not claimed after all: give the breaker permission back (the rate permit stays spent). */
     public void release(Admission.Go go) {
-        breakers.get(go.index()).releasePermission();
+        links.get(go.index()).breaker().releasePermission();
     }
 
     /**
@@ -127,13 +132,14 @@ public class ProviderChain {
      *
      * @return which provider answered last, and its answer
      */
-    public Outcome send(DeliveryRequest request, Admission.Go go) {
-        Outcome last = null;
-        for (int i = go.index(); i < providers.size(); i++) {
-            if (i > go.index() && !acquire(i).isZero()) {
+    public Answer send(DeliveryRequest request, Admission.Go go) {
+        Answer last = null;
+        for (int i = go.index(); i < links.size(); i++) {
+            Link link = links.get(i);
+            if (i > go.index() && !(acquire(link) instanceof Permit.Granted)) {
                 continue;
             }
-            last = new Outcome(providers.get(i).name(), call(i, request));
+            last = new Answer(link.name(), call(link, request));
             if (!(last.result() instanceof DeliveryResult.Retryable)) {
                 return last;
             }
@@ -141,49 +147,47 @@ public class ProviderChain {
         return last;
     }
 
-    /** @return zero when granted, the wait for a rate permit, or a negative duration for an open breaker */
-    private Duration acquire(int index) {
-        CircuitBreaker breaker = breakers.get(index);
+    private Permit acquire(Link link) {
+        CircuitBreaker breaker = link.breaker();
         if (!breaker.tryAcquirePermission()) {
-            return Duration.ofNanos(-1);
+            return new Permit.Open();
         }
-        ResilienceProperties.Limit limit =
-                providerLimits.get(providers.get(index).name());
+        ResilienceProperties.Limit limit = providerLimits.get(link.name());
         if (limit != null) {
-            Duration wait =
-                    limiter.tryAcquire("provider:" + providers.get(index).name(), limit);
+            Duration wait = limiter.tryAcquire("provider:" + link.name(), limit);
             if (!wait.isZero()) {
                 breaker.releasePermission();
-                return wait;
+                return new Permit.Throttled(wait);
             }
         }
-        return Duration.ZERO;
+        return new Permit.Granted();
     }
 
-    private DeliveryResult call(int index, DeliveryRequest request) {
-        CircuitBreaker breaker = breakers.get(index);
-        Optional<Bulkhead> bulkhead = bulkheads.get(index);
+    private DeliveryResult call(Link link, DeliveryRequest request) {
+        CircuitBreaker breaker = link.breaker();
+        Optional<Bulkhead> bulkhead = link.bulkhead();
         try {
             bulkhead.ifPresent(Bulkhead::acquirePermission);
         } catch (BulkheadFullException full) {
             // the provider is not at fault: its breaker records nothing
             breaker.releasePermission();
             var config = bulkhead.get().getBulkheadConfig();
-            return new DeliveryResult.Retryable(providers.get(index).name() + " had " + config.getMaxConcurrentCalls()
+            return new DeliveryResult.Retryable(link.name() + " had " + config.getMaxConcurrentCalls()
                     + " calls running for " + config.getMaxWaitDuration() + "; no call was made");
         }
         try {
-            return callBreaker(index, breaker, request);
+            return callBreaker(link, request);
         } finally {
             bulkhead.ifPresent(Bulkhead::onComplete);
         }
     }
 
-    private DeliveryResult callBreaker(int index, CircuitBreaker breaker, DeliveryRequest request) {
+    private static DeliveryResult callBreaker(Link link, DeliveryRequest request) {
+        CircuitBreaker breaker = link.breaker();
         long start = System.nanoTime();
         DeliveryResult result;
         try {
-            result = providers.get(index).send(request);
+            result = link.provider().send(request);
         } catch (Throwable e) {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             throw e;
@@ -199,7 +203,7 @@ public class ProviderChain {
     }
 
     /** The provider that answered, and what it answered. */
-    public record Outcome(String provider, DeliveryResult result) {}
+    public record Answer(String provider, DeliveryResult result) {}
 
     /** What the breaker records for a retryable result. */
     static final class RetryableFailure extends RuntimeException {

@@ -13,6 +13,7 @@ import io.notifyhub.model.JobMessage;
 import io.notifyhub.model.JobStatus;
 import io.notifyhub.model.Priority;
 import io.notifyhub.model.store.Attempt;
+import io.notifyhub.model.store.AttemptOutcome;
 import io.notifyhub.model.store.Job;
 import io.notifyhub.model.topology.Topology;
 import io.notifyhub.worker.provider.DeliveryResult;
@@ -222,8 +223,8 @@ class ChainDeliveryTests extends WorkerIntegrationTest {
         assertThat(reload(waiting).attempts()).isEqualTo(1);
         assertThat(reload(first).history())
                 .extracting(Attempt::outcome)
-                .endsWith(Attempt.SENT)
-                .doesNotContain(Attempt.FAILED);
+                .endsWith(AttemptOutcome.SENT)
+                .doesNotContain(AttemptOutcome.FAILED);
         assertThat(drainDeadLetters(1, Duration.ofMillis(300)))
                 .as("nothing failed")
                 .isEmpty();

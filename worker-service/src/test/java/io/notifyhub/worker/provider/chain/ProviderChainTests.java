@@ -41,8 +41,9 @@ class ProviderChainTests {
             .build());
     private final ProviderChain chain = new ProviderChain(
             Channel.SMS,
-            List.of(primary, fallback),
-            List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")),
+            List.of(
+                    new ProviderChain.Link(primary, breakers.circuitBreaker("primary")),
+                    new ProviderChain.Link(fallback, breakers.circuitBreaker("fallback"))),
             new ResilienceProperties(null, null, null, null, null),
             null);
 
@@ -50,7 +51,7 @@ class ProviderChainTests {
     void shouldMoveOnToTheNextProviderAfterARetryableFailure() {
         primary.alwaysAnswer(new DeliveryResult.Retryable("503"));
 
-        ProviderChain.Outcome outcome = send("job-1");
+        ProviderChain.Answer outcome = send("job-1");
 
         assertThat(outcome.provider()).isEqualTo("fallback");
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Sent.class);
@@ -61,7 +62,7 @@ class ProviderChainTests {
     void shouldStopAtAPermanentFailure() {
         primary.alwaysAnswer(new DeliveryResult.Permanent("invalid number"));
 
-        ProviderChain.Outcome outcome = send("job-1");
+        ProviderChain.Answer outcome = send("job-1");
 
         assertThat(outcome.provider()).isEqualTo("primary");
         assertThat(outcome.result()).isInstanceOf(DeliveryResult.Permanent.class);
@@ -81,7 +82,7 @@ class ProviderChainTests {
 
         primary.alwaysAnswer(null); // the provider recovered
         Thread.sleep(350);
-        ProviderChain.Outcome probe = send("probe");
+        ProviderChain.Answer probe = send("probe");
 
         assertThat(probe.provider()).isEqualTo("primary");
         assertThat(breakers.circuitBreaker("primary").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -127,18 +128,16 @@ class ProviderChainTests {
                         .build());
         ProviderChain capped = new ProviderChain(
                 Channel.SMS,
-                List.of(primary),
-                List.of(breakers.circuitBreaker("primary")),
-                List.of(Optional.of(two)),
+                List.of(new ProviderChain.Link(primary, breakers.circuitBreaker("primary"), Optional.of(two))),
                 new ResilienceProperties(null, null, null, null, null),
                 null);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ProviderChain.Outcome>> sends = IntStream.range(0, 6)
+            List<Future<ProviderChain.Answer>> sends = IntStream.range(0, 6)
                     .mapToObj(i -> threads.submit(
                             () -> capped.send(new DeliveryRequest("job-" + i, Channel.SMS, Map.of(), 1), (Admission.Go)
                                     capped.admit(null))))
                     .toList();
-            for (Future<ProviderChain.Outcome> send : sends) {
+            for (Future<ProviderChain.Answer> send : sends) {
                 assertThat(send.get().result()).isInstanceOf(DeliveryResult.Sent.class);
             }
         }
@@ -148,16 +147,14 @@ class ProviderChainTests {
         fallback.latency(Duration.ofMillis(500));
         ProviderChain full = new ProviderChain(
                 Channel.SMS,
-                List.of(fallback),
-                List.of(breakers.circuitBreaker("fallback")),
-                List.of(Optional.of(brief)),
+                List.of(new ProviderChain.Link(fallback, breakers.circuitBreaker("fallback"), Optional.of(brief))),
                 new ResilienceProperties(null, null, null, null, null),
                 null);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<ProviderChain.Outcome> first = threads.submit(() ->
+            Future<ProviderChain.Answer> first = threads.submit(() ->
                     full.send(new DeliveryRequest("slow", Channel.SMS, Map.of(), 1), (Admission.Go) full.admit(null)));
             Thread.sleep(100);
-            ProviderChain.Outcome refused = full.send(
+            ProviderChain.Answer refused = full.send(
                     new DeliveryRequest("refused", Channel.SMS, Map.of(), 1), (Admission.Go) full.admit(null));
             assertThat(refused.result()).isInstanceOf(DeliveryResult.Retryable.class);
             assertThat(((DeliveryResult.Retryable) refused.result()).reason()).contains("1 calls running");
@@ -181,8 +178,9 @@ class ProviderChainTests {
                     null);
             ProviderChain limited = new ProviderChain(
                     Channel.SMS,
-                    List.of(primary, fallback),
-                    List.of(breakers.circuitBreaker("primary"), breakers.circuitBreaker("fallback")),
+                    List.of(
+                            new ProviderChain.Link(primary, breakers.circuitBreaker("primary")),
+                            new ProviderChain.Link(fallback, breakers.circuitBreaker("fallback"))),
                     oneAnHour,
                     limiter);
             Map<String, Object> payload = Map.of("from", "sender-" + System.nanoTime());
@@ -200,7 +198,7 @@ class ProviderChainTests {
         }
     }
 
-    private ProviderChain.Outcome send(String jobId) {
+    private ProviderChain.Answer send(String jobId) {
         Admission.Go go = (Admission.Go) chain.admit(Map.of());
         return chain.send(
                 new DeliveryRequest(jobId, Channel.SMS, Map.of("phone", "+14155550123", "message", "hi"), 1), go);
