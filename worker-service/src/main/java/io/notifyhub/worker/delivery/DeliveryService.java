@@ -238,12 +238,12 @@ class DeliveryService {
             result = new DeliveryResult.Retryable(provider + " threw " + e);
         }
         Instant ended = clock.instant();
-        AttemptOutcome outcome = switch (result) {
-            case DeliveryResult.Sent sent -> AttemptOutcome.SENT;
-            case DeliveryResult.Retryable retryable
-            when job.attempts() < properties.maxAttempts() -> AttemptOutcome.RETRY;
-            default -> AttemptOutcome.FAILED;
-        };
+        boolean retryLeft = job.attempts() < properties.maxAttempts();
+        AttemptOutcome outcome = result instanceof DeliveryResult.Sent
+                ? AttemptOutcome.SENT
+                : result instanceof DeliveryResult.Retryable && retryLeft
+                        ? AttemptOutcome.RETRY
+                        : AttemptOutcome.FAILED;
         metrics.providerCall(job.type(), provider, outcome.value(), Duration.ofNanos(System.nanoTime() - calling));
         metrics.delivery(job.type(), provider, outcome.value());
         return switch (result) {
