@@ -6,7 +6,6 @@ import io.notifyhub.model.store.JobStore;
 import io.notifyhub.model.store.StoreFailures;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Clock;
@@ -24,20 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.InMemoryDnsResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.observation.ClientRequestObservationContext;
 import org.springframework.http.client.observation.DefaultClientRequestObservationConvention;
 import org.springframework.web.client.ResourceAccessException;
@@ -234,10 +224,11 @@ public class WebhookDispatcher implements AutoCloseable {
                 },
                 deadline,
                 TimeUnit.MILLISECONDS);
-        try (CloseableHttpClient http = pinnedClient(target)) {
+        try (CloseableHttpClient http =
+                PinnedHttp.client(target, properties.connectTimeout(), properties.readTimeout())) {
             RestClient client = restClients
                     .clone()
-                    .requestFactory(new CancellableRequests(http, sent, cutOff))
+                    .requestFactory(new PinnedHttp.CancellableRequests(http, sent, cutOff))
                     .build();
             int status = client.post()
                     .uri(target.url())
@@ -287,64 +278,6 @@ public class WebhookDispatcher implements AutoCloseable {
             return "timed out: no answer within " + deadline + " ms";
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
-
-    /**
-     * Spring's factory over the pinned client that keeps hold of the request it creates, so the deadline can cancel
-     * it (and a request created after the deadline is cancelled at once).
-     */
-    private static final class CancellableRequests extends HttpComponentsClientHttpRequestFactory {
-        private final AtomicReference<HttpUriRequestBase> created;
-        private final AtomicBoolean cutOff;
-
-        CancellableRequests(
-                CloseableHttpClient http, AtomicReference<HttpUriRequestBase> created, AtomicBoolean cutOff) {
-            super(http);
-            this.created = created;
-            this.cutOff = cutOff;
-        }
-
-        @Override
-        protected ClassicHttpRequest createHttpUriRequest(HttpMethod method, URI uri) {
-            ClassicHttpRequest request = super.createHttpUriRequest(method, uri);
-            if (request instanceof HttpUriRequestBase cancellable) {
-                created.set(cancellable);
-                if (cutOff.get()) {
-                    cancellable.cancel();
-                }
-            }
-            return request;
-        }
-    }
-
-    /**
-     * A client for one POST that can reach only the checked addresses: its resolver knows the target's host and
-     * nothing else. (The body is not read: the connection is closed with the client.)
-     */
-    private CloseableHttpClient pinnedClient(CallbackTargets.Target target) {
-        InMemoryDnsResolver pinned = new InMemoryDnsResolver();
-        InetAddress[] addresses = target.addresses().toArray(InetAddress[]::new);
-        pinned.add(target.host(), addresses);
-        pinned.add("[" + target.host() + "]", addresses); // an IPv6 literal, however the client names it
-        Timeout connect = Timeout.of(properties.connectTimeout());
-        Timeout read = Timeout.of(properties.readTimeout());
-        return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(pinned)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(connect)
-                                .setSocketTimeout(read)
-                                .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(read)
-                        .setRedirectsEnabled(false)
-                        .build())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .build();
     }
 
     @Override
