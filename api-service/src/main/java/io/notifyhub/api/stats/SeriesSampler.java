@@ -1,24 +1,20 @@
 package io.notifyhub.api.stats;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-
 import io.notifyhub.model.JobStatus;
-import io.notifyhub.model.store.Job;
+import io.notifyhub.model.store.JobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.mongodb.core.MongoOperations;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Samples the system-wide counts the console charts every {@code notifyhub.api.series.every} into a ring of
- * {@code notifyhub.api.series.samples} entries, in this replica's memory. Three counts a sample, on the indexes
- * {@link StatsService} creates ({@code status, updatedAt}): jobs that became {@code sent} or {@code failed} since
+ * {@code notifyhub.api.series.samples} entries, in this replica's memory. Three counts a sample, through the store's
+ * counts on its stats indexes ({@code status, updatedAt}): jobs that became {@code sent} or {@code failed} since
  * the last sample, and the backlog ({@code queued} and {@code processing}) now.
  *
  * <p>Why in memory: the console wants the last hour at a glance, which any replica can tell by itself; the
@@ -31,14 +27,14 @@ class SeriesSampler {
 
     private static final Logger log = LoggerFactory.getLogger(SeriesSampler.class);
 
-    private final MongoOperations mongo;
+    private final JobStore store;
     private final Clock clock;
     private final SeriesProperties properties;
     private final ArrayDeque<Series.Sample> ring;
     private Instant last;
 
-    SeriesSampler(MongoOperations mongo, Clock clock, SeriesProperties properties) {
-        this.mongo = mongo;
+    SeriesSampler(JobStore store, Clock clock, SeriesProperties properties) {
+        this.store = store;
         this.clock = clock;
         this.properties = properties;
         this.ring = new ArrayDeque<>(properties.samples());
@@ -55,7 +51,7 @@ class SeriesSampler {
                     now,
                     finished(JobStatus.SENT, from, now),
                     finished(JobStatus.FAILED, from, now),
-                    mongo.count(Query.query(where("status").in(JobStatus.QUEUED, JobStatus.PROCESSING)), Job.class));
+                    store.count(JobStatus.QUEUED) + store.count(JobStatus.PROCESSING));
             add(sample);
             last = now;
         } catch (RuntimeException e) {
@@ -64,10 +60,7 @@ class SeriesSampler {
     }
 
     private long finished(JobStatus status, Instant from, Instant to) {
-        return mongo.count(
-                Query.query(
-                        where("status").is(status).and("updatedAt").gte(from).lt(to)),
-                Job.class);
+        return store.queries().count(null, status, null, from, to);
     }
 
     synchronized void add(Series.Sample sample) {
