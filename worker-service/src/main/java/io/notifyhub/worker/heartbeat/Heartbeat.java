@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.notifyhub.model.Channel;
+import io.notifyhub.model.store.IndexCreation;
 import io.notifyhub.model.workers.WorkerHeartbeat;
 import io.notifyhub.worker.config.WorkerProperties;
 import jakarta.annotation.PreDestroy;
@@ -63,15 +64,13 @@ class Heartbeat {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        try {
-            mongo.indexOps(WorkerHeartbeat.class)
-                    .createIndex(new Index()
-                            .on(WorkerHeartbeat.FIELD_EXPIRES_AT, Sort.Direction.ASC)
-                            .expire(0, TimeUnit.SECONDS));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not create the workers TTL index now ({}); it is created on the next start", e.getMessage());
-        }
+        IndexCreation.createOrLater(
+                log,
+                "workers TTL index",
+                () -> mongo.indexOps(WorkerHeartbeat.class)
+                        .createIndex(new Index()
+                                .on(WorkerHeartbeat.FIELD_EXPIRES_AT, Sort.Direction.ASC)
+                                .expire(0, TimeUnit.SECONDS)));
         long every = properties.every().toMillis();
         timer.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
     }
